@@ -1,0 +1,186 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include "cli/runtime.h"
+#include "core/crypto.h"
+#include "core/error.h"
+#include "core/log.h"
+
+namespace portico::cli {
+namespace {
+
+struct Globals {
+  std::string database;
+  std::string config_file;
+  std::string log_level;
+};
+
+std::string ReadPasswordStdin() {
+  std::string line;
+  std::getline(std::cin, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Portico: a self-hosted portal for repair and service businesses."};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  Globals g;
+  app.add_option("--database", g.database, "Database URL (default sqlite://data/portico.db)")->envname("");
+  app.add_option("--config", g.config_file, "TOML configuration file");
+  app.add_option("--log-level", g.log_level, "trace, debug, info, warn, error, off");
+  app.fallthrough();
+
+  std::map<std::string, std::string> flags;
+  std::function<int(Runtime&)> action;
+
+  // serve
+  auto* serve = app.add_subcommand("serve", "Serve the API and the portals until SIGINT/SIGTERM");
+  std::string listen, web;
+  serve->add_option("--listen", listen, "host:port to listen on (default 127.0.0.1:8080)");
+  serve->add_option("--web", web, "Folder of the built portal (default web/build)");
+  serve->callback([&] {
+    if (!listen.empty()) flags["listen"] = listen;
+    if (!web.empty()) flags["web"] = web;
+    action = [](Runtime& rt) { return Serve(rt); };
+  });
+
+  // migrate
+  auto* migrate = app.add_subcommand("migrate", "Bring the schema up to date and print its version");
+  migrate->callback([&] {
+    action = [](Runtime& rt) {
+      std::cout << rt.schema_version << "\n";
+      return 0;
+    };
+  });
+
+  // tenant create
+  auto* tenant = app.add_subcommand("tenant", "Manage tenants");
+  tenant->require_subcommand(1);
+  auto* tenant_create = tenant->add_subcommand("create", "Create a tenant with default branding and pricing");
+  std::string slug, tenant_name;
+  tenant_create->add_option("--slug", slug, "Short name used in URLs (a-z, 0-9, -)")->required();
+  tenant_create->add_option("--name", tenant_name, "Company name")->required();
+  tenant_create->callback([&] {
+    action = [&](Runtime& rt) {
+      std::cout << rt.tenants.Create(slug, tenant_name).id.value << "\n";
+      return 0;
+    };
+  });
+
+  // user create
+  auto* user = app.add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  auto* user_create = user->add_subcommand("create", "Create a user");
+  std::string u_tenant, u_email, u_name, u_role, u_password;
+  bool u_password_stdin = false;
+  user_create->add_option("--tenant", u_tenant, "Tenant slug")->required();
+  user_create->add_option("--email", u_email, "E-mail address")->required();
+  user_create->add_option("--name", u_name, "Full name")->required();
+  user_create->add_option("--role", u_role, "admin, manager, technician or customer")
+      ->required()
+      ->check(CLI::IsMember({"admin", "manager", "technician", "customer"}));
+  auto* pw = user_create->add_option("--password", u_password, "Password (at least 10 characters)");
+  auto* pw_stdin = user_create->add_flag("--password-stdin", u_password_stdin, "Read the password from stdin");
+  pw->excludes(pw_stdin);
+  user_create->callback([&] {
+    if (u_password.empty() && !u_password_stdin) {
+      throw CLI::ValidationError("--password", "give --password or --password-stdin");
+    }
+    action = [&](Runtime& rt) {
+      std::string password = u_password_stdin ? ReadPasswordStdin() : u_password;
+      std::cout << rt.users.CreateInTenant(u_tenant, {u_email, u_name, u_role, password}).id.value << "\n";
+      return 0;
+    };
+  });
+
+  // customer create
+  auto* customer = app.add_subcommand("customer", "Manage customer organisations");
+  customer->require_subcommand(1);
+  auto* customer_create = customer->add_subcommand("create", "Create a customer organisation");
+  std::string c_tenant, c_name, c_email;
+  customer_create->add_option("--tenant", c_tenant, "Tenant slug")->required();
+  customer_create->add_option("--name", c_name, "Organisation name")->required();
+  customer_create->add_option("--email", c_email, "Contact e-mail (unique in the tenant)")->required();
+  customer_create->callback([&] {
+    action = [&](Runtime& rt) {
+      services::NewCustomer in;
+      in.name = c_name;
+      in.email = c_email;
+      std::cout << rt.customers.CreateInTenant(c_tenant, in).id.value << "\n";
+      return 0;
+    };
+  });
+
+  // access grant
+  auto* access = app.add_subcommand("access", "Manage customer access");
+  access->require_subcommand(1);
+  auto* grant = access->add_subcommand("grant", "Give a customer user access to a customer");
+  std::string a_tenant, a_access;
+  std::int64_t a_customer = 0, a_user = 0;
+  grant->add_option("--tenant", a_tenant, "Tenant slug")->required();
+  grant->add_option("--customer", a_customer, "Customer id")->required();
+  grant->add_option("--user", a_user, "User id")->required();
+  grant->add_option("--access", a_access, "approver, requester or viewer")
+      ->required()
+      ->check(CLI::IsMember({"approver", "requester", "viewer"}));
+  grant->callback([&] {
+    action = [&](Runtime& rt) {
+      rt.customers.GrantInTenant(a_tenant, CustomerId(a_customer), {UserId(a_user), a_access, false});
+      return 0;
+    };
+  });
+
+  // backup
+  auto* backup = app.add_subcommand("backup", "Write a consistent copy of the database");
+  std::string backup_file;
+  backup->add_option("FILE", backup_file, "Where to write the copy")->required();
+  backup->callback([&] {
+    action = [&](Runtime& rt) {
+      rt.db->Backup(backup_file);
+      std::cout << backup_file << "\n";
+      return 0;
+    };
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (!g.database.empty()) flags["database"] = g.database;
+    if (!g.log_level.empty()) flags["log-level"] = g.log_level;
+    std::optional<std::string> config_file;
+    if (!g.config_file.empty()) config_file = g.config_file;
+    Config config = LoadConfig(config_file, PorticoEnvironment(), flags);
+    InitLogging(config.log_level);
+    InitCrypto();
+    Runtime rt(config);
+    return action ? action(rt) : 0;
+  } catch (const Error& e) {
+    if (!e.field_errors().empty()) {
+      for (const auto& [field, messages] : e.field_errors()) {
+        for (const auto& m : messages) std::cerr << field << ": " << m << "\n";
+      }
+    }
+    if (!e.internal().empty() && e.internal() != e.detail()) spdlog::debug("{}", e.internal());
+    std::cerr << "error: " << (e.code() == ErrorCode::kInternal ? e.internal() : e.detail()) << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace portico::cli

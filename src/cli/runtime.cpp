@@ -1,0 +1,66 @@
+#include "cli/runtime.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "http/app.h"
+#include "http/handlers.h"
+#include "http/metrics.h"
+#include "http/server.h"
+#include "http/static_files.h"
+
+namespace portico::cli {
+namespace fs = std::filesystem;
+
+Runtime::Runtime(Config c)
+    : config(std::move(c)),
+      db(storage::OpenDatabase(config.database, static_cast<int>(config.worker_threads) + 2)),
+      deps{*db, clock, config},
+      auth(deps),
+      users(deps, auth),
+      customers(deps),
+      tenants(deps) {
+  schema_version = db->Migrate();
+}
+
+namespace {
+
+/// CLI.md: web/build under the working directory, else next to the binary, else the installed location.
+std::string FindWebDir(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  std::error_code ec;
+  if (fs::is_directory("web/build", ec)) return "web/build";
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n > 0) {
+    fs::path exe(std::string(buf, static_cast<std::size_t>(n)));
+    for (const auto& candidate : {exe.parent_path().parent_path() / "web" / "build",
+                                  exe.parent_path().parent_path() / "share" / "portico" / "web"}) {
+      if (fs::is_directory(candidate, ec)) return candidate.string();
+    }
+  }
+  return "web/build";
+}
+
+}  // namespace
+
+int Serve(Runtime& rt) {
+  http::Metrics metrics;
+  http::StaticFiles web(FindWebDir(rt.config.web_dir));
+  http::App app(rt.config, rt.auth, metrics, web);
+  http::RegisterOpsRoutes(app, *rt.db, rt.config);
+  http::RegisterAccountRoutes(app, {rt.auth, rt.users, rt.customers, rt.tenants});
+  http::Server server(rt.config, app);
+  metrics.AddGauge("portico_open_connections", "Open HTTP connections.",
+                   [&server] { return static_cast<double>(server.open_connections()); });
+  metrics.AddGauge("portico_db_connections_in_use", "Database connections in use.",
+                   [&rt] { return static_cast<double>(rt.db->PoolUse().first); });
+  metrics.AddGauge("portico_db_connections_open", "Database connections open.",
+                   [&rt] { return static_cast<double>(rt.db->PoolUse().second); });
+  server.Run();
+  return 0;
+}
+
+}  // namespace portico::cli

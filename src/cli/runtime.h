@@ -1,0 +1,30 @@
+// The wiring of one Portico process: configuration, storage and services, in plain sight.
+#pragma once
+
+#include <memory>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "services/account_services.h"
+#include "services/auth_service.h"
+#include "storage/db.h"
+
+namespace portico::cli {
+
+struct Runtime {
+  explicit Runtime(Config config);
+  Config config;
+  SystemClock clock;
+  std::unique_ptr<storage::Database> db;
+  services::Deps deps;
+  services::AuthService auth;
+  services::UserService users;
+  services::CustomerService customers;
+  services::TenantService tenants;
+  int schema_version = 0;
+};
+
+/// Serves HTTP until SIGINT/SIGTERM (CLI.md, serve).
+int Serve(Runtime& rt);
+
+}  // namespace portico::cli

@@ -1,0 +1,84 @@
+#include "core/clock.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace portico {
+
+UnixSeconds SystemClock::Now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+std::chrono::year_month_day Ymd(UnixSeconds t, std::int64_t* seconds_of_day) {
+  std::int64_t days = t / 86400;
+  std::int64_t rem = t % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  if (seconds_of_day) *seconds_of_day = rem;
+  return std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{days}}};
+}
+
+bool AllDigits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return !s.empty();
+}
+
+int ToInt(std::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+}  // namespace
+
+std::string FormatTimestamp(UnixSeconds t) {
+  std::int64_t sod = 0;
+  auto ymd = Ymd(t, &sod);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(sod / 3600),
+                static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60));
+  return buf;
+}
+
+std::string FormatDate(UnixSeconds t) {
+  auto ymd = Ymd(t, nullptr);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+std::optional<UnixSeconds> ParseDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto y = text.substr(0, 4), m = text.substr(5, 2), d = text.substr(8, 2);
+  if (!AllDigits(y) || !AllDigits(m) || !AllDigits(d)) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year{ToInt(y)}, std::chrono::month{static_cast<unsigned>(ToInt(m))},
+                                  std::chrono::day{static_cast<unsigned>(ToInt(d))}};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::sys_days{ymd}.time_since_epoch().count() * 86400LL;
+}
+
+std::optional<int> ParseTimeOfDay(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  auto h = text.substr(0, 2), m = text.substr(3, 2);
+  if (!AllDigits(h) || !AllDigits(m)) return std::nullopt;
+  int hh = ToInt(h), mm = ToInt(m);
+  if (hh > 23 || mm > 59) return std::nullopt;
+  return hh * 60 + mm;
+}
+
+std::string FormatTimeOfDay(int minutes) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60 % 24, minutes % 60);
+  return buf;
+}
+
+}  // namespace portico

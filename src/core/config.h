@@ -1,0 +1,57 @@
+// Settings of a Portico process. Precedence (CLI.md): command-line flags beat the TOML file, the file
+// beats PORTICO_* environment variables, those beat the defaults below.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace portico {
+
+struct Config {
+  // [server]
+  std::string listen = "127.0.0.1:8080";   // host:port
+  std::string web_dir;                      // empty: web/build under the working directory, else installed
+  std::string default_tenant = "demo";      // where "/" leads
+  bool tls = false;                         // reached over TLS (marks the session cookie Secure)
+  std::int64_t io_threads = 2;
+  std::int64_t worker_threads = 4;          // blocking work: database, password hashing
+  // [database]
+  std::string database = "sqlite://data/portico.db";
+  // [log]
+  std::string log_level = "info";           // trace, debug, info, warn, error, off
+  // [auth]
+  std::string password_hash = "interactive";  // "interactive" or, for tests only, "min"
+  std::int64_t session_idle_minutes = 12 * 60;
+  std::int64_t session_absolute_hours = 7 * 24;
+  // [limits]
+  std::int64_t max_body_bytes = 1 << 20;    // JSON bodies (API.md: 1 MiB)
+  std::int64_t max_header_bytes = 16 << 10;
+  std::int64_t read_timeout_seconds = 30;   // to receive one request once it started
+  std::int64_t idle_timeout_seconds = 60;   // keep-alive connection with no request
+  std::int64_t max_connections = 20000;
+  std::int64_t max_ws_message_bytes = 64 << 10;
+};
+
+/// One settable key: its TOML path ("server.listen"), its environment variable and its flag name.
+struct ConfigKey {
+  std::string toml_path;
+  std::string env;
+  std::string flag;  // without the leading "--"
+};
+
+/// Every key Config knows, for documentation and `--help`.
+const std::vector<ConfigKey>& ConfigKeys();
+
+/// Builds the configuration: defaults, then `env` (PORTICO_* variables), then the TOML file at
+/// `config_file` (if given), then `flags` (flag name -> value). Throws Error(kInvalidInput) naming the
+/// key for an unknown TOML key, a value of the wrong type, or an unreadable file.
+Config LoadConfig(const std::optional<std::string>& config_file, const std::map<std::string, std::string>& env,
+                  const std::map<std::string, std::string>& flags);
+
+/// The PORTICO_* variables of this process's environment.
+std::map<std::string, std::string> PorticoEnvironment();
+
+}  // namespace portico

@@ -1,0 +1,40 @@
+// A tenant's branding: company details, colours, logo and portal messages (API.md, "Tenant branding").
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <string>
+
+#include "core/error.h"
+
+namespace portico::domain {
+
+struct Branding {
+  struct Company {
+    std::string name, display_name, support_email, support_phone, support_hours, website;
+  } company;
+  struct Colors {
+    std::string primary = "#1f4e79", secondary = "#2e7d32", accent = "#f59e0b", background = "#ffffff",
+                text = "#1f2937";
+  } colors;
+  std::string logo_url;
+  struct Portal {
+    std::string welcome_message = "Welcome to your repair portal.", footer_text;
+  } portal;
+};
+
+/// Default branding for a new tenant called `name`.
+Branding DefaultBranding(const std::string& name);
+
+/// Field errors (keys like "colors.primary", "company.support_email") for values out of bounds:
+/// colours must be "#rrggbb"; texts have length limits; logo_url and website must be http(s) or "/" paths.
+FieldErrors ValidateBranding(const Branding& b);
+
+/// The API shape of API.md.
+boost::json::value BrandingToJson(const Branding& b);
+/// Reads the API shape leniently (missing keys keep defaults); for stored values.
+Branding BrandingFromJson(const boost::json::value& v);
+
+/// True for "#rrggbb" (hex digits, either case).
+bool IsHexColor(const std::string& s);
+
+}  // namespace portico::domain

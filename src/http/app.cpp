@@ -1,0 +1,175 @@
+#include "http/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "core/crypto.h"
+#include "core/error.h"
+#include "http/json_io.h"
+
+namespace portico::http {
+
+bool IsApiPath(const std::string& path) {
+  return path.starts_with("/api/") || path == "/api" || path == "/healthz" || path == "/readyz" ||
+         path == "/metrics";
+}
+
+App::App(const Config& config, services::AuthService& auth, Metrics& metrics, const StaticFiles& web)
+    : config_(config), auth_(auth), metrics_(metrics), web_(web) {}
+
+bool App::IsInline(const Request& req) const {
+  return (req.method == "GET" || req.method == "HEAD") &&
+         (req.path == "/healthz" || req.path == "/metrics" || !IsApiPath(req.path));
+}
+
+std::string App::SessionCookie(const std::string& token) const {
+  const std::int64_t max_age_seconds = config_.session_absolute_hours * 3600;
+  std::string c = std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                  std::to_string(max_age_seconds);
+  if (config_.tls) c += "; Secure";
+  return c;
+}
+
+std::string App::ClearSessionCookie() const {
+  std::string c = std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
+  if (config_.tls) c += "; Secure";
+  return c;
+}
+
+namespace {
+
+bool IsSafeMethod(const std::string& m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+
+bool IsJsonContentType(const std::string& value) {
+  std::string v;
+  for (char c : value) v.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  auto semi = v.find(';');
+  std::string type = v.substr(0, semi);
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  if (type != "application/json") return false;
+  if (semi == std::string::npos) return true;
+  // Only UTF-8 is accepted (API.md: application/json; charset=utf-8 is JSON).
+  auto cs = v.find("charset=", semi);
+  if (cs == std::string::npos) return true;
+  std::string charset = v.substr(cs + 8);
+  while (!charset.empty() && (charset.back() == ' ' || charset.back() == ';')) charset.pop_back();
+  if (!charset.empty() && charset.front() == '"') charset = charset.substr(1, charset.size() - 2);
+  return charset == "utf-8" || charset == "utf8";
+}
+
+}  // namespace
+
+Response App::Dispatch(Request& req, std::string& route_name) {
+  if (!IsApiPath(req.path)) {
+    route_name = "portal";
+    if (req.method != "GET" && req.method != "HEAD") {
+      throw Error(ErrorCode::kNotFound, "Not found.");
+    }
+    return web_.Serve(req);
+  }
+  auto match = router_.Find(req.method, req.path);
+  if (!match.route) {
+    route_name = "unmatched";
+    if (match.path_known) {
+      Response r = ProblemResponse(Error(ErrorCode::kInvalidInput, "Method not allowed here."), req.request_id);
+      r.status = 405;
+      r.body.replace(r.body.find("\"status\":400"), 12, "\"status\":405");
+      r.SetHeader("Allow", match.allow);
+      return r;
+    }
+    throw Error::NotFound("No such endpoint.");
+  }
+  const Route& route = *match.route;
+  route_name = route.method + " " + route.pattern;
+  RequestContext ctx(req);
+  ctx.params = std::move(match.params);
+
+  // Authenticate: a Bearer token, else the session cookie.
+  if (auto authz = req.Header("authorization")) {
+    if (authz->rfind("Bearer ", 0) == 0) ctx.auth = auth_.AuthenticateToken(authz->substr(7));
+    if (!ctx.auth && route.info.auth) throw Error(ErrorCode::kUnauthenticated, "The token is not valid.");
+  } else if (auto cookie = req.Cookie(kSessionCookie)) {
+    ctx.auth = auth_.AuthenticateSession(*cookie);
+  }
+  if (route.info.auth && !ctx.auth) throw Error(ErrorCode::kUnauthenticated, "Log in first.");
+
+  // CSRF: a cookie-authenticated request that changes something must carry the session's token.
+  if (ctx.auth && ctx.auth->kind == services::AuthKind::kSession && !IsSafeMethod(req.method) && route.info.auth) {
+    auto token = req.Header("x-csrf-token");
+    if (!token || !ConstantTimeEquals(*token, ctx.auth->csrf_token)) {
+      throw Error(ErrorCode::kForbidden, "The X-CSRF-Token header is missing or wrong.");
+    }
+  }
+
+  if (route.info.body && (!req.body.empty() || req.body_too_large)) {
+    auto ct = req.Header("content-type");
+    if (!ct || !IsJsonContentType(*ct)) {
+      throw Error(ErrorCode::kUnsupportedMediaType, "Send the body as application/json.");
+    }
+  }
+  if (req.body_too_large) {
+    throw Error(ErrorCode::kPayloadTooLarge,
+                "The body is larger than " + std::to_string(config_.max_body_bytes) + " bytes.");
+  }
+  if (!route.info.body && !req.body.empty() && !req.body_too_large && req.method != "GET") {
+    // A body where none is expected is ignored only when empty-ish JSON; otherwise say so.
+    auto ct = req.Header("content-type");
+    if (ct && !IsJsonContentType(*ct)) throw Error(ErrorCode::kUnsupportedMediaType, "This endpoint takes no body.");
+  }
+  return route.handler(ctx);
+}
+
+Response App::Handle(Request& req) {
+  auto start = std::chrono::steady_clock::now();
+  if (req.request_id.empty()) {
+    auto incoming = req.Header("x-request-id");
+    if (incoming && !incoming->empty() && incoming->size() <= 64 &&
+        incoming->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") ==
+            std::string::npos) {
+      req.request_id = *incoming;
+    } else {
+      req.request_id = fmt::format("{:x}", next_id_.fetch_add(1));
+    }
+  }
+  std::string route_name = "unmatched";
+  Response res;
+  try {
+    res = Dispatch(req, route_name);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kInternal || e.code() == ErrorCode::kUnavailable) {
+      spdlog::error("request id={} route=\"{}\" failed: {}", req.request_id, route_name, e.what());
+    }
+    res = ProblemResponse(e, req.request_id);
+  } catch (const std::exception& e) {
+    spdlog::error("request id={} route=\"{}\" unexpected exception: {}", req.request_id, route_name, e.what());
+    res = ProblemResponse(Error::Internal(e.what()), req.request_id);
+  } catch (...) {
+    spdlog::error("request id={} route=\"{}\" unknown exception", req.request_id, route_name);
+    res = ProblemResponse(Error::Internal("unknown exception"), req.request_id);
+  }
+  if (res.status == 413 || res.status == 429) res.close = res.status == 413;
+  // Security headers on every response.
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  res.SetHeader("Referrer-Policy", "same-origin");
+  res.SetHeader("X-Frame-Options", "DENY");
+  res.SetHeader("X-Request-Id", req.request_id);
+  bool has_csp = false;
+  for (const auto& [k, v] : res.headers) has_csp = has_csp || k == "Content-Security-Policy";
+  if (!has_csp) res.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  if (IsApiPath(req.path)) {
+    bool has_cache = false;
+    for (const auto& [k, v] : res.headers) has_cache = has_cache || k == "Cache-Control";
+    if (!has_cache) res.SetHeader("Cache-Control", "no-store");
+  }
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  metrics_.Observe(route_name, res.status, micros);
+  spdlog::info("request id={} method={} route=\"{}\" status={} bytes={} us={}", req.request_id, req.method, route_name,
+               res.status, res.body.size(), micros);
+  return res;
+}
+
+}  // namespace portico::http

@@ -1,0 +1,51 @@
+// The request pipeline, in the order of API.md "Precise rules": route (404) -> authenticate (401) ->
+// CSRF (403) -> content type (415) -> body size (413) -> handler (400, 404, 403, 400, 409). Every
+// response gets the security headers, a request id, a metrics sample and one access-log line.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "core/config.h"
+#include "http/message.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/static_files.h"
+#include "services/auth_service.h"
+
+namespace portico::http {
+
+inline constexpr const char* kSessionCookie = "portico_session";
+
+class App {
+ public:
+  App(const Config& config, services::AuthService& auth, Metrics& metrics, const StaticFiles& web);
+
+  Router& router() { return router_; }
+  const Router& router() const { return router_; }
+  Metrics& metrics() { return metrics_; }
+
+  /// Handles one request completely; never throws.
+  Response Handle(Request& req);
+  /// Requests cheap enough to answer on an I/O thread (no database, no hashing).
+  bool IsInline(const Request& req) const;
+  /// The Set-Cookie value for a new session (Max-Age: the absolute session lifetime).
+  std::string SessionCookie(const std::string& token) const;
+  /// The Set-Cookie value that deletes the session cookie.
+  std::string ClearSessionCookie() const;
+
+ private:
+  Response Dispatch(Request& req, std::string& route_name);
+
+  const Config& config_;
+  services::AuthService& auth_;
+  Metrics& metrics_;
+  const StaticFiles& web_;
+  Router router_;
+  std::atomic<std::uint64_t> next_id_{1};
+};
+
+/// True for "/api/...", "/healthz", "/readyz" and "/metrics" (everything else is the portal).
+bool IsApiPath(const std::string& path);
+
+}  // namespace portico::http

@@ -1,0 +1,21 @@
+// Route registration, one function per area. Handlers parse, call one service, serialise.
+#pragma once
+
+#include "http/app.h"
+#include "services/account_services.h"
+#include "services/auth_service.h"
+#include "storage/db.h"
+
+namespace portico::http {
+
+struct AccountServices {
+  services::AuthService& auth;
+  services::UserService& users;
+  services::CustomerService& customers;
+  services::TenantService& tenants;
+};
+
+void RegisterAccountRoutes(App& app, AccountServices s);
+void RegisterOpsRoutes(App& app, storage::Database& db, const Config& config);
+
+}  // namespace portico::http

@@ -1,0 +1,13 @@
+// The OpenAPI 3.1 document, generated from the router's table (paths, methods, parameters, summaries)
+// and the component schemas in openapi.cpp, so it lists exactly the endpoints that exist.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include "http/router.h"
+
+namespace portico::http {
+
+boost::json::value BuildOpenApi(const Router& router);
+
+}  // namespace portico::http

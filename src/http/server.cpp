@@ -1,0 +1,290 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "core/error.h"
+
+namespace portico::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct Connection {
+  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  beast::tcp_stream stream;
+  std::atomic<bool> idle{true};
+};
+
+tcp::endpoint ParseListen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw Error(ErrorCode::kInvalidInput, "listen address must be host:port: " + listen);
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (...) {
+    port = -1;
+  }
+  if (port <= 0 || port > 65535) throw Error(ErrorCode::kInvalidInput, "listen port must be 1..65535: " + listen);
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(host.empty() ? "0.0.0.0" : host, ec);
+  if (ec) {
+    if (host == "localhost") {
+      addr = asio::ip::make_address("127.0.0.1");
+    } else {
+      throw Error(ErrorCode::kInvalidInput, "listen host must be an IP address: " + host);
+    }
+  }
+  return {addr, static_cast<unsigned short>(port)};
+}
+
+Request ToRequest(const bhttp::request_parser<bhttp::string_body>& parser, const std::string& remote) {
+  const auto& msg = parser.get();
+  Request req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  auto q = req.target.find('?');
+  auto raw_path = req.target.substr(0, q);
+  req.path = DecodePath(raw_path).value_or(raw_path);
+  if (q != std::string::npos) req.query = ParseQuery(std::string_view(req.target).substr(q + 1));
+  for (const auto& field : msg) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto& slot = req.headers[name];
+    slot = slot.empty() ? std::string(field.value()) : slot + (name == "cookie" ? "; " : ", ") + std::string(field.value());
+  }
+  req.remote_address = remote;
+  return req;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(Response&& res, unsigned version, bool keep_alive, bool head) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
+  out.set(bhttp::field::server, "portico");
+  if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
+  for (auto& [k, v] : res.headers) out.insert(k, v);
+  std::size_t size = res.body.size();
+  if (!head) out.body() = std::move(res.body);
+  out.keep_alive(keep_alive);
+  out.content_length(size);
+  return out;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(const Config& c, App& a)
+      : config(c),
+        app(a),
+        ioc(static_cast<int>(c.io_threads)),
+        workers(static_cast<std::size_t>(c.worker_threads)),
+        acceptor(ioc),
+        signals(ioc, SIGINT, SIGTERM) {}
+
+  const Config& config;
+  App& app;
+  asio::io_context ioc;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> open{0};
+  std::mutex conns_mutex;
+  std::unordered_set<std::shared_ptr<Connection>> conns;
+
+  asio::awaitable<void> Listen() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      if (open.load() >= config.max_connections) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        spdlog::warn("connection refused: {} connections open (limit)", open.load());
+        continue;
+      }
+      auto conn = std::make_shared<Connection>(std::move(socket));
+      {
+        std::lock_guard lock(conns_mutex);
+        conns.insert(conn);
+      }
+      ++open;
+      auto executor = conn->stream.get_executor();
+      asio::co_spawn(executor, Session(conn), [this, conn](std::exception_ptr e) {
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            spdlog::error("connection ended by exception: {}", ex.what());
+          }
+        }
+        std::lock_guard lock(conns_mutex);
+        conns.erase(conn);
+        --open;
+      });
+    }
+  }
+
+  asio::awaitable<void> Session(std::shared_ptr<Connection> conn) {
+    beast::flat_buffer buffer;
+    std::string remote;
+    {
+      boost::system::error_code ec;
+      auto ep = conn->stream.socket().remote_endpoint(ec);
+      if (!ec) remote = ep.address().to_string();
+    }
+    bool first = true;
+    for (;;) {
+      if (stopping) break;
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
+      parser.body_limit(static_cast<std::uint64_t>(config.max_body_bytes));
+      conn->idle = true;
+      conn->stream.expires_after(std::chrono::seconds(first ? config.read_timeout_seconds : config.idle_timeout_seconds));
+      first = false;
+      auto [ec, n] = co_await bhttp::async_read_header(conn->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      conn->idle = false;
+      if (ec) {
+        if (ec == bhttp::error::header_limit) {
+          Response r;
+          r.status = 431;
+          r.content_type = "text/plain";
+          r.body = "Request header fields too large\n";
+          auto msg = ToBeast(std::move(r), 11, false, false);
+          co_await bhttp::async_write(conn->stream, msg, asio::as_tuple(asio::use_awaitable));
+        } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
+                   ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
+                   ec != asio::error::eof && ec != bhttp::error::partial_message) {
+          // Garbage on the wire: answer 400 once and close.
+          Response r;
+          r.status = 400;
+          r.content_type = "text/plain";
+          r.body = "Bad request\n";
+          auto msg = ToBeast(std::move(r), 11, false, false);
+          co_await bhttp::async_write(conn->stream, msg, asio::as_tuple(asio::use_awaitable));
+        }
+        break;
+      }
+      conn->stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
+      bool too_large = false;
+      auto length = parser.content_length();
+      if (length && *length > static_cast<std::uint64_t>(config.max_body_bytes)) {
+        too_large = true;  // not read: answered 413 (after authentication) and the connection closed
+      } else if (!parser.is_done()) {
+        auto [ec2, n2] = co_await bhttp::async_read(conn->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        if (ec2 == bhttp::error::body_limit) {
+          too_large = true;
+        } else if (ec2) {
+          break;
+        }
+      }
+      Request req = ToRequest(parser, remote);
+      if (!too_large) req.body = std::move(parser.get().body());
+      req.body_too_large = too_large;
+      const unsigned version = parser.get().version();
+      const bool head = req.method == "HEAD";
+      bool keep_alive = parser.get().keep_alive() && !too_large;
+
+      Response res;
+      if (app.IsInline(req)) {
+        res = app.Handle(req);
+      } else {
+        res = co_await asio::co_spawn(
+            workers, [this, &req]() -> asio::awaitable<Response> { co_return app.Handle(req); }, asio::use_awaitable);
+      }
+      if (res.close || stopping) keep_alive = false;
+      auto msg = ToBeast(std::move(res), version, keep_alive, head);
+      auto [wec, wn] = co_await bhttp::async_write(conn->stream, msg, asio::as_tuple(asio::use_awaitable));
+      if (wec || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn->stream.close();
+  }
+
+  void Shutdown() {
+    if (stopping.exchange(true)) return;
+    spdlog::info("shutting down: no new connections; finishing {} open", open.load());
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    std::vector<std::shared_ptr<Connection>> snapshot;
+    {
+      std::lock_guard lock(conns_mutex);
+      snapshot.assign(conns.begin(), conns.end());
+    }
+    // Connections waiting for a request are closed now; busy ones close after their response.
+    for (auto& c : snapshot) {
+      asio::post(c->stream.get_executor(), [c] {
+        if (c->idle) c->stream.cancel();
+      });
+    }
+    auto timer = std::make_shared<asio::steady_timer>(ioc);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto poll = std::make_shared<std::function<void()>>();
+    *poll = [this, timer, deadline, poll] {
+      if (open.load() == 0 || std::chrono::steady_clock::now() > deadline) {
+        ioc.stop();
+        return;
+      }
+      // Late idle connections (e.g. one that just finished a request) are cancelled too.
+      {
+        std::lock_guard lock(conns_mutex);
+        for (auto& c : conns) {
+          asio::post(c->stream.get_executor(), [c] {
+            if (c->idle) c->stream.cancel();
+          });
+        }
+      }
+      timer->expires_after(std::chrono::milliseconds(20));
+      timer->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
+    };
+    (*poll)();
+  }
+};
+
+Server::Server(const Config& config, App& app) : impl_(std::make_unique<Impl>(config, app)) {}
+Server::~Server() = default;
+
+int Server::open_connections() const { return impl_->open.load(); }
+
+void Server::Run() {
+  auto& s = *impl_;
+  auto endpoint = ParseListen(s.config.listen);
+  boost::system::error_code ec;
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw Error(ErrorCode::kUnavailable, "cannot listen on " + s.config.listen + ": " + ec.message());
+  }
+  spdlog::info("listening on http://{}", s.config.listen);
+  s.signals.async_wait([&s](const boost::system::error_code& e, int) {
+    if (!e) s.Shutdown();
+  });
+  asio::co_spawn(s.ioc, s.Listen(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < s.config.io_threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : threads) t.join();
+  s.workers.join();
+  spdlog::info("stopped");
+}
+
+}  // namespace portico::http

@@ -1,0 +1,395 @@
+#include "services/account_services.h"
+
+#include "core/crypto.h"
+#include "core/error.h"
+#include "policy/policy.h"
+#include "storage/accounts_repository.h"
+#include "storage/customers_repository.h"
+
+namespace portico::services {
+namespace {
+
+using policy::Action;
+
+constexpr std::size_t kMinPasswordLength = 10;
+constexpr std::size_t kMaxPasswordLength = 1024;
+
+void Require(const policy::Actor& actor, Action action) {
+  if (!policy::Can(actor, action)) throw Error::Forbidden();
+}
+
+void CheckName(FieldErrors& errors, const std::string& field, const std::string& v, std::size_t max = 200) {
+  if (v.empty()) {
+    errors[field].push_back("Required.");
+  } else if (v.size() > max) {
+    errors[field].push_back("At most " + std::to_string(max) + " characters.");
+  }
+}
+
+void CheckPassword(FieldErrors& errors, const std::string& password) {
+  if (password.size() < kMinPasswordLength) {
+    errors["password"].push_back("At least " + std::to_string(kMinPasswordLength) + " characters.");
+  } else if (password.size() > kMaxPasswordLength) {
+    errors["password"].push_back("At most " + std::to_string(kMaxPasswordLength) + " characters.");
+  }
+}
+
+void CheckEmail(FieldErrors& errors, const std::string& email) {
+  if (!LooksLikeEmail(email)) errors["email"].push_back("Must be an e-mail address.");
+}
+
+void Throw(FieldErrors errors) {
+  if (!errors.empty()) throw Error::Validation(std::move(errors));
+}
+
+TenantId TenantBySlug(storage::Connection& c, const std::string& slug) {
+  auto t = storage::FindTenantBySlug(c, slug);
+  if (!t) throw Error(ErrorCode::kNotFound, "No tenant '" + slug + "'.");
+  return t->id;
+}
+
+}  // namespace
+
+bool IsValidSlug(const std::string& slug) {
+  if (slug.size() < 2 || slug.size() > 40 || slug.front() == '-') return false;
+  for (char c : slug) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+// ---- users ----
+
+PageOf<storage::UserRecord> UserService::List(const policy::Actor& actor, const std::optional<std::string>& role,
+                                              const PageRequest& page) {
+  Require(actor, Action::kManageUsers);
+  auto tx = deps_.db.Read();
+  return storage::ListUsers(tx->conn(), actor.tenant, role, page);
+}
+
+storage::UserRecord UserService::Get(const policy::Actor& actor, UserId id) {
+  auto tx = deps_.db.Read();
+  auto u = storage::FindUser(tx->conn(), actor.tenant, id);
+  if (!u) throw Error::NotFound("No such user.");
+  Require(actor, Action::kManageUsers);
+  return *u;
+}
+
+storage::UserRecord UserService::Insert(TenantId tenant, const NewUser& in) {
+  FieldErrors errors;
+  std::string email = NormaliseEmail(in.email);
+  CheckEmail(errors, email);
+  CheckName(errors, "name", in.name);
+  auto role = domain::ParseRole(in.role);
+  if (!role) errors["role"].push_back("Must be one of admin, manager, technician, customer.");
+  CheckPassword(errors, in.password);
+  Throw(std::move(errors));
+  storage::UserRecord u;
+  u.tenant = tenant;
+  u.email = email;
+  u.name = in.name;
+  u.role = *role;
+  u.password_hash = HashPassword(in.password, auth_.HashCost());  // before the write lock
+  u.created_at = u.updated_at = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  if (storage::FindUserByEmail(tx->conn(), tenant, email)) {
+    throw Error::Conflict("A user with this e-mail already exists in this tenant.");
+  }
+  u.id = storage::InsertUser(tx->conn(), u);
+  tx->Commit();
+  return u;
+}
+
+storage::UserRecord UserService::Create(const policy::Actor& actor, const NewUser& in) {
+  Require(actor, Action::kManageUsers);
+  return Insert(actor.tenant, in);
+}
+
+storage::UserRecord UserService::CreateInTenant(const std::string& tenant_slug, const NewUser& in) {
+  TenantId tenant;
+  {
+    auto tx = deps_.db.Read();
+    tenant = TenantBySlug(tx->conn(), tenant_slug);
+  }
+  return Insert(tenant, in);
+}
+
+storage::UserRecord UserService::Update(const policy::Actor& actor, UserId id, const UserPatch& patch) {
+  {
+    auto tx = deps_.db.Read();
+    if (!storage::FindUser(tx->conn(), actor.tenant, id)) throw Error::NotFound("No such user.");
+  }
+  Require(actor, Action::kManageUsers);
+  FieldErrors errors;
+  std::optional<std::string> email;
+  if (patch.email) {
+    email = NormaliseEmail(*patch.email);
+    CheckEmail(errors, *email);
+  }
+  if (patch.name) CheckName(errors, "name", *patch.name);
+  std::optional<domain::Role> role;
+  if (patch.role) {
+    role = domain::ParseRole(*patch.role);
+    if (!role) errors["role"].push_back("Must be one of admin, manager, technician, customer.");
+  }
+  if (patch.password) CheckPassword(errors, *patch.password);
+  if (id == actor.user && ((role && *role != domain::Role::kAdmin) || (patch.is_active && !*patch.is_active))) {
+    errors[role ? "role" : "is_active"].push_back("You cannot remove your own administrator access.");
+  }
+  Throw(std::move(errors));
+  std::optional<std::string> hash;
+  if (patch.password) hash = HashPassword(*patch.password, auth_.HashCost());
+
+  auto tx = deps_.db.Write();
+  auto u = storage::FindUser(tx->conn(), actor.tenant, id);
+  if (!u) throw Error::NotFound("No such user.");
+  if (email && *email != u->email) {
+    if (storage::FindUserByEmail(tx->conn(), actor.tenant, *email)) {
+      throw Error::Conflict("A user with this e-mail already exists in this tenant.");
+    }
+    u->email = *email;
+  }
+  if (patch.name) u->name = *patch.name;
+  if (role) u->role = *role;
+  if (hash) u->password_hash = *hash;
+  if (patch.is_active) u->is_active = *patch.is_active;
+  u->updated_at = deps_.clock.Now();
+  storage::UpdateUser(tx->conn(), *u);
+  // A new password or a deactivation ends the user's sessions everywhere.
+  if (hash || (patch.is_active && !*patch.is_active)) storage::DeleteUserSessions(tx->conn(), id);
+  tx->Commit();
+  return *u;
+}
+
+// ---- customers ----
+
+PageOf<storage::CustomerRecord> CustomerService::List(const policy::Actor& actor,
+                                                      const std::optional<std::string>& q, const PageRequest& page) {
+  auto tx = deps_.db.Read();
+  return storage::ListCustomers(tx->conn(), policy::ScopeOf(actor), q, page);
+}
+
+storage::CustomerRecord CustomerService::Get(const policy::Actor& actor, CustomerId id) {
+  auto tx = deps_.db.Read();
+  auto c = storage::FindCustomer(tx->conn(), policy::ScopeOf(actor), id);
+  if (!c) throw Error::NotFound("No such customer.");
+  return *c;
+}
+
+storage::CustomerRecord CustomerService::Insert(TenantId tenant, const NewCustomer& in) {
+  FieldErrors errors;
+  CheckName(errors, "name", in.name);
+  if (in.address.size() > 500) errors["address"].push_back("At most 500 characters.");
+  if (in.phone.size() > 50) errors["phone"].push_back("At most 50 characters.");
+  storage::CustomerRecord c;
+  if (in.email && !in.email->empty()) {
+    c.email = NormaliseEmail(*in.email);
+    CheckEmail(errors, *c.email);
+  }
+  Throw(std::move(errors));
+  c.tenant = tenant;
+  c.name = in.name;
+  c.address = in.address;
+  c.phone = in.phone;
+  c.created_at = c.updated_at = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  try {
+    c.id = storage::InsertCustomer(tx->conn(), c);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kConflict) throw Error::Conflict("A customer with this e-mail already exists.");
+    throw;
+  }
+  tx->Commit();
+  return c;
+}
+
+storage::CustomerRecord CustomerService::Create(const policy::Actor& actor, const NewCustomer& in) {
+  Require(actor, Action::kCreateCustomer);
+  return Insert(actor.tenant, in);
+}
+
+storage::CustomerRecord CustomerService::CreateInTenant(const std::string& tenant_slug, const NewCustomer& in) {
+  TenantId tenant;
+  {
+    auto tx = deps_.db.Read();
+    tenant = TenantBySlug(tx->conn(), tenant_slug);
+  }
+  return Insert(tenant, in);
+}
+
+storage::CustomerRecord CustomerService::Update(const policy::Actor& actor, CustomerId id, const CustomerPatch& patch) {
+  auto scope = policy::ScopeOf(actor);
+  auto tx = deps_.db.Write();
+  auto c = storage::FindCustomer(tx->conn(), scope, id);
+  if (!c) throw Error::NotFound("No such customer.");
+  if (!policy::CanOnCustomer(actor, Action::kUpdateCustomer, id)) throw Error::Forbidden();
+  auto editable = policy::EditableCustomerFields(actor, id);
+  auto may = [&](const char* f) { return std::find(editable.begin(), editable.end(), f) != editable.end(); };
+  FieldErrors errors;
+  auto check = [&](const char* field, bool present) {
+    if (present && !may(field)) errors[field].push_back("You may not change this field.");
+  };
+  check("name", patch.name.has_value());
+  check("address", patch.address.has_value());
+  check("phone", patch.phone.has_value());
+  check("email", patch.email.has_value());
+  check("is_active", patch.is_active.has_value());
+  if (!errors.empty()) throw Error(ErrorCode::kForbidden, "You may only change: " + [&] {
+    std::string s;
+    for (const auto& f : editable) s += (s.empty() ? "" : ", ") + f;
+    return s;
+  }() + ".");
+  if (patch.name) CheckName(errors, "name", *patch.name);
+  if (patch.address && patch.address->size() > 500) errors["address"].push_back("At most 500 characters.");
+  if (patch.phone && patch.phone->size() > 50) errors["phone"].push_back("At most 50 characters.");
+  std::optional<std::string> email;
+  if (patch.email && !patch.email->empty()) {
+    email = NormaliseEmail(*patch.email);
+    CheckEmail(errors, *email);
+  }
+  Throw(std::move(errors));
+  if (patch.name) c->name = *patch.name;
+  if (patch.address) c->address = *patch.address;
+  if (patch.phone) c->phone = *patch.phone;
+  if (patch.email) c->email = email;
+  if (patch.is_active) c->is_active = *patch.is_active;
+  c->updated_at = deps_.clock.Now();
+  try {
+    storage::UpdateCustomer(tx->conn(), *c);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kConflict) throw Error::Conflict("A customer with this e-mail already exists.");
+    throw;
+  }
+  tx->Commit();
+  return *c;
+}
+
+std::vector<storage::AccessRecord> CustomerService::ListAccess(const policy::Actor& actor, CustomerId id) {
+  auto tx = deps_.db.Read();
+  if (!storage::FindCustomer(tx->conn(), policy::ScopeOf(actor), id)) throw Error::NotFound("No such customer.");
+  Require(actor, Action::kReadCustomerAccess);
+  return storage::ListAccessOfCustomer(tx->conn(), actor.tenant, id);
+}
+
+void CustomerService::GrantIn(storage::Connection& c, TenantId tenant, CustomerId id, const AccessGrant& grant) {
+  FieldErrors errors;
+  auto access = domain::ParseCustomerAccess(grant.access);
+  if (!access) errors["access"].push_back("Must be one of approver, requester, viewer.");
+  auto user = storage::FindUser(c, tenant, grant.user);
+  if (!user) {
+    errors["user_id"].push_back("No such user.");
+  } else if (user->role != domain::Role::kCustomer) {
+    errors["user_id"].push_back("Only customer users get customer access.");
+  }
+  Throw(std::move(errors));
+  storage::UpsertAccess(c, tenant, id, grant.user, *access, grant.is_primary_contact, deps_.clock.Now());
+}
+
+storage::AccessRecord CustomerService::Grant(const policy::Actor& actor, CustomerId id, const AccessGrant& grant) {
+  auto tx = deps_.db.Write();
+  if (!storage::FindCustomer(tx->conn(), policy::ScopeOf(actor), id)) throw Error::NotFound("No such customer.");
+  Require(actor, Action::kManageAccess);
+  GrantIn(tx->conn(), actor.tenant, id, grant);
+  storage::AccessRecord out;
+  for (auto& a : storage::ListAccessOfCustomer(tx->conn(), actor.tenant, id)) {
+    if (a.user == grant.user) out = a;
+  }
+  tx->Commit();
+  return out;
+}
+
+void CustomerService::GrantInTenant(const std::string& tenant_slug, CustomerId id, const AccessGrant& grant) {
+  auto tx = deps_.db.Write();
+  policy::CustomerScope scope;
+  scope.tenant = TenantBySlug(tx->conn(), tenant_slug);
+  scope.all_of_tenant = true;
+  if (!storage::FindCustomer(tx->conn(), scope, id)) throw Error::NotFound("No such customer in this tenant.");
+  GrantIn(tx->conn(), scope.tenant, id, grant);
+  tx->Commit();
+}
+
+void CustomerService::Revoke(const policy::Actor& actor, CustomerId id, UserId user) {
+  auto tx = deps_.db.Write();
+  if (!storage::FindCustomer(tx->conn(), policy::ScopeOf(actor), id)) throw Error::NotFound("No such customer.");
+  Require(actor, Action::kManageAccess);
+  if (!storage::DeleteAccess(tx->conn(), actor.tenant, id, user)) throw Error::NotFound("This user has no access.");
+  tx->Commit();
+}
+
+storage::Preferences CustomerService::GetPreferences(const policy::Actor& actor, CustomerId id) {
+  auto c = Get(actor, id);
+  if (!policy::CanOnCustomer(actor, Action::kReadPreferences, id)) throw Error::Forbidden();
+  return c.preferences;
+}
+
+storage::Preferences CustomerService::PutPreferences(const policy::Actor& actor, CustomerId id,
+                                                     const storage::Preferences& p) {
+  auto tx = deps_.db.Write();
+  if (!storage::FindCustomer(tx->conn(), policy::ScopeOf(actor), id)) throw Error::NotFound("No such customer.");
+  if (!policy::CanOnCustomer(actor, Action::kWritePreferences, id)) throw Error::Forbidden();
+  if (p.default_view != "REPAIRS" && p.default_view != "UNITS" && p.default_view != "DASHBOARD") {
+    throw Error::Field("default_view", "Must be one of REPAIRS, UNITS, DASHBOARD.");
+  }
+  storage::UpdatePreferences(tx->conn(), actor.tenant, id, p, deps_.clock.Now());
+  tx->Commit();
+  return p;
+}
+
+// ---- tenants ----
+
+storage::TenantRecord TenantService::Create(const std::string& slug, const std::string& name) {
+  FieldErrors errors;
+  if (!IsValidSlug(slug)) errors["slug"].push_back("2 to 40 characters of a-z, 0-9 and '-', not starting with '-'.");
+  CheckName(errors, "name", name);
+  Throw(std::move(errors));
+  storage::TenantRecord t;
+  t.slug = slug;
+  t.name = name;
+  t.currency = "USD";
+  t.branding = domain::DefaultBranding(name);
+  t.created_at = t.updated_at = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  if (storage::FindTenantBySlug(tx->conn(), slug)) throw Error::Conflict("A tenant with slug '" + slug + "' exists.");
+  t.id = storage::InsertTenant(tx->conn(), t);
+  tx->Commit();
+  return t;
+}
+
+domain::Branding TenantService::GetBranding(const std::string& slug) {
+  auto tx = deps_.db.Read();
+  auto t = storage::FindTenantBySlug(tx->conn(), slug);
+  if (!t) throw Error::NotFound("No such tenant.");
+  return t->branding;
+}
+
+domain::Branding TenantService::PutBranding(const policy::Actor& actor, const std::string& slug,
+                                            const domain::Branding& b) {
+  auto tx = deps_.db.Write();
+  auto t = storage::FindTenantBySlug(tx->conn(), slug);
+  if (!t) throw Error::NotFound("No such tenant.");
+  if (t->id != actor.tenant || !policy::Can(actor, Action::kEditBranding)) throw Error::Forbidden();
+  auto errors = domain::ValidateBranding(b);
+  Throw(std::move(errors));
+  storage::UpdateTenantBranding(tx->conn(), t->id, b, deps_.clock.Now());
+  tx->Commit();
+  return b;
+}
+
+storage::TenantRecord TenantService::Current(const policy::Actor& actor) {
+  auto tx = deps_.db.Read();
+  auto t = storage::FindTenant(tx->conn(), actor.tenant);
+  if (!t) throw Error::NotFound("No such tenant.");
+  return *t;
+}
+
+storage::TenantRecord TenantService::PutPricing(const policy::Actor& actor, const domain::PricingSettings& p) {
+  if (!policy::Can(actor, Action::kEditPricing)) throw Error::Forbidden();
+  Throw(domain::ValidatePricing(p));
+  auto tx = deps_.db.Write();
+  storage::UpdateTenantPricing(tx->conn(), actor.tenant, p, deps_.clock.Now());
+  auto t = storage::FindTenant(tx->conn(), actor.tenant);
+  tx->Commit();
+  return *t;
+}
+
+}  // namespace portico::services

@@ -1,0 +1,88 @@
+#include "storage/db.h"
+
+#include "core/error.h"
+#include "storage/sqlite/sqlite_database.h"
+
+namespace portico::storage {
+
+Value Nullable(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }
+Value Nullable(const std::optional<std::int64_t>& v) { return v ? Value(*v) : Value(nullptr); }
+
+std::int64_t Row::Int(std::size_t i) const {
+  const auto& v = values_.at(i);
+  if (auto p = std::get_if<std::int64_t>(&v)) return *p;
+  if (auto p = std::get_if<double>(&v)) return static_cast<std::int64_t>(*p);
+  if (std::holds_alternative<std::nullptr_t>(v)) return 0;
+  throw Error::Internal("column " + std::to_string(i) + " is text where an integer was expected");
+}
+
+double Row::Real(std::size_t i) const {
+  const auto& v = values_.at(i);
+  if (auto p = std::get_if<double>(&v)) return *p;
+  if (auto p = std::get_if<std::int64_t>(&v)) return static_cast<double>(*p);
+  return 0;
+}
+
+const std::string& Row::Text(std::size_t i) const {
+  static const std::string kEmpty;
+  const auto& v = values_.at(i);
+  if (auto p = std::get_if<std::string>(&v)) return *p;
+  if (std::holds_alternative<std::nullptr_t>(v)) return kEmpty;
+  throw Error::Internal("column " + std::to_string(i) + " is not text");
+}
+
+std::optional<std::int64_t> Row::OptInt(std::size_t i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Int(i);
+}
+
+std::optional<std::string> Row::OptText(std::size_t i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Text(i);
+}
+
+std::optional<Row> Connection::QueryOne(const Sql& sql, Params params) {
+  auto rows = Query(sql, params);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+Transaction::Transaction(Database& db, std::unique_ptr<Connection> conn, bool write)
+    : db_(db), conn_(std::move(conn)), write_(write) {
+  try {
+    db_.BeginOn(*conn_, write_);
+  } catch (...) {
+    db_.Release(std::move(conn_), write_);
+    throw;
+  }
+}
+
+Transaction::~Transaction() {
+  if (!conn_) return;
+  if (!done_) {
+    try {
+      db_.RollbackOn(*conn_);
+    } catch (...) {
+      // The connection is returned to the pool in any case; a failed rollback leaves nothing to do.
+    }
+  }
+  db_.Release(std::move(conn_), write_);
+}
+
+void Transaction::Commit() {
+  db_.CommitOn(*conn_);
+  done_ = true;
+}
+
+std::unique_ptr<Database> OpenDatabase(const std::string& url, int pool_size) {
+  constexpr std::string_view kSqlite = "sqlite://";
+  if (url.rfind(kSqlite, 0) == 0) {
+    std::string path = url.substr(kSqlite.size());
+    if (path.empty()) throw Error(ErrorCode::kInvalidInput, "database URL '" + url + "' names no file");
+    return std::make_unique<sqlite::SqliteDatabase>(path, pool_size);
+  }
+  throw Error(ErrorCode::kInvalidInput,
+              "unsupported database URL '" + url + "' (expected sqlite://path.db or sqlite:///abs/path.db)");
+}
+
+}  // namespace portico::storage

@@ -1,0 +1,124 @@
+// The database interface services and repositories use. SQL is portable (PostgreSQL-style `$1`
+// placeholders, `RETURNING`, `ON CONFLICT`); each driver (sqlite/, later postgres/) implements
+// Connection and Database and translates what it must. Dialect-specific SQL is isolated behind
+// Database::dialect().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace portico::storage {
+
+/// A named SQL statement. Always a constant (`constexpr Sql kFindUser{"find_user", "SELECT ..."}`),
+/// never assembled from input; values go in as bound parameters.
+struct Sql {
+  const char* name;
+  const char* text;
+};
+
+/// A bound parameter or a column value.
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+
+/// Helpers to bind optionals as NULL.
+Value Nullable(const std::optional<std::string>& v);
+Value Nullable(const std::optional<std::int64_t>& v);
+
+/// One result row, columns by position.
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  bool IsNull(std::size_t i) const { return std::holds_alternative<std::nullptr_t>(values_.at(i)); }
+  std::int64_t Int(std::size_t i) const;
+  double Real(std::size_t i) const;
+  bool Bool(std::size_t i) const { return Int(i) != 0; }
+  /// Text of a column; NULL reads as "".
+  const std::string& Text(std::size_t i) const;
+  std::optional<std::int64_t> OptInt(std::size_t i) const;
+  std::optional<std::string> OptText(std::size_t i) const;
+  std::size_t size() const { return values_.size(); }
+
+ private:
+  std::vector<Value> values_;
+};
+
+using Params = std::initializer_list<Value>;
+
+/// An open connection. Not thread-safe: one thread uses it at a time (the pool guarantees it).
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  /// Runs a statement and returns all rows. Throws Error(kConflict) on a unique-constraint violation,
+  /// Error(kUnavailable) when the database is busy past its timeout, Error(kInternal) otherwise.
+  virtual std::vector<Row> Query(const Sql& sql, Params params = {}) = 0;
+  /// Same, with a parameter vector built at run time.
+  virtual std::vector<Row> QueryV(const Sql& sql, const std::vector<Value>& params) = 0;
+  /// Runs a statement and returns the number of rows changed.
+  virtual std::int64_t Execute(const Sql& sql, Params params = {}) = 0;
+  virtual std::int64_t ExecuteV(const Sql& sql, const std::vector<Value>& params) = 0;
+  /// Runs several statements of trusted text (migrations only).
+  virtual void ExecuteScript(std::string_view script) = 0;
+
+  /// First row or nullopt.
+  std::optional<Row> QueryOne(const Sql& sql, Params params = {});
+};
+
+class Database;
+
+/// A transaction on a leased connection. Rolls back on destruction unless committed.
+/// Write transactions are serialised process-wide (one writer, as SQLite requires).
+class Transaction {
+ public:
+  Transaction(Database& db, std::unique_ptr<Connection> conn, bool write);
+  Transaction(Transaction&&) = delete;
+  ~Transaction();
+  Connection& conn() { return *conn_; }
+  Connection* operator->() { return conn_.get(); }
+  void Commit();
+
+ private:
+  Database& db_;
+  std::unique_ptr<Connection> conn_;
+  bool write_;
+  bool done_ = false;
+};
+
+enum class Dialect { kSqlite, kPostgres };
+
+/// A database: a pool of connections and the single writer.
+class Database {
+ public:
+  virtual ~Database() = default;
+  /// A read-only transaction (consistent snapshot).
+  std::unique_ptr<Transaction> Read() { return std::make_unique<Transaction>(*this, Acquire(false), false); }
+  /// A write transaction; waits for the writer. Throws Error(kUnavailable) after the busy timeout.
+  std::unique_ptr<Transaction> Write() { return std::make_unique<Transaction>(*this, Acquire(true), true); }
+  virtual Dialect dialect() const = 0;
+  /// Brings the schema up to date; returns the schema version.
+  virtual int Migrate() = 0;
+  /// Writes a consistent copy of the database to `path` while others may use it.
+  virtual void Backup(const std::string& path) = 0;
+  /// Number of connections in use and in the pool (for /metrics).
+  virtual std::pair<int, int> PoolUse() const = 0;
+
+ protected:
+  friend class Transaction;
+  virtual std::unique_ptr<Connection> Acquire(bool write) = 0;
+  virtual void Release(std::unique_ptr<Connection> conn, bool write) = 0;
+  virtual void BeginOn(Connection& conn, bool write) = 0;
+  virtual void CommitOn(Connection& conn) = 0;
+  virtual void RollbackOn(Connection& conn) = 0;
+};
+
+/// Opens the database named by `url` ("sqlite://relative/path.db", "sqlite:///abs/path.db"), creating the
+/// file and its folder. Throws Error(kInvalidInput) for an unsupported URL, Error(kUnavailable) if it
+/// cannot be opened.
+std::unique_ptr<Database> OpenDatabase(const std::string& url, int pool_size);
+
+}  // namespace portico::storage

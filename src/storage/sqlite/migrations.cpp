@@ -1,0 +1,222 @@
+#include "storage/sqlite/migrations.h"
+
+#include <spdlog/spdlog.h>
+
+namespace portico::storage::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+// Times are Unix seconds (UTC) in INTEGER columns; money is integer cents; dates are 'YYYY-MM-DD' text.
+constexpr Migration kMigrations[] = {
+    {1, "foundation", R"SQL(
+CREATE TABLE tenants (
+  id INTEGER PRIMARY KEY,
+  slug TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  currency TEXT NOT NULL DEFAULT 'USD',
+  branding TEXT NOT NULL,
+  progressive_pricing INTEGER NOT NULL DEFAULT 1,
+  price_tiers TEXT NOT NULL DEFAULT '[5000,4000,3500,3000,2500]',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  email TEXT NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'manager', 'technician', 'customer')),
+  password_hash TEXT NOT NULL,
+  is_active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (tenant_id, email)
+);
+CREATE TABLE customers (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  name TEXT NOT NULL,
+  address TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  email TEXT,
+  is_active INTEGER NOT NULL DEFAULT 1,
+  external_ref TEXT,
+  receive_email_notifications INTEGER NOT NULL DEFAULT 1,
+  receive_sms_notifications INTEGER NOT NULL DEFAULT 0,
+  default_view TEXT NOT NULL DEFAULT 'DASHBOARD',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (tenant_id, email),
+  UNIQUE (tenant_id, external_ref)
+);
+CREATE INDEX customers_tenant_name ON customers (tenant_id, name);
+CREATE TABLE customer_access (
+  customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  access TEXT NOT NULL CHECK (access IN ('approver', 'requester', 'viewer')),
+  is_primary_contact INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (customer_id, user_id)
+);
+CREATE INDEX customer_access_user ON customer_access (user_id);
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+CREATE TABLE units (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  unit_number TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  repair_count INTEGER NOT NULL DEFAULT 0,
+  replaced_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (customer_id, unit_number)
+);
+CREATE INDEX units_tenant ON units (tenant_id, unit_number);
+CREATE TABLE repairs (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  technician_id INTEGER REFERENCES users(id),
+  status TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  damage_type TEXT NOT NULL DEFAULT '',
+  priority INTEGER NOT NULL DEFAULT 3,
+  repair_date TEXT NOT NULL,
+  drilled_before_repair INTEGER,
+  windshield_temperature REAL,
+  windshield_temperature_unit TEXT,
+  resin_viscosity TEXT,
+  labour_cents INTEGER,
+  price_override_cents INTEGER,
+  materials_cents INTEGER NOT NULL DEFAULT 0,
+  cost_cents INTEGER NOT NULL DEFAULT 0,
+  external_ref TEXT,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (tenant_id, external_ref)
+);
+CREATE INDEX repairs_tenant_status ON repairs (tenant_id, status, updated_at);
+CREATE INDEX repairs_tenant_created ON repairs (tenant_id, created_at);
+CREATE INDEX repairs_customer_created ON repairs (customer_id, created_at);
+CREATE INDEX repairs_customer_status ON repairs (customer_id, status);
+CREATE INDEX repairs_unit ON repairs (unit_id, repair_date);
+CREATE INDEX repairs_technician ON repairs (technician_id, status);
+CREATE VIRTUAL TABLE repair_search USING fts5 (description, unit_number, damage_type, content='', tokenize='unicode61');
+CREATE TABLE approvals (
+  id INTEGER PRIMARY KEY,
+  repair_id INTEGER NOT NULL UNIQUE REFERENCES repairs(id),
+  approved INTEGER NOT NULL,
+  decided_by INTEGER NOT NULL REFERENCES users(id),
+  decided_at INTEGER NOT NULL,
+  notes TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE repair_log (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  repair_id INTEGER NOT NULL REFERENCES repairs(id),
+  previous_status TEXT,
+  new_status TEXT NOT NULL,
+  changed_by INTEGER REFERENCES users(id),
+  notes TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX repair_log_repair ON repair_log (repair_id, id);
+CREATE TABLE materials (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  repair_id INTEGER NOT NULL REFERENCES repairs(id),
+  material_type TEXT NOT NULL,
+  quantity REAL NOT NULL,
+  unit_cost_cents INTEGER NOT NULL,
+  created_by INTEGER REFERENCES users(id),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX materials_repair ON materials (repair_id);
+CREATE TABLE notes (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  repair_id INTEGER NOT NULL REFERENCES repairs(id),
+  author_id INTEGER REFERENCES users(id),
+  body TEXT NOT NULL,
+  visibility TEXT NOT NULL CHECK (visibility IN ('internal', 'customer')),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX notes_repair ON notes (repair_id, id);
+CREATE TABLE schedules (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  technician_id INTEGER NOT NULL REFERENCES users(id),
+  date TEXT NOT NULL,
+  start_minute INTEGER NOT NULL,
+  end_minute INTEGER NOT NULL,
+  is_available INTEGER NOT NULL DEFAULT 1,
+  notes TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  UNIQUE (technician_id, date, start_minute)
+);
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  repair_id INTEGER,
+  customer_id INTEGER,
+  internal INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL DEFAULT '{}',
+  occurred_at INTEGER NOT NULL
+);
+CREATE INDEX events_tenant ON events (tenant_id, id);
+)SQL"},
+};
+
+}  // namespace
+
+int ApplyMigrations(Connection& conn) {
+  static constexpr Sql kCreate{"create_schema_migrations",
+                               "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                               "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"};
+  static constexpr Sql kCurrent{"current_schema_version", "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"};
+  static constexpr Sql kRecord{"record_migration",
+                               "INSERT INTO schema_migrations (version, name, applied_at) "
+                               "VALUES ($1, $2, CAST(strftime('%s', 'now') AS INTEGER))"};
+  conn.Execute(kCreate);
+  int current = static_cast<int>(conn.Query(kCurrent).front().Int(0));
+  for (const auto& m : kMigrations) {
+    if (m.version <= current) continue;
+    spdlog::info("applying migration {} ({})", m.version, m.name);
+    conn.ExecuteScript(m.sql);
+    conn.Execute(kRecord, {std::int64_t{m.version}, std::string(m.name)});
+    current = m.version;
+  }
+  return current;
+}
+
+}  // namespace portico::storage::sqlite

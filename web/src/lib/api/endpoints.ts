@@ -1,0 +1,114 @@
+/** Typed functions, one per API.md endpoint the portals use. */
+import { del, get, patch, post, put, request, type Query } from './client';
+import type {
+	AppConfig,
+	ApprovalDecision,
+	Branding,
+	Customer,
+	CustomerCreate,
+	EventBatch,
+	Id,
+	LogEntry,
+	LoginRequest,
+	LoginResponse,
+	Material,
+	MaterialCreate,
+	Me,
+	Note,
+	NoteCreate,
+	Notification,
+	Page,
+	PeriodStat,
+	Preferences,
+	Repair,
+	RepairCreate,
+	RepairPatch,
+	ScheduleCreate,
+	ScheduleEntry,
+	StatusChange,
+	StatusStats,
+	Technician,
+	Unit,
+	UnitCreate,
+	UnitStat,
+	User
+} from './types';
+
+const enc = encodeURIComponent;
+
+// auth
+export const login = (body: LoginRequest) => post<LoginResponse>('/auth/login', body, { allow401: true });
+export const logout = () => post<void>('/auth/logout');
+export const me = (allow401 = false) => get<Me>('/me', undefined, { allow401 });
+/** Optional endpoint (not in API.md): `{"default_tenant": "..."}`. */
+export const config = () => get<AppConfig>('/config', undefined, { allow401: true });
+
+// branding
+export const branding = (slug: string) => get<Branding>(`/tenants/${enc(slug)}/branding`, undefined, { allow401: true });
+export const saveBranding = (slug: string, body: Branding) => put<Branding>(`/tenants/${enc(slug)}/branding`, body);
+
+// users
+export const users = (query?: Query) => get<Page<User>>('/users', query);
+
+// customers
+export const customers = (query?: Query) => get<Page<Customer>>('/customers', query);
+export const customer = (id: Id) => get<Customer>(`/customers/${id}`);
+export const createCustomer = (body: CustomerCreate) => post<Customer>('/customers', body);
+export const updateCustomer = (id: Id, body: Partial<Customer>) => patch<Customer>(`/customers/${id}`, body);
+export const preferences = (id: Id) => get<Preferences>(`/customers/${id}/preferences`);
+export const savePreferences = (id: Id, body: Preferences) => put<Preferences>(`/customers/${id}/preferences`, body);
+
+// units
+export const units = (query?: Query) => get<Page<Unit>>('/units', query);
+export const unit = (id: Id) => get<Unit>(`/units/${id}`);
+export const createUnit = (body: UnitCreate) => post<Unit>('/units', body);
+export const replaceUnit = (id: Id) => post<Unit>(`/units/${id}/replace`);
+
+// repairs
+export const repairs = (query?: Query, signal?: AbortSignal) => get<Page<Repair>>('/repairs', query, { signal });
+export const repair = (id: Id) => get<Repair>(`/repairs/${id}`);
+export const createRepair = (body: RepairCreate) => post<Repair>('/repairs', body);
+export const updateRepair = (id: Id, body: RepairPatch) => patch<Repair>(`/repairs/${id}`, body);
+export const moveRepair = (id: Id, body: StatusChange) => post<Repair>(`/repairs/${id}/status`, body);
+export const decideRepair = (id: Id, body: ApprovalDecision) => post<Repair>(`/repairs/${id}/approval`, body);
+export const repairLog = (id: Id) => get<LogEntry[]>(`/repairs/${id}/log`);
+export const materials = (id: Id) => get<Page<Material> | Material[]>(`/repairs/${id}/materials`);
+export const addMaterial = (id: Id, body: MaterialCreate) => post<Material>(`/repairs/${id}/materials`, body);
+export const removeMaterial = (id: Id, materialId: Id) => del(`/repairs/${id}/materials/${materialId}`);
+export const notes = (id: Id) => get<Page<Note> | Note[]>(`/repairs/${id}/notes`);
+export const addNote = (id: Id, body: NoteCreate) => post<Note>(`/repairs/${id}/notes`, body);
+
+// technicians
+export const technicians = (query?: Query) => get<Page<Technician> | Technician[]>('/technicians', query);
+export const schedule = (id: Id, from?: string, to?: string) =>
+	get<Page<ScheduleEntry> | ScheduleEntry[]>(`/technicians/${id}/schedule`, { from, to, page_size: 200 });
+export const addShift = (id: Id, body: ScheduleCreate) => post<ScheduleEntry>(`/technicians/${id}/schedule`, body);
+
+// stats
+export const unitStats = (customer?: Id) => get<UnitStat[]>('/stats/units', { customer });
+export const periodStats = (query: Query) => get<PeriodStat[]>('/stats/repairs', { group_by: 'month', ...query });
+export const statusStats = (query?: Query) => get<StatusStats>('/stats/status', query);
+
+// live updates
+export const events = (after: Id, wait: number, signal?: AbortSignal) =>
+	request<EventBatch>('GET', '/events', { query: { after, wait }, signal });
+export const notifications = (unread?: boolean) => get<Page<Notification>>('/notifications', { unread: unread ? 'true' : undefined });
+export const readNotification = (id: Id) => post<void>(`/notifications/${id}/read`);
+
+/** Lists that API.md calls "paginated" but that a server might still send as plain arrays. */
+export function rows<T>(value: Page<T> | T[] | null | undefined): T[] {
+	if (!value) return [];
+	return Array.isArray(value) ? value : value.results;
+}
+
+/** Fetch every page of a collection (bounded: at most `limit` rows). */
+export async function all<T>(fetchPage: (query: Query) => Promise<Page<T> | T[]>, query: Query = {}, limit = 1000): Promise<T[]> {
+	const out: T[] = [];
+	for (let page = 1; out.length < limit; page++) {
+		const answer = await fetchPage({ ...query, page, page_size: 200 });
+		const chunk = rows(answer);
+		out.push(...chunk);
+		if (Array.isArray(answer) || !answer.next || chunk.length === 0) break;
+	}
+	return out;
+}

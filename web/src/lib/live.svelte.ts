@@ -1,0 +1,87 @@
+/**
+ * Live updates without reload: long-polls GET /events and tells subscribers.
+ * (The WebSocket endpoint carries the same events; long-poll is used because
+ * it survives every proxy and needs no reconnect bookkeeping beyond `after`.)
+ */
+import { ApiError } from './api/client';
+import * as api from './api/endpoints';
+import type { ApiEvent } from './api/types';
+
+type Listener = (events: ApiEvent[]) => void;
+
+class Live {
+	connected = $state(false);
+	private listeners = new Set<Listener>();
+	private running = false;
+	private abort: AbortController | null = null;
+	private lastId: number | null = null;
+
+	subscribe(fn: Listener): () => void {
+		this.listeners.add(fn);
+		return () => this.listeners.delete(fn);
+	}
+
+	start() {
+		if (this.running) return;
+		this.running = true;
+		void this.loop();
+	}
+
+	stop() {
+		this.running = false;
+		this.abort?.abort();
+		this.abort = null;
+		this.connected = false;
+		this.lastId = null;
+	}
+
+	private async loop() {
+		let failures = 0;
+		while (this.running) {
+			this.abort = new AbortController();
+			try {
+				// The first call learns where the log stands; what it returns is old news.
+				const first = this.lastId === null;
+				const batch = first
+					? await api.events(0, 0, this.abort.signal)
+					: await api.events(this.lastId!, 25, this.abort.signal);
+				this.connected = true;
+				failures = 0;
+				if (!first && batch.events.length) this.listeners.forEach((fn) => fn(batch.events));
+				if (typeof batch.last_id === 'number') this.lastId = Math.max(this.lastId ?? 0, batch.last_id);
+				else if (first) this.lastId = 0;
+			} catch (err) {
+				if (!this.running) return;
+				this.connected = false;
+				if (err instanceof ApiError && (err.status === 401 || err.status === 404)) {
+					// signed out (the 401 handler sends us to login) or no events endpoint yet
+					this.running = false;
+					return;
+				}
+				failures++;
+				await new Promise((r) => setTimeout(r, Math.min(30000, 1000 * 2 ** failures)));
+			}
+			if (document.hidden) await new Promise((r) => setTimeout(r, 2000));
+		}
+	}
+}
+
+export const live = new Live();
+
+/** Subscribe for the life of a component to repair events; calls `fn` at most every 800 ms. */
+export function onRepairEvents(fn: (events: ApiEvent[]) => void, filter?: (e: ApiEvent) => boolean): () => void {
+	let pending: ApiEvent[] = [];
+	let timer: ReturnType<typeof setTimeout> | null = null;
+	return live.subscribe((events) => {
+		const relevant = events.filter((e) => e.type.startsWith('repair.') && (!filter || filter(e)));
+		if (!relevant.length) return;
+		pending.push(...relevant);
+		if (timer) return;
+		timer = setTimeout(() => {
+			const batch = pending;
+			pending = [];
+			timer = null;
+			fn(batch);
+		}, 800);
+	});
+}
