@@ -64,7 +64,7 @@ bool IsJsonContentType(const std::string& value) {
 
 Response App::Dispatch(Request& req, std::string& route_name) {
   if (!IsApiPath(req.path)) {
-    route_name = "portal";
+    route_name = "/ (portal)";
     if (req.method != "GET" && req.method != "HEAD") {
       throw Error(ErrorCode::kNotFound, "Not found.");
     }
@@ -83,7 +83,7 @@ Response App::Dispatch(Request& req, std::string& route_name) {
     throw Error::NotFound("No such endpoint.");
   }
   const Route& route = *match.route;
-  route_name = route.method + " " + route.pattern;
+  route_name = route.pattern;
   RequestContext ctx(req);
   ctx.params = std::move(match.params);
 
@@ -166,7 +166,7 @@ Response App::Handle(Request& req) {
   }
   auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-  metrics_.Observe(route_name, res.status, micros);
+  metrics_.Observe(req.method, route_name, res.status, micros);
   spdlog::info("request id={} method={} route=\"{}\" status={} bytes={} us={}", req.request_id, req.method, route_name,
                res.status, res.body.size(), micros);
   return res;

@@ -18,8 +18,9 @@ class Metrics {
   static constexpr std::array<double, 13> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                       0.025,  0.05,    0.1,    0.25,  1.0,   5.0};
 
-  /// Records one request of `route` ("GET /api/v1/me") answered with `status` in `micros` microseconds.
-  void Observe(const std::string& route, int status, std::int64_t micros);
+  /// Records one request of `method` on `route` (a path template, "/api/v1/customers/{id}") answered
+  /// with `status` in `micros` microseconds.
+  void Observe(const std::string& method, const std::string& route, int status, std::int64_t micros);
   /// A gauge read at render time (e.g. open connections, database pool use).
   void AddGauge(std::string name, std::string help, std::function<double()> read);
   std::string Render() const;
@@ -32,7 +33,7 @@ class Metrics {
     double sum_seconds = 0;
   };
   mutable std::mutex mutex_;
-  std::map<std::string, Series> series_;
+  std::map<std::pair<std::string, std::string>, Series> series_;  // (method, route)
   struct Gauge {
     std::string name, help;
     std::function<double()> read;

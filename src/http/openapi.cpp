@@ -70,6 +70,7 @@ constexpr const char* kComponents = R"JSON({
    "logo_url": {"type": "string"},
    "portal": {"type": "object", "properties": {"welcome_message": {"type": "string"}, "footer_text": {"type": "string"}}}}},
  "Health": {"type": "object", "properties": {"status": {"type": "string"}}},
+ "Metrics": {"type": "string", "description": "Prometheus text exposition format"},
  "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}}
 })JSON";
 

@@ -154,7 +154,9 @@ struct Server::Impl {
       if (stopping) break;
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
-      parser.body_limit(static_cast<std::uint64_t>(config.max_body_bytes));
+      // No body limit while reading the header: Beast would reject a large Content-Length there, before
+      // we can authenticate and answer 413 in the order API.md prescribes. The limit is set below.
+      parser.body_limit(boost::none);
       conn->idle = true;
       conn->stream.expires_after(std::chrono::seconds(first ? config.read_timeout_seconds : config.idle_timeout_seconds));
       first = false;
@@ -187,6 +189,7 @@ struct Server::Impl {
       if (length && *length > static_cast<std::uint64_t>(config.max_body_bytes)) {
         too_large = true;  // not read: answered 413 (after authentication) and the connection closed
       } else if (!parser.is_done()) {
+        parser.body_limit(static_cast<std::uint64_t>(config.max_body_bytes));
         auto [ec2, n2] = co_await bhttp::async_read(conn->stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
         if (ec2 == bhttp::error::body_limit) {
           too_large = true;
@@ -211,11 +214,27 @@ struct Server::Impl {
       if (res.close || stopping) keep_alive = false;
       auto msg = ToBeast(std::move(res), version, keep_alive, head);
       auto [wec, wn] = co_await bhttp::async_write(conn->stream, msg, asio::as_tuple(asio::use_awaitable));
+      if (!wec && too_large) co_await Linger(*conn);
       if (wec || !keep_alive) break;
     }
     boost::system::error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     conn->stream.close();
+  }
+
+  /// After answering 413 to a body we did not read: stop sending, then read and discard what the client
+  /// still sends (bounded: 64 MiB or 5 s) so it sees our response instead of a connection reset.
+  asio::awaitable<void> Linger(Connection& conn) {
+    boost::system::error_code ignored;
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn.stream.expires_after(std::chrono::seconds(5));
+    std::vector<char> sink(64 * 1024);
+    std::size_t total = 0;
+    while (total < (64u << 20)) {
+      auto [ec, n] = co_await conn.stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+      if (ec) break;
+      total += n;
+    }
   }
 
   void Shutdown() {

@@ -2,7 +2,7 @@
 // (The 429 limits have their own servers, in ratelimit.test.mjs, so the failures here do not count.)
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, assertProblem, assertStatus, assertPage, parseSetCookie, Client, PASSWORD } from './harness.mjs';
+import { useServer, assertProblem, assertStatus, assertPage, listItems, parseSetCookie, Client, PASSWORD } from './harness.mjs';
 
 const ctx = useServer();
 
@@ -250,7 +250,7 @@ describe('personal API tokens', () => {
     assertStatus(created, 201);
 
     const list = await c.get('/api/v1/auth/tokens');
-    const items = assertPage(list);
+    const items = listItems(list);
     const mine = items.find((t) => t.id === made.body.id);
     assert.ok(mine, `the token is listed: ${list.summary}`);
     assert.equal(mine.name, 'ci pipeline');
@@ -259,7 +259,7 @@ describe('personal API tokens', () => {
 
     assertStatus(await c.delete(`/api/v1/auth/tokens/${made.body.id}`), 204);
     assertProblem(await b.get('/api/v1/me'), 401);
-    const after = assertPage(await c.get('/api/v1/auth/tokens'));
+    const after = listItems(await c.get('/api/v1/auth/tokens'));
     assert.ok(!after.some((t) => t.id === made.body.id), 'revoked token is gone from the list');
     assertProblem(await c.delete(`/api/v1/auth/tokens/${made.body.id}`), 404);
   });
@@ -280,7 +280,7 @@ describe('personal API tokens', () => {
     const made = await owner.post('/api/v1/auth/tokens', { name: 'admin only' });
     assertStatus(made, 201);
     const other = await s.login('acme', 'manager');
-    const list = assertPage(await other.get('/api/v1/auth/tokens'));
+    const list = listItems(await other.get('/api/v1/auth/tokens'));
     assert.ok(!list.some((t) => t.id === made.body.id), "another user's token is not listed");
     assertProblem(await other.delete(`/api/v1/auth/tokens/${made.body.id}`), 404);
     const foreign = await s.login('globex', 'admin');
@@ -297,6 +297,12 @@ describe('personal API tokens', () => {
     const me = await new Client(s.baseUrl, { token: made.body.token }).get('/api/v1/me');
     assertStatus(me, 200);
     assert.equal(me.body.role, 'customer');
+  });
+
+  test('the token list is a paginated collection (API.md: resource collections are paginated)', async () => {
+    const c = await ctx.server.bearer('acme', 'admin');
+    const items = assertPage(await c.get('/api/v1/auth/tokens'));
+    assert.ok(items.length >= 1, 'the bearer token itself is listed');
   });
 
   test('token name is required', async () => {

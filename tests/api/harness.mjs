@@ -29,6 +29,7 @@ export const PASSWORD = 'correct-horse-battery';
 
 const STARTUP_TIMEOUT_MS = 15_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Environment for the CLI and the server: fast password hashing, no stray PORTICO_* settings. */
 function childEnv() {
@@ -397,7 +398,15 @@ export class Client {
       payload = JSON.stringify(json);
       if (!hasHeader(h, 'content-type')) h['content-type'] = 'application/json';
     }
-    const res = await fetch(this.baseUrl + urlPath, { method, headers: h, body: payload, redirect: 'manual' });
+    let res;
+    try {
+      res = await fetch(this.baseUrl + urlPath, {
+        method, headers: h, body: payload, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (e) {
+      const cause = e.cause ? ` (${e.cause.code ?? ''} ${e.cause.message ?? e.cause})` : '';
+      throw new Error(`${method} ${urlPath}: no HTTP response: ${e.message}${cause}`);
+    }
     this._store(res);
     const text = method === 'HEAD' ? '' : await res.text();
     const contentType = res.headers.get('content-type') ?? '';
@@ -477,7 +486,13 @@ export function sendLarge(baseUrl, urlPath, { size, method = 'POST', headers = {
         const writeBuf = async (buf) => {
           if (response || req.destroyed) return false;
           wrote += buf.length;
-          if (!req.write(buf)) await new Promise((r) => { req.once('drain', r); req.once('close', r); });
+          if (!req.write(buf)) {
+            await new Promise((r) => {
+              const done = () => { req.off('drain', done); req.off('close', done); r(); };
+              req.on('drain', done);
+              req.on('close', done);
+            });
+          }
           return true;
         };
         if (pre.length <= remaining) { await writeBuf(pre); remaining -= pre.length; }

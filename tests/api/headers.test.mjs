@@ -46,7 +46,7 @@ describe('security headers', () => {
     const s = ctx.server;
     const token = (await s.bearer('acme', 'admin')).token;
     const res = await sendLarge(s.baseUrl, '/api/v1/auth/tokens', { size: 2 * 1024 * 1024, headers: { authorization: `Bearer ${token}` } });
-    assert.equal(res.status, 413);
+    assert.equal(res.status, 413, `2 MiB body: ${res.status} ${res.text.slice(0, 300)}`);
     assertSecurityHeaders(res, 'POST 413');
   });
 

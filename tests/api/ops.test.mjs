@@ -153,6 +153,7 @@ describe('openapi', () => {
 
   test('every $ref resolves inside the document', async () => {
     const doc = (await ctx.server.client().get('/api/v1/openapi.json')).body;
+    assert.ok(doc && doc.paths, 'an OpenAPI document');
     const refs = [];
     (function walk(v) {
       if (Array.isArray(v)) v.forEach(walk);

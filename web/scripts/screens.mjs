@@ -14,7 +14,7 @@ if (!paths.length) {
 mkdirSync(out, { recursive: true });
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-	args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+	args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
 });
 const page = await browser.newPage({ viewport: { width: Number(width), height: 800 } });
 const problems = [];
@@ -36,7 +36,7 @@ for (const p of paths) {
 	const name = p.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'root';
 	const file = `${out}/${name}-${width}.png`;
 	const scrollW = await page.evaluate(() => document.documentElement.scrollWidth);
-	await page.screenshot({ path: file, fullPage: true });
+	await page.screenshot({ path: file, fullPage: process.env.FULL !== '0' });
 	console.log(`${file}  url=${new URL(page.url()).pathname}  scrollWidth=${scrollW}${scrollW > Number(width) ? '  <-- HORIZONTAL SCROLL' : ''}`);
 }
 if (problems.length) console.log(problems.join('\n'));
