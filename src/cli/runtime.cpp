@@ -21,7 +21,8 @@ Runtime::Runtime(Config c)
       auth(deps),
       users(deps, auth),
       customers(deps),
-      tenants(deps) {
+      tenants(deps),
+      repairs(deps) {
   schema_version = db->Migrate();
 }
 
@@ -52,6 +53,7 @@ int Serve(Runtime& rt) {
   http::App app(rt.config, rt.auth, metrics, web);
   http::RegisterOpsRoutes(app, *rt.db, rt.config);
   http::RegisterAccountRoutes(app, {rt.auth, rt.users, rt.customers, rt.tenants});
+  http::RegisterRepairRoutes(app, rt.repairs);
   http::Server server(rt.config, app);
   metrics.AddGauge("portico_open_connections", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.open_connections()); });

@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "services/account_services.h"
 #include "services/auth_service.h"
+#include "services/repair_service.h"
 #include "storage/db.h"
 
 namespace portico::cli {
@@ -21,6 +22,7 @@ struct Runtime {
   services::UserService users;
   services::CustomerService customers;
   services::TenantService tenants;
+  services::RepairService repairs;
   int schema_version = 0;
 };
 

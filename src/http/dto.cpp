@@ -105,3 +105,128 @@ json::value PageEnvelope(const Request& req, const PageRequest& page, std::int64
 }
 
 }  // namespace portico::http
+
+#include "domain/money.h"
+
+namespace portico::http {
+
+namespace {
+/// Whole numbers as integers ("2", not "2E0"); others as doubles.
+json::value Number(double v) {
+  if (v == static_cast<double>(static_cast<std::int64_t>(v)) && v > -9e15 && v < 9e15) {
+    return static_cast<std::int64_t>(v);
+  }
+  return v;
+}
+
+json::value OptInt(const std::optional<UserId>& id) { return id ? json::value(id->value) : json::value(nullptr); }
+json::value Person(const std::optional<UserId>& id, const std::string& name) {
+  if (!id) return nullptr;
+  return json::object{{"id", id->value}, {"name", name}};
+}
+}  // namespace
+
+json::value RepairJson(const services::RepairView& v) {
+  const auto& r = v.repair;
+  json::value approval = nullptr;
+  if (r.approval) {
+    approval = json::object{{"approved", r.approval->approved},
+                            {"decided_by", Person(r.approval->decided_by, r.approval->decided_by_name)},
+                            {"decided_at", FormatTimestamp(r.approval->decided_at)},
+                            {"notes", r.approval->notes}};
+  }
+  json::array moves;
+  for (auto s : v.allowed_moves) moves.emplace_back(domain::ToString(s));
+  return json::object{
+      {"id", r.id.value},
+      {"customer_id", r.customer.value},
+      {"customer_name", r.customer_name},
+      {"unit_id", r.unit.value},
+      {"unit_number", r.unit_number},
+      {"technician_id", OptInt(r.technician)},
+      {"technician_name", r.technician ? json::value(r.technician_name) : json::value(nullptr)},
+      {"status", r.status},
+      {"description", r.description},
+      {"damage_type", r.damage_type},
+      {"priority", r.priority},
+      {"repair_date", r.repair_date},
+      {"drilled_before_repair", r.drilled_before_repair ? json::value(*r.drilled_before_repair) : nullptr},
+      {"windshield_temperature", r.windshield_temperature ? Number(*r.windshield_temperature) : nullptr},
+      {"windshield_temperature_unit",
+       r.windshield_temperature_unit ? json::value(*r.windshield_temperature_unit) : nullptr},
+      {"resin_viscosity", r.resin_viscosity ? json::value(*r.resin_viscosity) : nullptr},
+      {"cost", domain::FormatMoney(r.status == "COMPLETED" || r.external_ref ? r.cost_cents : 0)},
+      {"estimated_cost", domain::FormatMoney(v.estimated_cost)},
+      {"price_override", r.price_override_cents ? json::value(domain::FormatMoney(*r.price_override_cents)) : nullptr},
+      {"materials_total", domain::FormatMoney(r.materials_cents)},
+      {"approval", approval},
+      {"allowed_moves", moves},
+      {"can_approve", v.can_approve},
+      {"external_ref", r.external_ref ? json::value(*r.external_ref) : nullptr},
+      {"version", r.version},
+      {"created_at", FormatTimestamp(r.created_at)},
+      {"updated_at", FormatTimestamp(r.updated_at)},
+  };
+}
+
+json::value UnitJson(const services::UnitView& v) {
+  const auto& u = v.unit;
+  return json::object{{"id", u.id.value},
+                      {"customer_id", u.customer.value},
+                      {"unit_number", u.unit_number},
+                      {"description", u.description},
+                      {"repair_count", u.repair_count},
+                      {"next_price", domain::FormatMoney(v.next_price)},
+                      {"replaced_at", u.replaced_at ? json::value(FormatTimestamp(*u.replaced_at)) : nullptr},
+                      {"created_at", FormatTimestamp(u.created_at)},
+                      {"updated_at", FormatTimestamp(u.updated_at)}};
+}
+
+json::value LogJson(const storage::LogEntry& e) {
+  return json::object{{"id", e.id},
+                      {"previous_status", e.previous_status ? json::value(*e.previous_status) : nullptr},
+                      {"new_status", e.new_status},
+                      {"changed_by", Person(e.changed_by, e.changed_by_name)},
+                      {"timestamp", FormatTimestamp(e.timestamp)},
+                      {"notes", e.notes}};
+}
+
+json::value MaterialJson(const storage::MaterialRecord& m) {
+  return json::object{{"id", m.id},
+                      {"repair_id", m.repair.value},
+                      {"material_type", m.material_type},
+                      {"quantity", Number(m.quantity)},
+                      {"unit_cost", domain::FormatMoney(m.unit_cost_cents)},
+                      {"total", domain::FormatMoney(m.total_cents)},
+                      {"created_at", FormatTimestamp(m.created_at)}};
+}
+
+json::value NoteJson(const storage::NoteRecord& n) {
+  return json::object{{"id", n.id},
+                      {"repair_id", n.repair.value},
+                      {"author", Person(n.author, n.author_name)},
+                      {"body", n.body},
+                      {"visibility", n.visibility},
+                      {"created_at", FormatTimestamp(n.created_at)}};
+}
+
+json::value ScheduleJson(const storage::ScheduleEntry& e) {
+  return json::object{{"id", e.id},
+                      {"technician_id", e.technician.value},
+                      {"date", e.date},
+                      {"start_time", FormatTimeOfDay(e.start_minute)},
+                      {"end_time", FormatTimeOfDay(e.end_minute)},
+                      {"is_available", e.is_available},
+                      {"notes", e.notes}};
+}
+
+json::value TechnicianJson(const services::TechnicianView& t) {
+  return json::object{{"id", t.user.id.value},
+                      {"name", t.user.name},
+                      {"email", t.user.email},
+                      {"is_active", t.user.is_active},
+                      {"open_repairs", t.open_repairs},
+                      {"completed_repairs", t.completed_repairs}};
+}
+
+}  // namespace portico::http

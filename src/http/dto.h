@@ -32,3 +32,17 @@ boost::json::value PageJson(const Request& req, const PageRequest& page, const P
 }
 
 }  // namespace portico::http
+
+#include "services/repair_service.h"
+
+namespace portico::http {
+
+boost::json::value RepairJson(const services::RepairView& v);
+boost::json::value UnitJson(const services::UnitView& v);
+boost::json::value LogJson(const storage::LogEntry& e);
+boost::json::value MaterialJson(const storage::MaterialRecord& m);
+boost::json::value NoteJson(const storage::NoteRecord& n);
+boost::json::value ScheduleJson(const storage::ScheduleEntry& e);
+boost::json::value TechnicianJson(const services::TechnicianView& t);
+
+}  // namespace portico::http

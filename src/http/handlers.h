@@ -4,6 +4,7 @@
 #include "http/app.h"
 #include "services/account_services.h"
 #include "services/auth_service.h"
+#include "services/repair_service.h"
 #include "storage/db.h"
 
 namespace portico::http {
@@ -17,5 +18,6 @@ struct AccountServices {
 
 void RegisterAccountRoutes(App& app, AccountServices s);
 void RegisterOpsRoutes(App& app, storage::Database& db, const Config& config);
+void RegisterRepairRoutes(App& app, services::RepairService& repairs);
 
 }  // namespace portico::http

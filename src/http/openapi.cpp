@@ -69,6 +69,85 @@ constexpr const char* kComponents = R"JSON({
      "text": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}}},
    "logo_url": {"type": "string"},
    "portal": {"type": "object", "properties": {"welcome_message": {"type": "string"}, "footer_text": {"type": "string"}}}}},
+ "Repair": {"type": "object", "required": ["id", "customer_id", "unit_id", "unit_number", "technician_id", "status",
+   "description", "damage_type", "priority", "repair_date", "cost", "estimated_cost", "price_override", "materials_total",
+   "approval", "version", "created_at", "updated_at"], "properties": {
+   "id": {"type": "integer"}, "customer_id": {"type": "integer"}, "customer_name": {"type": "string"},
+   "unit_id": {"type": "integer"}, "unit_number": {"type": "string"},
+   "technician_id": {"type": ["integer", "null"]}, "technician_name": {"type": ["string", "null"]},
+   "status": {"$ref": "#/components/schemas/RepairStatus"}, "description": {"type": "string"},
+   "damage_type": {"type": "string"}, "priority": {"type": "integer", "minimum": 1, "maximum": 4},
+   "repair_date": {"type": "string", "format": "date"}, "drilled_before_repair": {"type": ["boolean", "null"]},
+   "windshield_temperature": {"type": ["number", "null"]}, "windshield_temperature_unit": {"type": ["string", "null"], "enum": ["C", "F", null]},
+   "resin_viscosity": {"type": ["string", "null"]},
+   "cost": {"$ref": "#/components/schemas/Money"}, "estimated_cost": {"$ref": "#/components/schemas/Money"},
+   "price_override": {"type": ["string", "null"]}, "materials_total": {"$ref": "#/components/schemas/Money"},
+   "approval": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["approved", "decided_by", "decided_at", "notes"], "properties": {
+     "approved": {"type": "boolean"}, "decided_by": {"$ref": "#/components/schemas/PersonRef"},
+     "decided_at": {"type": "string", "format": "date-time"}, "notes": {"type": "string"}}}]},
+   "allowed_moves": {"type": "array", "items": {"$ref": "#/components/schemas/RepairStatus"},
+     "description": "statuses the caller may move this repair to with POST /status"},
+   "can_approve": {"type": "boolean", "description": "the caller may POST /approval"},
+   "external_ref": {"type": ["string", "null"]},
+   "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+   "updated_at": {"type": "string", "format": "date-time"}}},
+ "RepairStatus": {"type": "string", "enum": ["REQUESTED", "PENDING", "APPROVED", "DENIED", "IN_PROGRESS", "COMPLETED", "CANCELLED"]},
+ "Money": {"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$"},
+ "PersonRef": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+ "NewRepair": {"type": "object", "additionalProperties": false, "required": ["customer_id", "description"], "properties": {
+   "customer_id": {"type": "integer"}, "unit_number": {"type": "string"}, "unit_id": {"type": "integer"},
+   "description": {"type": "string"}, "damage_type": {"type": "string"}, "priority": {"type": "integer", "minimum": 1, "maximum": 4}}},
+ "RepairPatch": {"type": "object", "additionalProperties": false, "properties": {
+   "version": {"type": "integer"}, "description": {"type": "string"}, "damage_type": {"type": "string"},
+   "priority": {"type": "integer"}, "repair_date": {"type": "string", "format": "date"},
+   "drilled_before_repair": {"type": ["boolean", "null"]}, "windshield_temperature": {"type": ["number", "null"]},
+   "windshield_temperature_unit": {"type": ["string", "null"]}, "resin_viscosity": {"type": ["string", "null"]},
+   "technician_id": {"type": ["integer", "null"]}, "price_override": {"type": ["string", "null"]}}},
+ "StatusMove": {"type": "object", "additionalProperties": false, "required": ["status"], "properties": {
+   "status": {"$ref": "#/components/schemas/RepairStatus"}, "notes": {"type": "string"}}},
+ "ApprovalDecision": {"type": "object", "additionalProperties": false, "required": ["approved"], "properties": {
+   "approved": {"type": "boolean"}, "notes": {"type": "string"}}},
+ "LogEntry": {"type": "object", "required": ["id", "previous_status", "new_status", "changed_by", "timestamp", "notes"], "properties": {
+   "id": {"type": "integer"}, "previous_status": {"type": ["string", "null"]}, "new_status": {"type": "string"},
+   "changed_by": {"$ref": "#/components/schemas/PersonRef"}, "timestamp": {"type": "string", "format": "date-time"},
+   "notes": {"type": "string"}}},
+ "Material": {"type": "object", "required": ["id", "material_type", "quantity", "unit_cost", "total"], "properties": {
+   "id": {"type": "integer"}, "repair_id": {"type": "integer"}, "material_type": {"type": "string"},
+   "quantity": {"type": "number"}, "unit_cost": {"$ref": "#/components/schemas/Money"},
+   "total": {"$ref": "#/components/schemas/Money"}, "created_at": {"type": "string", "format": "date-time"}}},
+ "NewMaterial": {"type": "object", "additionalProperties": false, "required": ["material_type", "quantity", "unit_cost"], "properties": {
+   "material_type": {"type": "string"}, "quantity": {"type": "number", "exclusiveMinimum": 0},
+   "unit_cost": {"$ref": "#/components/schemas/Money"}}},
+ "Note": {"type": "object", "required": ["id", "body", "visibility", "created_at"], "properties": {
+   "id": {"type": "integer"}, "repair_id": {"type": "integer"}, "author": {"$ref": "#/components/schemas/PersonRef"},
+   "body": {"type": "string"}, "visibility": {"type": "string", "enum": ["internal", "customer"]},
+   "created_at": {"type": "string", "format": "date-time"}}},
+ "NewNote": {"type": "object", "additionalProperties": false, "required": ["body"], "properties": {
+   "body": {"type": "string"}, "visibility": {"type": "string", "enum": ["internal", "customer"]}}},
+ "Unit": {"type": "object", "required": ["id", "customer_id", "unit_number", "description", "repair_count", "next_price"], "properties": {
+   "id": {"type": "integer"}, "customer_id": {"type": "integer"}, "unit_number": {"type": "string"},
+   "description": {"type": "string"}, "repair_count": {"type": "integer"}, "next_price": {"$ref": "#/components/schemas/Money"},
+   "replaced_at": {"type": ["string", "null"], "format": "date-time"},
+   "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
+ "NewUnit": {"type": "object", "additionalProperties": false, "required": ["customer_id", "unit_number"], "properties": {
+   "customer_id": {"type": "integer"}, "unit_number": {"type": "string"}, "description": {"type": "string"}}},
+ "Technician": {"type": "object", "required": ["id", "name", "open_repairs"], "properties": {
+   "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"}, "is_active": {"type": "boolean"},
+   "open_repairs": {"type": "integer"}, "completed_repairs": {"type": "integer"}}},
+ "ScheduleEntry": {"type": "object", "required": ["id", "technician_id", "date", "start_time", "end_time", "is_available", "notes"], "properties": {
+   "id": {"type": "integer"}, "technician_id": {"type": "integer"}, "date": {"type": "string", "format": "date"},
+   "start_time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}, "end_time": {"type": "string"},
+   "is_available": {"type": "boolean"}, "notes": {"type": "string"}}},
+ "NewScheduleEntry": {"type": "object", "additionalProperties": false, "required": ["date", "start_time", "end_time"], "properties": {
+   "date": {"type": "string", "format": "date"}, "start_time": {"type": "string"}, "end_time": {"type": "string"},
+   "is_available": {"type": "boolean"}, "notes": {"type": "string"}}},
+ "UnitFigure": {"type": "object", "required": ["unit_id", "unit_number", "repair_count", "total_cost"], "properties": {
+   "unit_id": {"type": "integer"}, "unit_number": {"type": "string"}, "repair_count": {"type": "integer"},
+   "total_cost": {"$ref": "#/components/schemas/Money"}}},
+ "PeriodFigure": {"type": "object", "required": ["period", "count", "completed", "cost"], "properties": {
+   "period": {"type": "string"}, "count": {"type": "integer"}, "completed": {"type": "integer"},
+   "cost": {"$ref": "#/components/schemas/Money"}}},
+ "StatusCounts": {"type": "object", "additionalProperties": {"type": "integer"}},
  "Health": {"type": "object", "properties": {"status": {"type": "string"}}},
  "Metrics": {"type": "string", "description": "Prometheus text exposition format"},
  "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}}

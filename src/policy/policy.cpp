@@ -14,6 +14,14 @@ bool Can(const Actor& actor, Action action) {
     case Action::kEditBranding:
     case Action::kEditPricing:
       return r == Role::kAdmin;
+    case Action::kReplaceUnit:
+      return r == Role::kAdmin || r == Role::kManager;
+    case Action::kCreateUnit:
+    case Action::kListTechnicians:
+    case Action::kReadSchedules:
+    case Action::kEditMaterials:
+    case Action::kReadInternalNotes:
+      return actor.IsStaff();
     case Action::kCreateCustomer:
     case Action::kManageAccess:
       return r == Role::kAdmin || r == Role::kManager;
@@ -54,6 +62,46 @@ std::vector<std::string> EditableCustomerFields(const Actor& actor, CustomerId c
     return {"address", "phone"};
   }
   return {};
+}
+
+domain::MoveActor MoveActorFor(const Actor& actor, CustomerId repair_customer, std::optional<UserId> technician) {
+  domain::MoveActor m;
+  m.role = actor.role;
+  m.access = actor.AccessTo(repair_customer);
+  m.repair_has_technician = technician.has_value();
+  m.is_assigned_technician = technician && *technician == actor.user;
+  return m;
+}
+
+bool CanCreateRepairFor(const Actor& actor, CustomerId customer) {
+  if (actor.IsStaff()) return true;
+  auto access = actor.AccessTo(customer);
+  return access == CustomerAccess::kApprover || access == CustomerAccess::kRequester;
+}
+
+std::vector<std::string> EditableRepairFields(const Actor& actor, CustomerId customer) {
+  if (actor.IsStaff()) {
+    std::vector<std::string> fields = {"description", "damage_type", "priority", "repair_date",
+                                       "drilled_before_repair", "windshield_temperature",
+                                       "windshield_temperature_unit", "resin_viscosity"};
+    if (actor.role == Role::kAdmin || actor.role == Role::kManager) {
+      fields.push_back("technician_id");
+      fields.push_back("price_override");
+    }
+    return fields;
+  }
+  if (CanCreateRepairFor(actor, customer)) return {"description", "damage_type", "priority"};
+  return {};
+}
+
+bool CanWriteNote(const Actor& actor, CustomerId customer, const std::string& visibility) {
+  if (actor.IsStaff()) return visibility == "internal" || visibility == "customer";
+  return visibility == "customer" && CanCreateRepairFor(actor, customer);
+}
+
+bool CanWriteSchedule(const Actor& actor, UserId technician) {
+  return actor.role == Role::kAdmin || actor.role == Role::kManager ||
+         (actor.role == Role::kTechnician && actor.user == technician);
 }
 
 bool CustomerScope::Contains(CustomerId id) const {

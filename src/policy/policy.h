@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "core/ids.h"
+#include "domain/repair_status.h"
+#include "domain/workflow.h"
 #include "policy/actor.h"
 
 namespace portico::policy {
@@ -25,6 +27,12 @@ enum class Action {
   kEditBranding,       // admin of the tenant
   kManageOwnTokens,    // any authenticated user
   kEditPricing,        // admin
+  kCreateUnit,         // staff
+  kReplaceUnit,        // admin, manager
+  kListTechnicians,    // staff
+  kReadSchedules,      // staff
+  kEditMaterials,      // staff (add, remove)
+  kReadInternalNotes,  // staff
 };
 
 /// Endpoint-level permission: may `actor` use `action` at all (before any record is looked at)?
@@ -35,6 +43,27 @@ bool CanOnCustomer(const Actor& actor, Action action, CustomerId customer);
 
 /// The customer fields `actor` may change on `customer` with PATCH (empty: none).
 std::vector<std::string> EditableCustomerFields(const Actor& actor, CustomerId customer);
+
+/// The workflow's view of an actor on one repair (domain/workflow.h decides the moves).
+domain::MoveActor MoveActorFor(const Actor& actor, CustomerId repair_customer, std::optional<UserId> technician);
+
+/// May `actor` create a repair for `customer` (staff: any of the tenant's; customer users: requester or
+/// approver access to it)? PRODUCT.md, workflow "(new)" rows.
+bool CanCreateRepairFor(const Actor& actor, CustomerId customer);
+
+/// The repair fields `actor`'s role lets it change with PATCH on a repair of `customer` (empty: none).
+/// Staff: description, damage_type, priority, repair_date and the technical details; admin and manager
+/// also technician_id and price_override; a customer requester or approver: description, damage_type and
+/// priority (API.md, PATCH /repairs/{id}). When a repair may be edited at all (not final; customers only
+/// while REQUESTED or PENDING) is the workflow's rule, applied by the service as a 409.
+std::vector<std::string> EditableRepairFields(const Actor& actor, CustomerId customer);
+
+/// May `actor` write a note of `visibility` ("internal" or "customer") on a repair of `customer`?
+/// Staff: both; customer requester or approver: customer notes only; viewers: none.
+bool CanWriteNote(const Actor& actor, CustomerId customer, const std::string& visibility);
+
+/// May `actor` add schedule entries for `technician`? Admin, manager, or the technician itself.
+bool CanWriteSchedule(const Actor& actor, UserId technician);
 
 /// Which customers' rows an actor may see: all of its tenant's (staff), or exactly a list (customer
 /// users; an empty list sees nothing). Repositories turn this into SQL; there is no unscoped variant.

@@ -73,9 +73,10 @@ constexpr Sql kUpdateUser{"update_user",
                           "UPDATE users SET email = $3, name = $4, role = $5, password_hash = $6, is_active = $7, "
                           "updated_at = $8 WHERE tenant_id = $1 AND id = $2"};
 constexpr Sql kListTechnicians{
-    "list_technicians", USER_SELECT
-    ", (SELECT COUNT(*) FROM repairs r WHERE r.technician_id = u.id AND r.status IN ('APPROVED', 'IN_PROGRESS')) "
-    "WHERE u.tenant_id = $1 AND u.role = 'technician' ORDER BY u.name, u.id"};
+    "list_technicians",
+    "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, "
+    "(SELECT COUNT(*) FROM repairs r WHERE r.technician_id = u.id AND r.status IN ('APPROVED', 'IN_PROGRESS')) "
+    "FROM users u WHERE u.tenant_id = $1 AND u.role = 'technician' ORDER BY u.name, u.id"};
 
 constexpr Sql kInsertSession{"insert_session",
                              "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "

@@ -1,9 +1,24 @@
 #include "storage/db.h"
 
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+
 #include "core/error.h"
 #include "storage/sqlite/sqlite_database.h"
 
 namespace portico::storage {
+
+const Sql& ComposedSql(const char* name, const std::string& text) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, Sql> interned;
+  static std::deque<std::string> texts;  // stable storage for the interned texts
+  std::lock_guard lock(mutex);
+  auto it = interned.find(text);
+  if (it != interned.end()) return it->second;
+  texts.push_back(text);
+  return interned.emplace(text, Sql{name, texts.back().c_str()}).first->second;
+}
 
 Value Nullable(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }
 Value Nullable(const std::optional<std::int64_t>& v) { return v ? Value(*v) : Value(nullptr); }

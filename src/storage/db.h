@@ -23,6 +23,11 @@ struct Sql {
   const char* text;
 };
 
+/// A statement assembled at run time from constant fragments chosen by whitelist (e.g. an ORDER BY of
+/// a known column), never from input. Interned: the same text gives the same Sql, so drivers can cache
+/// the prepared statement.
+const Sql& ComposedSql(const char* name, const std::string& text);
+
 /// A bound parameter or a column value.
 using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 

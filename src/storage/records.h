@@ -84,3 +84,110 @@ struct TokenRecord {
 };
 
 }  // namespace portico::storage
+
+namespace portico::storage {
+
+struct UnitRecord {
+  UnitId id;
+  TenantId tenant;
+  CustomerId customer;
+  std::string unit_number;
+  std::string description;
+  std::int64_t repair_count = 0;
+  std::optional<UnixSeconds> replaced_at;
+  UnixSeconds created_at = 0;
+  UnixSeconds updated_at = 0;
+};
+
+struct ApprovalRecord {
+  bool approved = false;
+  UserId decided_by;
+  std::string decided_by_name;
+  UnixSeconds decided_at = 0;
+  std::string notes;
+};
+
+/// A repair with what its wire shape needs from joined rows (unit number and count, names, approval).
+struct RepairRecord {
+  RepairId id;
+  TenantId tenant;
+  CustomerId customer;
+  std::string customer_name;
+  UnitId unit;
+  std::string unit_number;
+  std::int64_t unit_repair_count = 0;
+  std::optional<UserId> technician;
+  std::string technician_name;
+  std::string status;  // domain::RepairStatus wire name
+  std::string description;
+  std::string damage_type;
+  std::int64_t priority = 3;
+  std::string repair_date;  // YYYY-MM-DD
+  std::optional<bool> drilled_before_repair;
+  std::optional<double> windshield_temperature;
+  std::optional<std::string> windshield_temperature_unit;  // "C" or "F"
+  std::optional<std::string> resin_viscosity;
+  std::optional<std::int64_t> labour_cents;          // fixed at completion
+  std::optional<std::int64_t> price_override_cents;
+  std::int64_t materials_cents = 0;
+  std::int64_t cost_cents = 0;                       // 0 until COMPLETED (imported history keeps its cost)
+  std::optional<std::string> external_ref;
+  std::int64_t version = 1;
+  std::optional<ApprovalRecord> approval;
+  UnixSeconds created_at = 0;
+  UnixSeconds updated_at = 0;
+};
+
+struct LogEntry {
+  std::int64_t id = 0;
+  std::optional<std::string> previous_status;
+  std::string new_status;
+  std::optional<UserId> changed_by;
+  std::string changed_by_name;
+  UnixSeconds timestamp = 0;
+  std::string notes;
+};
+
+struct MaterialRecord {
+  std::int64_t id = 0;
+  RepairId repair;
+  std::string material_type;
+  double quantity = 0;
+  std::int64_t unit_cost_cents = 0;
+  std::int64_t total_cents = 0;
+  UnixSeconds created_at = 0;
+};
+
+struct NoteRecord {
+  std::int64_t id = 0;
+  RepairId repair;
+  std::optional<UserId> author;
+  std::string author_name;
+  std::string body;
+  std::string visibility;  // internal | customer
+  UnixSeconds created_at = 0;
+};
+
+struct ScheduleEntry {
+  std::int64_t id = 0;
+  UserId technician;
+  std::string date;    // YYYY-MM-DD
+  int start_minute = 0;
+  int end_minute = 0;
+  bool is_available = true;
+  std::string notes;
+};
+
+/// One row of the event log: the single source of live updates and notifications.
+struct EventRecord {
+  std::int64_t id = 0;
+  TenantId tenant;
+  std::string type;  // repair.created, repair.status_changed, ...
+  std::optional<RepairId> repair;
+  std::optional<CustomerId> customer;  // audience: the customer's users may see it
+  bool internal = false;               // staff only (e.g. an internal note)
+  std::string data;                    // JSON object
+  UnixSeconds occurred_at = 0;
+};
+
+}  // namespace portico::storage

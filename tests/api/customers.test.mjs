@@ -102,9 +102,15 @@ describe('create and update', () => {
     }
   });
 
-  test('name is required (400 on name)', async () => {
-    const res = await (await ctx.server.bearer('acme', 'admin')).post('/api/v1/customers', { email: uniqueEmail('noname') });
-    assertProblem(res, 400, ['name']);
+  test('name is required (400 on name); blank or whitespace-only is not a name', async () => {
+    const a = await ctx.server.bearer('acme', 'admin');
+    assertProblem(await a.post('/api/v1/customers', { email: uniqueEmail('noname') }), 400, ['name']);
+    assertProblem(await a.post('/api/v1/customers', { name: '', email: uniqueEmail('blank') }), 400, ['name']);
+    assertProblem(await a.post('/api/v1/customers', { name: '   ', email: uniqueEmail('spaces') }), 400, ['name']);
+    const c2 = ctx.server.customer('acme', 'c2');
+    assertProblem(await a.patch(`/api/v1/customers/${c2.id}`, { name: '' }), 400, ['name']);
+    assertProblem(await a.patch(`/api/v1/customers/${c2.id}`, { name: ' \t ' }), 400, ['name']);
+    assert.equal((await a.get(`/api/v1/customers/${c2.id}`)).body.name, c2.name);
   });
 
   test('a customer email already used in the tenant is 409; in the other tenant it is fine', async () => {
@@ -234,6 +240,21 @@ describe('access', () => {
     const rows = listItems(await a.get(`/api/v1/customers/${c1.id}/access`)).filter((x) => x.user_id === user.id);
     assert.equal(rows.length, 1, 'one access row per user and customer');
     if (again.status !== 409) assert.equal(rows[0].access, 'approver');
+  });
+
+  test('a customer has at most one primary contact', async () => {
+    const s = ctx.server;
+    const m = await s.bearer('globex', 'manager');
+    const c2 = s.customer('globex', 'c2');
+    for (const key of ['c2_approver', 'c2_requester']) {
+      const u = s.user('globex', key);
+      const access = key === 'c2_approver' ? 'approver' : 'requester';
+      assertStatus(await m.post(`/api/v1/customers/${c2.id}/access`, { user_id: u.id, access, is_primary_contact: true }), [200, 201]);
+    }
+    const rows = listItems(await m.get(`/api/v1/customers/${c2.id}/access`));
+    const primaries = rows.filter((x) => x.is_primary_contact);
+    assert.equal(primaries.length, 1, `one primary contact: ${JSON.stringify(rows)}`);
+    assert.equal(primaries[0].user_id, s.user('globex', 'c2_requester').id, 'the latest grant wins');
   });
 
   test('technician and customer users may not grant or revoke (403)', async () => {

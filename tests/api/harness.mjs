@@ -175,8 +175,9 @@ function tail(limit = 64 * 1024) {
 }
 
 export class Server {
-  constructor({ dir, databaseUrl, data }) {
+  constructor({ dir, databaseUrl, data, serveArgs = [] }) {
     this.dir = dir;
+    this.serveArgs = serveArgs;
     this.databaseUrl = databaseUrl;
     this.data = data;
     this.proc = null;
@@ -210,7 +211,7 @@ export class Server {
     this.stdout = tail();
     this.stderr = tail();
     this.exit = null;
-    const proc = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--database', this.databaseUrl],
+    const proc = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--database', this.databaseUrl, ...this.serveArgs],
       { cwd: this.dir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     proc.stdout.setEncoding('utf8').on('data', (c) => this.stdout.push(c));
@@ -292,8 +293,11 @@ export class Server {
   }
 }
 
-/** Creates a temp dir, seeds it with the CLI and starts a server there. */
-export async function startServer() {
+/**
+ * Creates a temp dir, seeds it with the CLI and starts a server there.
+ * `prepare(dir)` may write files first and return extra `serve` arguments.
+ */
+export async function startServer({ prepare } = {}) {
   if (!existsSync(BIN)) {
     throw new Error(`portico binary not found at ${BIN} (build it, or set PORTICO_BIN)`);
   }
@@ -301,7 +305,8 @@ export async function startServer() {
   const databaseUrl = `sqlite://${path.join(dir, 'portico.db')}`; // sqlite:///abs/path.db
   const data = await seed(databaseUrl, dir);
   await writeFile(path.join(dir, 'seed.json'), JSON.stringify(data, null, 2));
-  const server = new Server({ dir, databaseUrl, data });
+  const serveArgs = prepare ? (await prepare(dir)) ?? [] : [];
+  const server = new Server({ dir, databaseUrl, data, serveArgs });
   await server.start();
   return server;
 }
@@ -322,9 +327,9 @@ export async function stopServer(server) {
  * Registers before/after hooks that start a fresh seeded server for this file and stop it afterwards.
  * Returns a holder whose `.server` is set once `before` has run.
  */
-export function useServer() {
+export function useServer(options = {}) {
   const holder = { server: null };
-  before(async () => { holder.server = await startServer(); }, { timeout: 120_000 });
+  before(async () => { holder.server = await startServer(options); }, { timeout: 120_000 });
   after(async () => { await stopServer(holder.server); }, { timeout: 30_000 });
   return holder;
 }

@@ -21,7 +21,9 @@ describe('per-account limit', () => {
     assert.equal(locked.headers.getSetCookie().length, 0, 'no session on a 429');
     // Still locked on a second try with the right password.
     assertProblem(await s.client().login('acme', u.email, PASSWORD), 429);
-    // Another account from the same address is not affected (7 failures < 20).
+    // The lock is on the account, not on the exact spelling of its email.
+    assertProblem(await s.client().login('acme', u.email.toUpperCase(), PASSWORD), 429);
+    // Another account from the same address is not affected (at most 8 failures so far < 20).
     const other = s.user('acme', 'c2_viewer');
     assertStatus(await s.client().login('acme', other.email, PASSWORD), 200);
     // The same email in the other tenant is another account.
@@ -44,6 +46,17 @@ describe('per-account limit', () => {
   });
 });
 
+describe('no account enumeration through the limit', () => {
+  let s;
+  before(async () => { s = await startServer(); }, { timeout: 120_000 });
+  after(async () => { await stopServer(s); }, { timeout: 30_000 });
+
+  test('an unknown email locks after 5 failures just like a real account', async () => {
+    for (let i = 1; i <= 5; i++) assertProblem(await s.client().login('acme', 'ghost@acme.test', `guess-number-${i}`), 401);
+    assertProblem(await s.client().login('acme', 'ghost@acme.test', 'guess-number-6'), 429);
+  });
+});
+
 describe('per-address limit', () => {
   let s;
   before(async () => { s = await startServer(); }, { timeout: 120_000 });
@@ -53,13 +66,20 @@ describe('per-address limit', () => {
     // Distinct unknown accounts, so no single account reaches its own limit of 5.
     for (let i = 1; i <= 20; i++) {
       const tenant = i % 2 ? 'acme' : 'globex';
-      const r = await s.client().login(tenant, `stranger${i}@${tenant}.test`, 'whatever-password');
+      // A spoofed X-Forwarded-For / X-Real-IP must not spread the failures over many "addresses"
+      // (no trusted proxy is configured).
+      const r = await s.client().post('/api/v1/auth/login',
+        { tenant, email: `stranger${i}@${tenant}.test`, password: 'whatever-password' },
+        { headers: { 'x-forwarded-for': `10.1.2.${i}`, 'x-real-ip': `10.1.2.${i}`, forwarded: `for=10.1.2.${i}` } });
       assertProblem(r, 401);
     }
     const u = s.user('acme', 'admin');
     const res = await s.client().login('acme', u.email, PASSWORD);
     assertProblem(res, 429);
     assert.equal(res.headers.getSetCookie().length, 0, 'no session on a 429');
+    const spoofed = await s.client().post('/api/v1/auth/login', { tenant: 'acme', email: u.email, password: PASSWORD },
+      { headers: { 'x-forwarded-for': '203.0.113.7', 'x-real-ip': '203.0.113.7' } });
+    assertProblem(spoofed, 429);
   });
 
   test('the address lock does not cut off requests other than login', async () => {

@@ -205,6 +205,32 @@ describe('read and update one', () => {
     assert.equal((await c.get('/api/v1/me')).body.role, 'customer');
   });
 
+  test('deactivating a user (is_active, where supported) ends its login, sessions and tokens', async (t) => {
+    const s = ctx.server;
+    const admin = await s.bearer('acme', 'admin');
+    const email = newEmail('leaver');
+    const made = await admin.post('/api/v1/users', { email, name: 'Leaver', role: 'technician', password: 'long-enough-pw' });
+    assertStatus(made, 201);
+    if (!('is_active' in made.body)) { t.skip('users have no is_active field'); return; }
+    const session = new Client(s.baseUrl);
+    assertStatus(await session.login('acme', email, 'long-enough-pw'), 200);
+    const tok = await session.post('/api/v1/auth/tokens', { name: 'leaver token' });
+    assertStatus(tok, 201);
+    assertStatus(await admin.patch(`/api/v1/users/${made.body.id}`, { is_active: false }), 200);
+    assertProblem(await session.get('/api/v1/me'), 401);
+    assertProblem(await new Client(s.baseUrl, { token: tok.body.token }).get('/api/v1/me'), 401);
+    assertProblem(await new Client(s.baseUrl).login('acme', email, 'long-enough-pw'), 401);
+  });
+
+  test('an admin cannot lock itself out (deactivate or demote itself)', async () => {
+    const s = ctx.server;
+    const me = s.user('acme', 'admin');
+    const admin = await s.bearer('acme', 'admin');
+    const demote = await admin.patch(`/api/v1/users/${me.id}`, { role: 'technician' });
+    assertStatus(demote, [400, 403, 409]);
+    assert.equal((await admin.get('/api/v1/me')).body.role, 'admin');
+  });
+
   test('created_at, when present, is RFC 3339 UTC', async () => {
     const res = await (await ctx.server.bearer('acme', 'admin')).get(`/api/v1/users/${ctx.server.user('acme', 'admin').id}`);
     assertStatus(res, 200);

@@ -155,6 +155,21 @@ describe('order of checks', () => {
     assertProblem(await c.get('/api/v2/me'), 404);
   });
 
+  test('a known path with a method it does not have is 405 (with Allow) or 404, as problem+json', async () => {
+    const b = await ctx.server.bearer('acme', 'admin');
+    for (const [method, path, allowed] of [['PUT', '/api/v1/me', 'GET'], ['DELETE', '/api/v1/users', 'GET'], ['POST', '/healthz', 'GET']]) {
+      const res = await b.request(method, path, { json: {} });
+      assertStatus(res, [404, 405]);
+      assert.match(res.contentType, /^application\/problem\+json/, res.summary);
+      assert.equal(res.body.status, res.status, res.summary);
+      if (res.status === 405) {
+        assert.ok(String(res.headers.get('allow')).split(',').map((x) => x.trim()).includes(allowed), `Allow lists ${allowed}: ${res.headers.get('allow')}`);
+        assert.notEqual(res.body.title, 'Invalid input', `a 405's title names the 405, not a 400: ${res.summary}`);
+        assert.doesNotMatch(res.body.type, /invalid-input/, `a 405's type is not the 400 type: ${res.summary}`);
+      }
+    }
+  });
+
   test('401 comes before 415 and 413', async () => {
     const s = ctx.server;
     assertProblem(await s.client().post('/api/v1/customers', undefined, { body: 'name=x', headers: { 'content-type': 'text/plain' } }), 401);

@@ -130,7 +130,7 @@ CREATE INDEX repairs_customer_created ON repairs (customer_id, created_at);
 CREATE INDEX repairs_customer_status ON repairs (customer_id, status);
 CREATE INDEX repairs_unit ON repairs (unit_id, repair_date);
 CREATE INDEX repairs_technician ON repairs (technician_id, status);
-CREATE VIRTUAL TABLE repair_search USING fts5 (description, unit_number, damage_type, content='', tokenize='unicode61');
+CREATE VIRTUAL TABLE repair_search USING fts5 (description, unit_number, damage_type, tokenize='unicode61');
 CREATE TABLE approvals (
   id INTEGER PRIMARY KEY,
   repair_id INTEGER NOT NULL UNIQUE REFERENCES repairs(id),

@@ -15,6 +15,7 @@ class Live {
 	private running = false;
 	private abort: AbortController | null = null;
 	private lastId: number | null = null;
+	private generation = 0;
 
 	subscribe(fn: Listener): () => void {
 		this.listeners.add(fn);
@@ -24,34 +25,52 @@ class Live {
 	start() {
 		if (this.running) return;
 		this.running = true;
-		void this.loop();
+		void this.loop(++this.generation);
 	}
 
 	stop() {
 		this.running = false;
+		this.generation++;
 		this.abort?.abort();
 		this.abort = null;
 		this.connected = false;
 		this.lastId = null;
 	}
 
-	private async loop() {
+	/**
+	 * Where the event log stands now. API.md has no "latest" query, so ask from 0
+	 * without waiting and skip forward (bounded) until a batch comes back empty;
+	 * a server that answers `after` omitted / 0 with just its head `last_id` makes this one call.
+	 */
+	private async head(signal: AbortSignal): Promise<number> {
+		let after = 0;
+		for (let round = 0; round < 20; round++) {
+			const batch = await api.events(after, 0, signal);
+			const last = typeof batch.last_id === 'number' ? batch.last_id : after;
+			if (!batch.events.length || last <= after) return last;
+			after = last;
+		}
+		return after;
+	}
+
+	private async loop(gen: number) {
 		let failures = 0;
-		while (this.running) {
+		const alive = () => this.running && gen === this.generation;
+		while (alive()) {
 			this.abort = new AbortController();
 			try {
-				// The first call learns where the log stands; what it returns is old news.
-				const first = this.lastId === null;
-				const batch = first
-					? await api.events(0, 0, this.abort.signal)
-					: await api.events(this.lastId!, 25, this.abort.signal);
+				if (this.lastId === null) {
+					this.lastId = await this.head(this.abort.signal);
+				} else {
+					const batch = await api.events(this.lastId, 25, this.abort.signal);
+					if (!alive()) return;
+					if (batch.events.length) this.listeners.forEach((fn) => fn(batch.events));
+					if (typeof batch.last_id === 'number') this.lastId = Math.max(this.lastId, batch.last_id);
+				}
 				this.connected = true;
 				failures = 0;
-				if (!first && batch.events.length) this.listeners.forEach((fn) => fn(batch.events));
-				if (typeof batch.last_id === 'number') this.lastId = Math.max(this.lastId ?? 0, batch.last_id);
-				else if (first) this.lastId = 0;
 			} catch (err) {
-				if (!this.running) return;
+				if (!alive()) return;
 				this.connected = false;
 				if (err instanceof ApiError && (err.status === 401 || err.status === 404)) {
 					// signed out (the 401 handler sends us to login) or no events endpoint yet

@@ -1,0 +1,661 @@
+#include "services/repair_service.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "domain/money.h"
+#include "domain/workflow.h"
+#include "policy/policy.h"
+#include "storage/accounts_repository.h"
+#include "storage/customers_repository.h"
+
+namespace portico::services {
+namespace json = boost::json;
+using domain::RepairStatus;
+using policy::Action;
+
+namespace {
+
+constexpr std::size_t kMaxDescription = 5000;
+constexpr std::size_t kMaxDamageType = 200;
+constexpr std::size_t kMaxUnitNumber = 50;
+constexpr std::size_t kMaxNote = 10000;
+constexpr std::size_t kMaxNotesOnMove = 2000;
+
+void Throw(FieldErrors& errors) {
+  if (!errors.empty()) throw Error::Validation(std::move(errors));
+}
+
+RepairStatus StatusOf(const storage::RepairRecord& r) {
+  auto s = domain::ParseRepairStatus(r.status);
+  if (!s) throw Error::Internal("repair " + std::to_string(r.id.value) + " has unknown status " + r.status);
+  return *s;
+}
+
+std::string Today(UnixSeconds now) { return FormatDate(now); }
+
+std::string Trimmed(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+FieldErrors ValidateRepairFields(const std::string& description, const std::string& damage_type,
+                                 std::int64_t priority) {
+  FieldErrors errors;
+  if (Trimmed(description).empty()) errors["description"].push_back("Describe the repair.");
+  if (description.size() > kMaxDescription) {
+    errors["description"].push_back("At most " + std::to_string(kMaxDescription) + " characters.");
+  }
+  if (damage_type.size() > kMaxDamageType) {
+    errors["damage_type"].push_back("At most " + std::to_string(kMaxDamageType) + " characters.");
+  }
+  if (priority < 1 || priority > 4) errors["priority"].push_back("Must be 1 (highest) to 4.");
+  return errors;
+}
+
+domain::PricingSettings RepairService::Pricing(storage::Connection& c, TenantId tenant) const {
+  auto t = storage::FindTenant(c, tenant);
+  return t ? t->pricing : domain::PricingSettings{};
+}
+
+storage::RepairRecord RepairService::Load(storage::Connection& c, const policy::Actor& actor, RepairId id) const {
+  auto r = storage::FindRepair(c, policy::ScopeOf(actor), id);
+  if (!r) throw Error::NotFound("No such repair.");
+  return *r;
+}
+
+RepairView RepairService::View(const policy::Actor& actor, storage::RepairRecord r,
+                               const domain::PricingSettings& pricing) const {
+  RepairView v;
+  auto status = StatusOf(r);
+  if (status == RepairStatus::kCompleted) {
+    v.estimated_cost = r.cost_cents;
+  } else {
+    v.estimated_cost = domain::RepairCost(domain::EstimatedLabour(pricing, static_cast<int>(r.unit_repair_count)),
+                                          r.price_override_cents, r.materials_cents);
+  }
+  auto mover = policy::MoveActorFor(actor, r.customer, r.technician);
+  v.allowed_moves = domain::AllowedTargets(status, mover);
+  // PENDING -> APPROVED/DENIED happen through /approval, not /status.
+  std::erase_if(v.allowed_moves, [&](RepairStatus to) {
+    return domain::DecideMove(status, to, mover) != domain::MoveDecision::kAllowed;
+  });
+  v.can_approve = domain::DecideApproval(status, mover) == domain::MoveDecision::kAllowed;
+  v.repair = std::move(r);
+  return v;
+}
+
+std::int64_t RepairService::Emit(storage::Connection& c, const policy::Actor& actor, const storage::RepairRecord& r,
+                         const char* type, std::string data, bool internal) {
+  storage::EventRecord e;
+  e.tenant = actor.tenant;
+  e.type = type;
+  e.repair = r.id;
+  e.customer = r.customer;
+  e.internal = internal;
+  e.data = std::move(data);
+  e.occurred_at = deps_.clock.Now();
+  return storage::InsertEvent(c, e);
+}
+
+void RepairService::Published(TenantId tenant, std::int64_t event_id) {
+  if (publish_) publish_(tenant, event_id);
+}
+
+// ---- repairs ----
+
+RepairView RepairService::Create(const policy::Actor& actor, const NewRepair& in) {
+  const UnixSeconds now = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  auto& c = tx->conn();
+  auto scope = policy::ScopeOf(actor);
+  // An id in the body that the caller cannot see is a 400 on that field (API.md, Precise rules).
+  if (!storage::FindCustomer(c, scope, in.customer)) throw Error::Field("customer_id", "No such customer.");
+  if (!policy::CanCreateRepairFor(actor, in.customer)) {
+    throw Error::Forbidden("Your access to this customer does not allow requesting repairs.");
+  }
+  auto initial = domain::InitialStatusFor(policy::MoveActorFor(actor, in.customer, std::nullopt));
+  if (!initial) throw Error::Forbidden("You may not create repairs.");
+
+  FieldErrors errors = ValidateRepairFields(in.description, in.damage_type, in.priority);
+  std::optional<storage::UnitRecord> unit;
+  if (in.unit) {
+    unit = storage::FindUnit(c, scope, *in.unit);
+    if (!unit || unit->customer != in.customer) errors["unit_id"].push_back("No such unit for this customer.");
+  } else if (in.unit_number) {
+    std::string number = Trimmed(*in.unit_number);
+    if (number.empty() || number.size() > kMaxUnitNumber) {
+      errors["unit_number"].push_back("1 to " + std::to_string(kMaxUnitNumber) + " characters.");
+    } else {
+      unit = storage::FindUnitByNumber(c, actor.tenant, in.customer, number);
+      if (!unit) {
+        storage::UnitRecord u;
+        u.tenant = actor.tenant;
+        u.customer = in.customer;
+        u.unit_number = number;
+        u.created_at = u.updated_at = now;
+        if (errors.empty()) {
+          u.id = storage::InsertUnit(c, u);
+          unit = u;
+        }
+      }
+    }
+  } else {
+    errors["unit_number"].push_back("Give unit_number or unit_id.");
+  }
+  Throw(errors);
+
+  storage::RepairRecord r;
+  r.tenant = actor.tenant;
+  r.customer = in.customer;
+  r.unit = unit->id;
+  r.unit_number = unit->unit_number;
+  r.status = std::string(domain::ToString(*initial));
+  r.description = Trimmed(in.description);
+  r.damage_type = Trimmed(in.damage_type);
+  r.priority = in.priority;
+  r.repair_date = Today(now);
+  r.created_at = r.updated_at = now;
+  r.id = storage::InsertRepair(c, r);
+  storage::InsertLog(c, actor.tenant, r.id, std::nullopt, r.status, actor.user, "", now);
+  auto event_id = Emit(c, actor, r, "repair.created",
+       json::serialize(json::object{{"status", r.status}, {"unit_number", r.unit_number}, {"by", actor.name}}));
+  auto created = Load(c, actor, r.id);
+  auto pricing = Pricing(c, actor.tenant);
+  tx->Commit();
+  Published(actor.tenant, event_id);
+  return View(actor, std::move(created), pricing);
+}
+
+RepairView RepairService::Get(const policy::Actor& actor, RepairId id) {
+  auto tx = deps_.db.Read();
+  auto r = Load(tx->conn(), actor, id);
+  return View(actor, std::move(r), Pricing(tx->conn(), actor.tenant));
+}
+
+PageOf<RepairView> RepairService::List(const policy::Actor& actor, const storage::RepairFilter& filter,
+                                       const PageRequest& page) {
+  FieldErrors errors;
+  for (const auto& s : filter.statuses) {
+    if (!domain::ParseRepairStatus(s)) errors["status"].push_back("Unknown status '" + s + "'.");
+  }
+  std::string field = !filter.ordering.empty() && filter.ordering.front() == '-' ? filter.ordering.substr(1)
+                                                                                 : filter.ordering;
+  const auto& allowed = storage::RepairOrderings();
+  if (std::find(allowed.begin(), allowed.end(), field) == allowed.end()) {
+    std::string names;
+    for (const auto& a : allowed) names += (names.empty() ? "" : ", ") + a;
+    errors["ordering"].push_back("Order by one of " + names + ", with '-' for descending.");
+  }
+  Throw(errors);
+  auto tx = deps_.db.Read();
+  auto rows = storage::ListRepairs(tx->conn(), policy::ScopeOf(actor), filter, page);
+  auto pricing = Pricing(tx->conn(), actor.tenant);
+  PageOf<RepairView> out;
+  out.count = rows.count;
+  out.results.reserve(rows.results.size());
+  for (auto& r : rows.results) out.results.push_back(View(actor, std::move(r), pricing));
+  return out;
+}
+
+RepairView RepairService::Update(const policy::Actor& actor, RepairId id, const RepairPatch& p) {
+  const UnixSeconds now = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  auto& c = tx->conn();
+  auto r = Load(c, actor, id);
+  auto editable = policy::EditableRepairFields(actor, r.customer);
+  for (const auto& f : p.present) {
+    if (f == "version") continue;
+    if (std::find(editable.begin(), editable.end(), f) == editable.end()) {
+      throw Error::Forbidden(editable.empty() ? "You may not change this repair."
+                                              : "You may not change the field '" + f + "'.");
+    }
+  }
+  FieldErrors errors;
+  if (p.description) {
+    if (Trimmed(*p.description).empty()) errors["description"].push_back("Describe the repair.");
+    if (p.description->size() > kMaxDescription) errors["description"].push_back("Too long.");
+  }
+  if (p.damage_type && p.damage_type->size() > kMaxDamageType) errors["damage_type"].push_back("Too long.");
+  if (p.priority && (*p.priority < 1 || *p.priority > 4)) errors["priority"].push_back("Must be 1 (highest) to 4.");
+  if (p.repair_date && !ParseDate(*p.repair_date)) errors["repair_date"].push_back("A date written YYYY-MM-DD.");
+  if (p.windshield_temperature && *p.windshield_temperature &&
+      (**p.windshield_temperature < -100 || **p.windshield_temperature > 200)) {
+    errors["windshield_temperature"].push_back("Between -100 and 200.");
+  }
+  if (p.windshield_temperature_unit && *p.windshield_temperature_unit && **p.windshield_temperature_unit != "C" &&
+      **p.windshield_temperature_unit != "F") {
+    errors["windshield_temperature_unit"].push_back("C or F.");
+  }
+  if (p.resin_viscosity && *p.resin_viscosity && (*p.resin_viscosity)->size() > 100) {
+    errors["resin_viscosity"].push_back("At most 100 characters.");
+  }
+  std::optional<std::optional<domain::Cents>> override_cents;
+  if (p.price_override) {
+    if (!*p.price_override) {
+      override_cents = std::optional<domain::Cents>{};
+    } else {
+      auto cents = domain::ParseMoney(**p.price_override);
+      if (!cents || *cents < 0) {
+        errors["price_override"].push_back("An amount like \"45.00\", not negative.");
+      } else {
+        override_cents = cents;
+      }
+    }
+  }
+  if (p.technician_id && *p.technician_id) {
+    auto t = storage::FindUser(c, actor.tenant, UserId(**p.technician_id));
+    if (!t || t->role != domain::Role::kTechnician || !t->is_active) {
+      errors["technician_id"].push_back("No such technician.");
+    }
+  }
+  Throw(errors);
+  auto status = StatusOf(r);
+  if (domain::IsFinal(status)) throw Error::Conflict("The repair is " + r.status + " and can no longer be changed.");
+  if (!actor.IsStaff() && status != RepairStatus::kRequested && status != RepairStatus::kPending) {
+    throw Error::Conflict("The repair is " + r.status + "; only the shop can change it now.");
+  }
+  if (p.version && *p.version != r.version) {
+    throw Error::Conflict("The repair was changed by someone else (version " + std::to_string(r.version) +
+                          "); reload it and try again.");
+  }
+  if (p.description) r.description = Trimmed(*p.description);
+  if (p.damage_type) r.damage_type = Trimmed(*p.damage_type);
+  if (p.priority) r.priority = *p.priority;
+  if (p.repair_date) r.repair_date = *p.repair_date;
+  if (p.drilled_before_repair) r.drilled_before_repair = *p.drilled_before_repair;
+  if (p.windshield_temperature) r.windshield_temperature = *p.windshield_temperature;
+  if (p.windshield_temperature_unit) r.windshield_temperature_unit = *p.windshield_temperature_unit;
+  if (p.resin_viscosity) r.resin_viscosity = *p.resin_viscosity;
+  if (p.technician_id) r.technician = *p.technician_id ? std::optional<UserId>(UserId(**p.technician_id)) : std::nullopt;
+  if (override_cents) r.price_override_cents = *override_cents;
+  if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
+  json::array fields;
+  for (const auto& f : p.present) {
+    if (f != "version") fields.emplace_back(f);
+  }
+  auto event_id = Emit(c, actor, r, "repair.updated", json::serialize(json::object{{"fields", fields}, {"by", actor.name}}));
+  auto updated = Load(c, actor, id);
+  auto pricing = Pricing(c, actor.tenant);
+  tx->Commit();
+  Published(actor.tenant, event_id);
+  return View(actor, std::move(updated), pricing);
+}
+
+RepairView RepairService::Move(const policy::Actor& actor, RepairId id, const std::string& status_text,
+                               const std::string& notes) {
+  const UnixSeconds now = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  auto& c = tx->conn();
+  auto r = Load(c, actor, id);
+  auto to = domain::ParseRepairStatus(status_text);
+  if (!to) {
+    throw Error::Field("status", "Unknown status; one of REQUESTED, PENDING, APPROVED, DENIED, IN_PROGRESS, "
+                                 "COMPLETED, CANCELLED.");
+  }
+  auto from = StatusOf(r);
+  auto mover = policy::MoveActorFor(actor, r.customer, r.technician);
+  switch (domain::DecideMove(from, *to, mover)) {
+    case domain::MoveDecision::kAllowed:
+      break;
+    case domain::MoveDecision::kForbidden:
+      if (from == RepairStatus::kPending && (*to == RepairStatus::kApproved || *to == RepairStatus::kDenied)) {
+        throw Error::Forbidden("Approving or denying pending work is the customer approver's decision (/approval).");
+      }
+      throw Error::Forbidden("You may not move this repair from " + r.status + " to " + status_text + ".");
+    case domain::MoveDecision::kConflict:
+      throw Error::Conflict("A repair cannot move from " + r.status + " to " + status_text + ".");
+  }
+  if (notes.size() > kMaxNotesOnMove) throw Error::Field("notes", "At most 2000 characters.");
+  if (domain::MoveRequiresNotes(from, *to) && Trimmed(notes).empty()) {
+    throw Error::Field("notes", "Give a reason.");
+  }
+  if (domain::AssignsTechnicianOnMove(from, *to, mover)) r.technician = actor.user;
+  if (domain::MoveWritesApproval(from, *to)) {
+    storage::InsertApproval(c, r.id, *to == RepairStatus::kApproved, actor.user, now, notes);
+  }
+  if (domain::IncrementsUnitCount(from, *to)) {
+    auto pricing = Pricing(c, actor.tenant);
+    std::int64_t count = r.unit_repair_count + 1;
+    storage::SetUnitRepairCount(c, r.unit, count, std::nullopt, now);
+    r.labour_cents = domain::LabourPrice(pricing, static_cast<int>(count));
+    r.materials_cents = storage::SumMaterials(c, r.id);
+    r.cost_cents = domain::RepairCost(*r.labour_cents, r.price_override_cents, r.materials_cents);
+    r.repair_date = Today(now);
+  }
+  std::string previous = r.status;
+  r.status = std::string(domain::ToString(*to));
+  if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
+  storage::InsertLog(c, actor.tenant, r.id, previous, r.status, actor.user, notes, now);
+  auto event_id = Emit(c, actor, r, "repair.status_changed",
+       json::serialize(json::object{{"previous_status", previous}, {"status", r.status}, {"by", actor.name}}));
+  auto moved = Load(c, actor, id);
+  auto pricing = Pricing(c, actor.tenant);
+  tx->Commit();
+  Published(actor.tenant, event_id);
+  return View(actor, std::move(moved), pricing);
+}
+
+RepairView RepairService::Approve(const policy::Actor& actor, RepairId id, bool approved, const std::string& notes) {
+  const UnixSeconds now = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  auto& c = tx->conn();
+  auto r = Load(c, actor, id);
+  auto from = StatusOf(r);
+  switch (domain::DecideApproval(from, policy::MoveActorFor(actor, r.customer, r.technician))) {
+    case domain::MoveDecision::kAllowed:
+      break;
+    case domain::MoveDecision::kForbidden:
+      throw Error::Forbidden("Only an approver of this customer may approve or deny its repairs.");
+    case domain::MoveDecision::kConflict:
+      throw Error::Conflict("Only a PENDING repair can be approved or denied; this one is " + r.status + ".");
+  }
+  if (notes.size() > kMaxNotesOnMove) throw Error::Field("notes", "At most 2000 characters.");
+  auto to = domain::ApprovalTarget(approved);
+  storage::InsertApproval(c, r.id, approved, actor.user, now, notes);
+  std::string previous = r.status;
+  r.status = std::string(domain::ToString(to));
+  if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
+  storage::InsertLog(c, actor.tenant, r.id, previous, r.status, actor.user, notes, now);
+  auto event_id = Emit(c, actor, r, "repair.approval",
+       json::serialize(json::object{
+           {"approved", approved}, {"previous_status", previous}, {"status", r.status}, {"by", actor.name}}));
+  auto decided = Load(c, actor, id);
+  auto pricing = Pricing(c, actor.tenant);
+  tx->Commit();
+  Published(actor.tenant, event_id);
+  return View(actor, std::move(decided), pricing);
+}
+
+std::vector<storage::LogEntry> RepairService::Log(const policy::Actor& actor, RepairId id) {
+  auto tx = deps_.db.Read();
+  Load(tx->conn(), actor, id);
+  return storage::ListLog(tx->conn(), id);
+}
+
+std::vector<storage::MaterialRecord> RepairService::Materials(const policy::Actor& actor, RepairId id) {
+  auto tx = deps_.db.Read();
+  Load(tx->conn(), actor, id);
+  auto list = storage::ListMaterials(tx->conn(), id);
+  for (auto& m : list) m.total_cents = domain::MaterialLineTotal(m.quantity, m.unit_cost_cents);
+  return list;
+}
+
+storage::MaterialRecord RepairService::AddMaterial(const policy::Actor& actor, RepairId id, const NewMaterial& in) {
+  const UnixSeconds now = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  auto& c = tx->conn();
+  auto r = Load(c, actor, id);
+  if (!policy::Can(actor, Action::kEditMaterials)) throw Error::Forbidden("Only the shop records materials.");
+  FieldErrors errors;
+  std::string type = Trimmed(in.material_type);
+  if (type.empty() || type.size() > 200) errors["material_type"].push_back("1 to 200 characters.");
+  if (!(in.quantity > 0) || in.quantity > 1e6) errors["quantity"].push_back("Greater than 0 (at most 1000000).");
+  auto unit_cost = domain::ParseMoney(in.unit_cost);
+  if (!unit_cost || *unit_cost < 0 || *unit_cost > 100000000) {
+    errors["unit_cost"].push_back("An amount like \"12.50\", not negative.");
+  }
+  std::optional<domain::Cents> line;
+  if (errors.empty()) {
+    line = domain::TryMaterialLineTotal(in.quantity, *unit_cost);
+    if (!line) errors["quantity"].push_back("Quantity times unit cost is out of range.");
+  }
+  Throw(errors);
+  if (domain::IsFinal(StatusOf(r))) throw Error::Conflict("The repair is " + r.status + "; materials are fixed.");
+  storage::MaterialRecord m;
+  m.repair = id;
+  m.material_type = type;
+  m.quantity = in.quantity;
+  m.unit_cost_cents = *unit_cost;
+  m.total_cents = *line;
+  m.created_at = now;
+  m.id = storage::InsertMaterial(c, actor.tenant, m, actor.user);
+  r.materials_cents = storage::SumMaterials(c, id);
+  if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
+  auto event_id = Emit(c, actor, r, "repair.material_added",
+       json::serialize(json::object{{"material_id", m.id},
+                                    {"material_type", m.material_type},
+                                    {"materials_total", domain::FormatMoney(r.materials_cents)},
+                                    {"by", actor.name}}));
+  tx->Commit();
+  Published(actor.tenant, event_id);
+  return m;
+}
+
+void RepairService::RemoveMaterial(const policy::Actor& actor, RepairId id, std::int64_t material_id) {
+  const UnixSeconds now = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  auto& c = tx->conn();
+  auto r = Load(c, actor, id);
+  if (!policy::Can(actor, Action::kEditMaterials)) throw Error::Forbidden("Only the shop records materials.");
+  if (domain::IsFinal(StatusOf(r))) throw Error::Conflict("The repair is " + r.status + "; materials are fixed.");
+  if (!storage::DeleteMaterial(c, id, material_id)) throw Error::NotFound("No such material on this repair.");
+  r.materials_cents = storage::SumMaterials(c, id);
+  if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
+  auto event_id = Emit(c, actor, r, "repair.updated",
+       json::serialize(json::object{{"fields", json::array{"materials"}},
+                                    {"materials_total", domain::FormatMoney(r.materials_cents)},
+                                    {"by", actor.name}}));
+  tx->Commit();
+  Published(actor.tenant, event_id);
+}
+
+std::vector<storage::NoteRecord> RepairService::Notes(const policy::Actor& actor, RepairId id) {
+  auto tx = deps_.db.Read();
+  Load(tx->conn(), actor, id);
+  return storage::ListNotes(tx->conn(), id, policy::Can(actor, Action::kReadInternalNotes));
+}
+
+storage::NoteRecord RepairService::AddNote(const policy::Actor& actor, RepairId id, const std::string& body,
+                                           const std::string& visibility) {
+  const UnixSeconds now = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  auto& c = tx->conn();
+  auto r = Load(c, actor, id);
+  if (visibility != "internal" && visibility != "customer") {
+    throw Error::Field("visibility", "Either \"internal\" (staff only) or \"customer\".");
+  }
+  if (!policy::CanWriteNote(actor, r.customer, visibility)) {
+    throw Error::Forbidden(actor.IsStaff() ? "You may not write notes." : "You may not write this note.");
+  }
+  std::string text = Trimmed(body);
+  if (text.empty() || text.size() > kMaxNote) throw Error::Field("body", "1 to 10000 characters.");
+  storage::NoteRecord n;
+  n.repair = id;
+  n.author = actor.user;
+  n.author_name = actor.name;
+  n.body = text;
+  n.visibility = visibility;
+  n.created_at = now;
+  n.id = storage::InsertNote(c, actor.tenant, n);
+  auto event_id = Emit(c, actor, r, "repair.note_added",
+       json::serialize(json::object{{"note_id", n.id}, {"visibility", visibility}, {"by", actor.name}}),
+       visibility == "internal");
+  tx->Commit();
+  Published(actor.tenant, event_id);
+  return n;
+}
+
+// ---- units ----
+
+PageOf<UnitView> RepairService::Units(const policy::Actor& actor, std::optional<CustomerId> customer,
+                                      const std::optional<std::string>& q, const PageRequest& page) {
+  auto tx = deps_.db.Read();
+  auto rows = storage::ListUnits(tx->conn(), policy::ScopeOf(actor), customer, q, page);
+  auto pricing = Pricing(tx->conn(), actor.tenant);
+  PageOf<UnitView> out;
+  out.count = rows.count;
+  for (auto& u : rows.results) {
+    auto price = domain::EstimatedLabour(pricing, static_cast<int>(u.repair_count));
+    out.results.push_back({std::move(u), price});
+  }
+  return out;
+}
+
+UnitView RepairService::Unit(const policy::Actor& actor, UnitId id) {
+  auto tx = deps_.db.Read();
+  auto u = storage::FindUnit(tx->conn(), policy::ScopeOf(actor), id);
+  if (!u) throw Error::NotFound("No such unit.");
+  auto price = domain::EstimatedLabour(Pricing(tx->conn(), actor.tenant), static_cast<int>(u->repair_count));
+  return {*u, price};
+}
+
+UnitView RepairService::CreateUnit(const policy::Actor& actor, CustomerId customer, const std::string& unit_number,
+                                   const std::string& description) {
+  const UnixSeconds now = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  auto& c = tx->conn();
+  if (!policy::Can(actor, Action::kCreateUnit)) throw Error::Forbidden("Only the shop adds units.");
+  FieldErrors errors;
+  if (!storage::FindCustomer(c, policy::ScopeOf(actor), customer)) errors["customer_id"].push_back("No such customer.");
+  std::string number = Trimmed(unit_number);
+  if (number.empty() || number.size() > kMaxUnitNumber) errors["unit_number"].push_back("1 to 50 characters.");
+  if (description.size() > 1000) errors["description"].push_back("At most 1000 characters.");
+  Throw(errors);
+  storage::UnitRecord u;
+  u.tenant = actor.tenant;
+  u.customer = customer;
+  u.unit_number = number;
+  u.description = Trimmed(description);
+  u.created_at = u.updated_at = now;
+  u.id = storage::InsertUnit(c, u);
+  auto price = domain::EstimatedLabour(Pricing(c, actor.tenant), 0);
+  tx->Commit();
+  return {u, price};
+}
+
+UnitView RepairService::ReplaceUnit(const policy::Actor& actor, UnitId id) {
+  const UnixSeconds now = deps_.clock.Now();
+  auto tx = deps_.db.Write();
+  auto& c = tx->conn();
+  auto u = storage::FindUnit(c, policy::ScopeOf(actor), id);
+  if (!u) throw Error::NotFound("No such unit.");
+  if (!policy::Can(actor, Action::kReplaceUnit)) throw Error::Forbidden("Only a manager or admin marks units replaced.");
+  std::int64_t before = u->repair_count;
+  storage::SetUnitRepairCount(c, id, 0, now, now);
+  u->repair_count = 0;
+  u->replaced_at = now;
+  u->updated_at = now;
+  storage::EventRecord e;
+  e.tenant = actor.tenant;
+  e.type = "unit.replaced";
+  e.customer = u->customer;
+  e.data = json::serialize(json::object{{"unit_id", id.value},
+                                        {"unit_number", u->unit_number},
+                                        {"previous_repair_count", before},
+                                        {"by", actor.name}});
+  e.occurred_at = now;
+  auto event_id = storage::InsertEvent(c, e);
+  auto price = domain::EstimatedLabour(Pricing(c, actor.tenant), 0);
+  tx->Commit();
+  Published(actor.tenant, event_id);
+  return {*u, price};
+}
+
+// ---- technicians and schedules ----
+
+PageOf<TechnicianView> RepairService::Technicians(const policy::Actor& actor, const PageRequest& page) {
+  if (!policy::Can(actor, Action::kListTechnicians)) throw Error::Forbidden("Only staff see technicians.");
+  auto tx = deps_.db.Read();
+  auto techs = storage::ListTechnicians(tx->conn(), actor.tenant);
+  auto completed = storage::CompletedPerTechnician(tx->conn(), actor.tenant);
+  PageOf<TechnicianView> out;
+  out.count = static_cast<std::int64_t>(techs.size());
+  for (std::size_t i = static_cast<std::size_t>(page.Offset());
+       i < techs.size() && out.results.size() < static_cast<std::size_t>(page.page_size); ++i) {
+    TechnicianView v{techs[i].first, techs[i].second, 0};
+    for (const auto& [id, n] : completed) {
+      if (id == v.user.id) v.completed_repairs = n;
+    }
+    out.results.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::vector<storage::ScheduleEntry> RepairService::Schedule(const policy::Actor& actor, UserId technician,
+                                                            const std::optional<std::string>& from,
+                                                            const std::optional<std::string>& to) {
+  auto tx = deps_.db.Read();
+  auto t = storage::FindUser(tx->conn(), actor.tenant, technician);
+  if (!t || t->role != domain::Role::kTechnician) throw Error::NotFound("No such technician.");
+  if (!policy::Can(actor, Action::kReadSchedules)) throw Error::Forbidden("Only staff see schedules.");
+  FieldErrors errors;
+  if (from && !ParseDate(*from)) errors["from"].push_back("A date written YYYY-MM-DD.");
+  if (to && !ParseDate(*to)) errors["to"].push_back("A date written YYYY-MM-DD.");
+  Throw(errors);
+  return storage::ListSchedule(tx->conn(), actor.tenant, technician, from, to);
+}
+
+storage::ScheduleEntry RepairService::AddSchedule(const policy::Actor& actor, UserId technician,
+                                                  const std::string& date, const std::string& start_time,
+                                                  const std::string& end_time, bool is_available,
+                                                  const std::string& notes) {
+  auto tx = deps_.db.Write();
+  auto& c = tx->conn();
+  auto t = storage::FindUser(c, actor.tenant, technician);
+  if (!t || t->role != domain::Role::kTechnician) throw Error::NotFound("No such technician.");
+  if (!policy::CanWriteSchedule(actor, technician)) {
+    throw Error::Forbidden("Only a manager, an admin or the technician itself plans shifts.");
+  }
+  FieldErrors errors;
+  if (!ParseDate(date)) errors["date"].push_back("A date written YYYY-MM-DD.");
+  auto start = ParseTimeOfDay(start_time);
+  auto end = ParseTimeOfDay(end_time);
+  if (!start) errors["start_time"].push_back("A time written HH:MM.");
+  if (!end) errors["end_time"].push_back("A time written HH:MM.");
+  if (start && end && *end <= *start) errors["end_time"].push_back("Must be after the start time.");
+  if (notes.size() > 1000) errors["notes"].push_back("At most 1000 characters.");
+  Throw(errors);
+  storage::ScheduleEntry e;
+  e.technician = technician;
+  e.date = date;
+  e.start_minute = *start;
+  e.end_minute = *end;
+  e.is_available = is_available;
+  e.notes = notes;
+  e.id = storage::InsertSchedule(c, actor.tenant, e, deps_.clock.Now());
+  tx->Commit();
+  return e;
+}
+
+// ---- figures ----
+
+std::vector<storage::UnitFigure> RepairService::UnitFigures(const policy::Actor& actor,
+                                                            std::optional<CustomerId> customer) {
+  auto tx = deps_.db.Read();
+  return storage::UnitFigures(tx->conn(), policy::ScopeOf(actor), customer);
+}
+
+std::vector<storage::PeriodFigure> RepairService::MonthFigures(const policy::Actor& actor,
+                                                               std::optional<CustomerId> customer,
+                                                               const std::optional<std::string>& from,
+                                                               const std::optional<std::string>& to) {
+  FieldErrors errors;
+  if (from && !ParseDate(*from)) errors["from"].push_back("A date written YYYY-MM-DD.");
+  if (to && !ParseDate(*to)) errors["to"].push_back("A date written YYYY-MM-DD.");
+  Throw(errors);
+  auto tx = deps_.db.Read();
+  return storage::MonthFigures(tx->conn(), policy::ScopeOf(actor), customer, from, to);
+}
+
+std::vector<std::pair<std::string, std::int64_t>> RepairService::StatusCounts(const policy::Actor& actor) {
+  auto tx = deps_.db.Read();
+  auto counts = storage::StatusCounts(tx->conn(), policy::ScopeOf(actor));
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (auto s : domain::kAllRepairStatuses) {
+    std::int64_t n = 0;
+    for (const auto& [name, count] : counts) {
+      if (name == domain::ToString(s)) n = count;
+    }
+    out.emplace_back(std::string(domain::ToString(s)), n);
+  }
+  return out;
+}
+
+}  // namespace portico::services

@@ -1,0 +1,555 @@
+#include "storage/repairs_repository.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "domain/pricing.h"
+#include "storage/customers_repository.h"
+
+namespace portico::storage {
+namespace {
+
+// ---- scope fragments: the tenant always; customer users also their customer ids ----
+// `col` is the customer id column of the row being scoped. Parameters $1 (tenant) and $2 (JSON ids).
+std::string ScopeWhere(const policy::CustomerScope& scope, const char* tenant_col, const char* customer_col) {
+  std::string w = std::string(tenant_col) + " = $1";
+  if (!scope.all_of_tenant) w += std::string(" AND ") + customer_col + " IN (SELECT value FROM json_each($2))";
+  return w;
+}
+
+void BindScope(std::vector<Value>& params, const policy::CustomerScope& scope) {
+  params.emplace_back(scope.tenant.value);
+  if (!scope.all_of_tenant) params.emplace_back(ScopeList(scope));
+}
+
+std::string Param(const std::vector<Value>& params) { return "$" + std::to_string(params.size()); }
+
+// ---- units ----
+constexpr const char* kUnitColumns =
+    "SELECT u.id, u.tenant_id, u.customer_id, u.unit_number, u.description, u.repair_count, u.replaced_at, "
+    "u.created_at, u.updated_at FROM units u ";
+
+UnitRecord ReadUnit(const Row& r) {
+  UnitRecord u;
+  u.id = UnitId(r.Int(0));
+  u.tenant = TenantId(r.Int(1));
+  u.customer = CustomerId(r.Int(2));
+  u.unit_number = r.Text(3);
+  u.description = r.Text(4);
+  u.repair_count = r.Int(5);
+  u.replaced_at = r.OptInt(6);
+  u.created_at = r.Int(7);
+  u.updated_at = r.Int(8);
+  return u;
+}
+
+constexpr Sql kFindUnitByNumber{"find_unit_by_number",
+                                "SELECT u.id, u.tenant_id, u.customer_id, u.unit_number, u.description, u.repair_count, "
+                                "u.replaced_at, u.created_at, u.updated_at FROM units u "
+                                "WHERE u.tenant_id = $1 AND u.customer_id = $2 AND u.unit_number = $3"};
+constexpr Sql kInsertUnit{"insert_unit",
+                          "INSERT INTO units (tenant_id, customer_id, unit_number, description, repair_count, created_at, "
+                          "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id"};
+constexpr Sql kSetUnitCount{"set_unit_count",
+                            "UPDATE units SET repair_count = $2, replaced_at = COALESCE($3, replaced_at), "
+                            "updated_at = $4 WHERE id = $1"};
+
+// ---- repairs ----
+constexpr const char* kRepairSelect =
+    "SELECT r.id, r.tenant_id, r.customer_id, c.name, r.unit_id, u.unit_number, u.repair_count, r.technician_id, t.name, "
+    "r.status, r.description, r.damage_type, r.priority, r.repair_date, r.drilled_before_repair, "
+    "r.windshield_temperature, r.windshield_temperature_unit, r.resin_viscosity, r.labour_cents, "
+    "r.price_override_cents, r.materials_cents, r.cost_cents, r.external_ref, r.version, r.created_at, r.updated_at, "
+    "a.approved, a.decided_by, d.name, a.decided_at, a.notes "
+    "FROM repairs r JOIN customers c ON c.id = r.customer_id JOIN units u ON u.id = r.unit_id "
+    "LEFT JOIN users t ON t.id = r.technician_id LEFT JOIN approvals a ON a.repair_id = r.id "
+    "LEFT JOIN users d ON d.id = a.decided_by ";
+
+RepairRecord ReadRepair(const Row& row) {
+  RepairRecord r;
+  r.id = RepairId(row.Int(0));
+  r.tenant = TenantId(row.Int(1));
+  r.customer = CustomerId(row.Int(2));
+  r.customer_name = row.Text(3);
+  r.unit = UnitId(row.Int(4));
+  r.unit_number = row.Text(5);
+  r.unit_repair_count = row.Int(6);
+  if (auto t = row.OptInt(7)) r.technician = UserId(*t);
+  r.technician_name = row.Text(8);
+  r.status = row.Text(9);
+  r.description = row.Text(10);
+  r.damage_type = row.Text(11);
+  r.priority = row.Int(12);
+  r.repair_date = row.Text(13);
+  if (!row.IsNull(14)) r.drilled_before_repair = row.Bool(14);
+  if (!row.IsNull(15)) r.windshield_temperature = row.Real(15);
+  r.windshield_temperature_unit = row.OptText(16);
+  r.resin_viscosity = row.OptText(17);
+  r.labour_cents = row.OptInt(18);
+  r.price_override_cents = row.OptInt(19);
+  r.materials_cents = row.Int(20);
+  r.cost_cents = row.Int(21);
+  r.external_ref = row.OptText(22);
+  r.version = row.Int(23);
+  r.created_at = row.Int(24);
+  r.updated_at = row.Int(25);
+  if (!row.IsNull(26)) {
+    ApprovalRecord a;
+    a.approved = row.Bool(26);
+    a.decided_by = UserId(row.Int(27));
+    a.decided_by_name = row.Text(28);
+    a.decided_at = row.Int(29);
+    a.notes = row.Text(30);
+    r.approval = a;
+  }
+  return r;
+}
+
+constexpr Sql kInsertRepair{
+    "insert_repair",
+    "INSERT INTO repairs (tenant_id, customer_id, unit_id, technician_id, status, description, damage_type, priority, "
+    "repair_date, labour_cents, price_override_cents, materials_cents, cost_cents, external_ref, version, created_at, "
+    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16) RETURNING id"};
+constexpr Sql kUpdateRepair{
+    "update_repair",
+    "UPDATE repairs SET technician_id = $3, status = $4, description = $5, damage_type = $6, priority = $7, "
+    "repair_date = $8, drilled_before_repair = $9, windshield_temperature = $10, windshield_temperature_unit = $11, "
+    "resin_viscosity = $12, labour_cents = $13, price_override_cents = $14, materials_cents = $15, cost_cents = $16, "
+    "version = version + 1, updated_at = $17 WHERE id = $1 AND version = $2"};
+constexpr Sql kInsertSearch{"insert_repair_search",
+                            "INSERT INTO repair_search (rowid, description, unit_number, damage_type) "
+                            "VALUES ($1, $2, $3, $4)"};
+constexpr Sql kDeleteSearch{"delete_repair_search", "DELETE FROM repair_search WHERE rowid = $1"};
+
+constexpr Sql kInsertApproval{"insert_approval",
+                              "INSERT INTO approvals (repair_id, approved, decided_by, decided_at, notes) "
+                              "VALUES ($1, $2, $3, $4, $5)"};
+constexpr Sql kInsertLog{"insert_log",
+                         "INSERT INTO repair_log (tenant_id, repair_id, previous_status, new_status, changed_by, notes, "
+                         "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"};
+constexpr Sql kListLog{"list_log",
+                       "SELECT l.id, l.previous_status, l.new_status, l.changed_by, u.name, l.created_at, l.notes "
+                       "FROM repair_log l LEFT JOIN users u ON u.id = l.changed_by WHERE l.repair_id = $1 ORDER BY l.id"};
+
+constexpr Sql kInsertMaterial{"insert_material",
+                              "INSERT INTO materials (tenant_id, repair_id, material_type, quantity, unit_cost_cents, "
+                              "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
+constexpr Sql kListMaterials{"list_materials",
+                             "SELECT id, repair_id, material_type, quantity, unit_cost_cents, created_at FROM materials "
+                             "WHERE repair_id = $1 ORDER BY id"};
+constexpr Sql kDeleteMaterial{"delete_material", "DELETE FROM materials WHERE repair_id = $1 AND id = $2"};
+
+constexpr Sql kInsertNote{"insert_note",
+                          "INSERT INTO notes (tenant_id, repair_id, author_id, body, visibility, created_at) "
+                          "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"};
+constexpr Sql kListNotes{"list_notes",
+                         "SELECT n.id, n.repair_id, n.author_id, u.name, n.body, n.visibility, n.created_at FROM notes n "
+                         "LEFT JOIN users u ON u.id = n.author_id WHERE n.repair_id = $1 "
+                         "AND ($2 = 1 OR n.visibility = 'customer') ORDER BY n.id"};
+
+constexpr Sql kInsertSchedule{"insert_schedule",
+                              "INSERT INTO schedules (tenant_id, technician_id, date, start_minute, end_minute, "
+                              "is_available, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
+constexpr Sql kListSchedule{"list_schedule",
+                            "SELECT id, technician_id, date, start_minute, end_minute, is_available, notes FROM schedules "
+                            "WHERE tenant_id = $1 AND technician_id = $2 AND ($3 IS NULL OR date >= $3) "
+                            "AND ($4 IS NULL OR date <= $4) ORDER BY date, start_minute LIMIT 1000"};
+
+constexpr Sql kInsertEvent{"insert_event",
+                           "INSERT INTO events (tenant_id, type, repair_id, customer_id, internal, data, occurred_at) "
+                           "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
+constexpr Sql kEventsAfter{"events_after",
+                           "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at FROM events "
+                           "WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3"};
+constexpr Sql kLastEvent{"last_event", "SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = $1"};
+
+constexpr Sql kCompletedPerTechnician{"completed_per_technician",
+                                      "SELECT technician_id, COUNT(*) FROM repairs WHERE tenant_id = $1 "
+                                      "AND status = 'COMPLETED' AND technician_id IS NOT NULL GROUP BY technician_id"};
+
+}  // namespace
+
+std::string FtsQuery(const std::string& text) {
+  std::string out;
+  std::string word;
+  auto flush = [&] {
+    if (word.empty()) return;
+    if (!out.empty()) out += " ";
+    out += "\"" + word + "\"*";
+    word.clear();
+  };
+  for (unsigned char ch : text) {
+    // Word characters: letters, digits and any non-ASCII byte (UTF-8); everything else separates.
+    if (std::isalnum(ch) || ch >= 0x80) {
+      word.push_back(static_cast<char>(ch));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
+
+// ---- units ----
+
+std::optional<UnitRecord> FindUnit(Connection& c, const policy::CustomerScope& scope, UnitId id) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  p.emplace_back(id.value);
+  const Sql& sql = ComposedSql("find_unit", std::string(kUnitColumns) + "WHERE " +
+                                                ScopeWhere(scope, "u.tenant_id", "u.customer_id") + " AND u.id = " +
+                                                Param(p));
+  auto rows = c.QueryV(sql, p);
+  if (rows.empty()) return std::nullopt;
+  return ReadUnit(rows.front());
+}
+
+std::optional<UnitRecord> FindUnitByNumber(Connection& c, TenantId tenant, CustomerId customer,
+                                           const std::string& unit_number) {
+  auto row = c.QueryOne(kFindUnitByNumber, {tenant.value, customer.value, unit_number});
+  if (!row) return std::nullopt;
+  return ReadUnit(*row);
+}
+
+PageOf<UnitRecord> ListUnits(Connection& c, const policy::CustomerScope& scope, std::optional<CustomerId> customer,
+                             const std::optional<std::string>& q, const PageRequest& page) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  std::string where = "WHERE " + ScopeWhere(scope, "u.tenant_id", "u.customer_id");
+  if (customer) {
+    p.emplace_back(customer->value);
+    where += " AND u.customer_id = " + Param(p);
+  }
+  if (q && !q->empty()) {
+    p.emplace_back("%" + *q + "%");
+    where += " AND (u.unit_number LIKE " + Param(p) + " OR u.description LIKE " + Param(p) + ")";
+  }
+  PageOf<UnitRecord> out;
+  out.count = c.QueryV(ComposedSql("count_units", "SELECT COUNT(*) FROM units u " + where), p).front().Int(0);
+  p.emplace_back(page.page_size);
+  std::string limit = " LIMIT " + Param(p);
+  p.emplace_back(page.Offset());
+  limit += " OFFSET " + Param(p);
+  const Sql& sql = ComposedSql("list_units", kUnitColumns + where + " ORDER BY u.customer_id, u.unit_number, u.id" + limit);
+  for (const auto& r : c.QueryV(sql, p)) out.results.push_back(ReadUnit(r));
+  return out;
+}
+
+UnitId InsertUnit(Connection& c, const UnitRecord& u) {
+  try {
+    return UnitId(c.QueryOne(kInsertUnit, {u.tenant.value, u.customer.value, u.unit_number, u.description,
+                                           u.repair_count, u.created_at})
+                      ->Int(0));
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::kConflict) {
+      throw Error::Conflict("This customer already has a unit numbered '" + u.unit_number + "'.");
+    }
+    throw;
+  }
+}
+
+void SetUnitRepairCount(Connection& c, UnitId unit, std::int64_t count, std::optional<UnixSeconds> replaced_at,
+                        UnixSeconds now) {
+  c.Execute(kSetUnitCount, {unit.value, count, Nullable(replaced_at), now});
+}
+
+// ---- repairs ----
+
+const std::vector<std::string>& RepairOrderings() {
+  static const std::vector<std::string> kFields = {"created_at", "updated_at", "repair_date", "priority",
+                                                   "id",         "status",     "unit_number", "cost"};
+  return kFields;
+}
+
+std::optional<RepairRecord> FindRepair(Connection& c, const policy::CustomerScope& scope, RepairId id) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  p.emplace_back(id.value);
+  const Sql& sql = ComposedSql(
+      "find_repair", std::string(kRepairSelect) + "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id") +
+                         " AND r.id = " + Param(p));
+  auto rows = c.QueryV(sql, p);
+  if (rows.empty()) return std::nullopt;
+  return ReadRepair(rows.front());
+}
+
+PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& scope, const RepairFilter& f,
+                                 const PageRequest& page) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id");
+  if (!f.statuses.empty()) {
+    std::string list = "[";
+    for (const auto& s : f.statuses) list += (list.size() > 1 ? ",\"" : "\"") + s + "\"";
+    p.emplace_back(list + "]");
+    where += " AND r.status IN (SELECT value FROM json_each(" + Param(p) + "))";
+  }
+  if (f.customer) {
+    p.emplace_back(f.customer->value);
+    where += " AND r.customer_id = " + Param(p);
+  }
+  if (f.unit) {
+    p.emplace_back(f.unit->value);
+    where += " AND r.unit_id = " + Param(p);
+  }
+  if (f.technician) {
+    p.emplace_back(f.technician->value);
+    where += " AND r.technician_id = " + Param(p);
+  }
+  if (f.q) {
+    auto fts = FtsQuery(*f.q);
+    if (!fts.empty()) {
+      p.emplace_back(fts);
+      where += " AND r.id IN (SELECT rowid FROM repair_search WHERE repair_search MATCH " + Param(p) + ")";
+    }
+  }
+  PageOf<RepairRecord> out;
+  out.count = c.QueryV(ComposedSql("count_repairs", "SELECT COUNT(*) FROM repairs r " + where), p).front().Int(0);
+
+  // ORDER BY from a whitelist (the caller validated f.ordering against RepairOrderings()).
+  bool desc = !f.ordering.empty() && f.ordering.front() == '-';
+  std::string field = desc ? f.ordering.substr(1) : f.ordering;
+  std::string column = field == "unit_number" ? "u.unit_number" : field == "cost" ? "r.cost_cents" : "r." + field;
+  if (std::find(RepairOrderings().begin(), RepairOrderings().end(), field) == RepairOrderings().end()) {
+    column = "r.created_at";
+    desc = true;
+  }
+  std::string dir = desc ? " DESC" : " ASC";
+  std::string order = " ORDER BY " + column + dir + (column == "r.id" ? "" : ", r.id" + dir);
+  p.emplace_back(page.page_size);
+  std::string limit = " LIMIT " + Param(p);
+  p.emplace_back(page.Offset());
+  limit += " OFFSET " + Param(p);
+  const Sql& sql = ComposedSql("list_repairs", kRepairSelect + where + order + limit);
+  for (const auto& r : c.QueryV(sql, p)) out.results.push_back(ReadRepair(r));
+  return out;
+}
+
+RepairId InsertRepair(Connection& c, const RepairRecord& r) {
+  auto id = RepairId(
+      c.QueryOne(kInsertRepair,
+                 {r.tenant.value, r.customer.value, r.unit.value,
+                  r.technician ? Value(r.technician->value) : Value(nullptr), r.status, r.description, r.damage_type,
+                  r.priority, r.repair_date, Nullable(r.labour_cents), Nullable(r.price_override_cents),
+                  r.materials_cents, r.cost_cents, Nullable(r.external_ref), r.created_at, r.updated_at})
+          ->Int(0));
+  c.Execute(kInsertSearch, {id.value, r.description, r.unit_number, r.damage_type});
+  return id;
+}
+
+bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now) {
+  auto changed = c.Execute(
+      kUpdateRepair,
+      {r.id.value, r.version, r.technician ? Value(r.technician->value) : Value(nullptr), r.status, r.description,
+       r.damage_type, r.priority, r.repair_date,
+       r.drilled_before_repair ? Value(std::int64_t{*r.drilled_before_repair}) : Value(nullptr),
+       r.windshield_temperature ? Value(*r.windshield_temperature) : Value(nullptr),
+       Nullable(r.windshield_temperature_unit), Nullable(r.resin_viscosity), Nullable(r.labour_cents),
+       Nullable(r.price_override_cents), r.materials_cents, r.cost_cents, now});
+  if (changed == 0) return false;
+  c.Execute(kDeleteSearch, {r.id.value});
+  c.Execute(kInsertSearch, {r.id.value, r.description, r.unit_number, r.damage_type});
+  return true;
+}
+
+void InsertApproval(Connection& c, RepairId repair, bool approved, UserId by, UnixSeconds at, const std::string& notes) {
+  c.Execute(kInsertApproval, {repair.value, std::int64_t{approved}, by.value, at, notes});
+}
+
+void InsertLog(Connection& c, TenantId tenant, RepairId repair, const std::optional<std::string>& previous,
+               const std::string& next, std::optional<UserId> by, const std::string& notes, UnixSeconds at) {
+  c.Execute(kInsertLog, {tenant.value, repair.value, Nullable(previous), next,
+                         by ? Value(by->value) : Value(nullptr), notes, at});
+}
+
+std::vector<LogEntry> ListLog(Connection& c, RepairId repair) {
+  std::vector<LogEntry> out;
+  for (const auto& r : c.Query(kListLog, {repair.value})) {
+    LogEntry e;
+    e.id = r.Int(0);
+    e.previous_status = r.OptText(1);
+    e.new_status = r.Text(2);
+    if (auto by = r.OptInt(3)) e.changed_by = UserId(*by);
+    e.changed_by_name = r.Text(4);
+    e.timestamp = r.Int(5);
+    e.notes = r.Text(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::int64_t InsertMaterial(Connection& c, TenantId tenant, const MaterialRecord& m, UserId by) {
+  return c.QueryOne(kInsertMaterial, {tenant.value, m.repair.value, m.material_type, m.quantity, m.unit_cost_cents,
+                                      by.value, m.created_at})
+      ->Int(0);
+}
+
+std::vector<MaterialRecord> ListMaterials(Connection& c, RepairId repair) {
+  std::vector<MaterialRecord> out;
+  for (const auto& r : c.Query(kListMaterials, {repair.value})) {
+    MaterialRecord m;
+    m.id = r.Int(0);
+    m.repair = RepairId(r.Int(1));
+    m.material_type = r.Text(2);
+    m.quantity = r.Real(3);
+    m.unit_cost_cents = r.Int(4);
+    m.created_at = r.Int(5);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+bool DeleteMaterial(Connection& c, RepairId repair, std::int64_t material_id) {
+  return c.Execute(kDeleteMaterial, {repair.value, material_id}) > 0;
+}
+
+std::int64_t SumMaterials(Connection& c, RepairId repair) {
+  std::int64_t total = 0;
+  for (const auto& m : ListMaterials(c, repair)) total += domain::MaterialLineTotal(m.quantity, m.unit_cost_cents);
+  return total;
+}
+
+std::int64_t InsertNote(Connection& c, TenantId tenant, const NoteRecord& n) {
+  return c.QueryOne(kInsertNote, {tenant.value, n.repair.value, n.author ? Value(n.author->value) : Value(nullptr),
+                                  n.body, n.visibility, n.created_at})
+      ->Int(0);
+}
+
+std::vector<NoteRecord> ListNotes(Connection& c, RepairId repair, bool include_internal) {
+  std::vector<NoteRecord> out;
+  for (const auto& r : c.Query(kListNotes, {repair.value, std::int64_t{include_internal}})) {
+    NoteRecord n;
+    n.id = r.Int(0);
+    n.repair = RepairId(r.Int(1));
+    if (auto a = r.OptInt(2)) n.author = UserId(*a);
+    n.author_name = r.Text(3);
+    n.body = r.Text(4);
+    n.visibility = r.Text(5);
+    n.created_at = r.Int(6);
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+std::int64_t InsertSchedule(Connection& c, TenantId tenant, const ScheduleEntry& e, UnixSeconds now) {
+  try {
+    return c.QueryOne(kInsertSchedule, {tenant.value, e.technician.value, e.date, std::int64_t{e.start_minute},
+                                        std::int64_t{e.end_minute}, std::int64_t{e.is_available}, e.notes, now})
+        ->Int(0);
+  } catch (const Error& err) {
+    if (err.code() == ErrorCode::kConflict) {
+      throw Error::Conflict("This technician already has a schedule entry starting then on that date.");
+    }
+    throw;
+  }
+}
+
+std::vector<ScheduleEntry> ListSchedule(Connection& c, TenantId tenant, UserId technician,
+                                        const std::optional<std::string>& from, const std::optional<std::string>& to) {
+  std::vector<ScheduleEntry> out;
+  for (const auto& r : c.Query(kListSchedule, {tenant.value, technician.value, Nullable(from), Nullable(to)})) {
+    ScheduleEntry e;
+    e.id = r.Int(0);
+    e.technician = UserId(r.Int(1));
+    e.date = r.Text(2);
+    e.start_minute = static_cast<int>(r.Int(3));
+    e.end_minute = static_cast<int>(r.Int(4));
+    e.is_available = r.Bool(5);
+    e.notes = r.Text(6);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::int64_t InsertEvent(Connection& c, const EventRecord& e) {
+  return c.QueryOne(kInsertEvent, {e.tenant.value, e.type, e.repair ? Value(e.repair->value) : Value(nullptr),
+                                   e.customer ? Value(e.customer->value) : Value(nullptr), std::int64_t{e.internal},
+                                   e.data, e.occurred_at})
+      ->Int(0);
+}
+
+std::vector<EventRecord> ListEventsAfter(Connection& c, TenantId tenant, std::int64_t after_id, std::int64_t limit) {
+  std::vector<EventRecord> out;
+  for (const auto& r : c.Query(kEventsAfter, {tenant.value, after_id, limit})) {
+    EventRecord e;
+    e.id = r.Int(0);
+    e.tenant = TenantId(r.Int(1));
+    e.type = r.Text(2);
+    if (auto id = r.OptInt(3)) e.repair = RepairId(*id);
+    if (auto id = r.OptInt(4)) e.customer = CustomerId(*id);
+    e.internal = r.Bool(5);
+    e.data = r.Text(6);
+    e.occurred_at = r.Int(7);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::int64_t LastEventId(Connection& c, TenantId tenant) { return c.Query(kLastEvent, {tenant.value}).front().Int(0); }
+
+std::vector<UnitFigure> UnitFigures(Connection& c, const policy::CustomerScope& scope,
+                                    std::optional<CustomerId> customer) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  std::string where = "WHERE " + ScopeWhere(scope, "u.tenant_id", "u.customer_id");
+  if (customer) {
+    p.emplace_back(customer->value);
+    where += " AND u.customer_id = " + Param(p);
+  }
+  const Sql& sql = ComposedSql(
+      "unit_figures",
+      "SELECT u.id, u.unit_number, u.repair_count, "
+      "COALESCE((SELECT SUM(r.cost_cents) FROM repairs r WHERE r.unit_id = u.id AND r.status = 'COMPLETED'), 0) "
+      "FROM units u " + where + " ORDER BY u.unit_number, u.id LIMIT 10000");
+  std::vector<UnitFigure> out;
+  for (const auto& r : c.QueryV(sql, p)) out.push_back({UnitId(r.Int(0)), r.Text(1), r.Int(2), r.Int(3)});
+  return out;
+}
+
+std::vector<PeriodFigure> MonthFigures(Connection& c, const policy::CustomerScope& scope,
+                                       std::optional<CustomerId> customer, const std::optional<std::string>& from,
+                                       const std::optional<std::string>& to) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id");
+  if (customer) {
+    p.emplace_back(customer->value);
+    where += " AND r.customer_id = " + Param(p);
+  }
+  if (from) {
+    p.emplace_back(*from);
+    where += " AND r.repair_date >= " + Param(p);
+  }
+  if (to) {
+    p.emplace_back(*to);
+    where += " AND r.repair_date <= " + Param(p);
+  }
+  const Sql& sql = ComposedSql(
+      "month_figures",
+      "SELECT substr(r.repair_date, 1, 7) AS period, COUNT(*), "
+      "SUM(CASE WHEN r.status = 'COMPLETED' THEN 1 ELSE 0 END), "
+      "SUM(CASE WHEN r.status = 'COMPLETED' THEN r.cost_cents ELSE 0 END) FROM repairs r " +
+          where + " GROUP BY period ORDER BY period");
+  std::vector<PeriodFigure> out;
+  for (const auto& r : c.QueryV(sql, p)) out.push_back({r.Text(0), r.Int(1), r.Int(2), r.Int(3)});
+  return out;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> StatusCounts(Connection& c, const policy::CustomerScope& scope) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  const Sql& sql = ComposedSql("status_counts", "SELECT r.status, COUNT(*) FROM repairs r WHERE " +
+                                                    ScopeWhere(scope, "r.tenant_id", "r.customer_id") +
+                                                    " GROUP BY r.status");
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (const auto& r : c.QueryV(sql, p)) out.emplace_back(r.Text(0), r.Int(1));
+  return out;
+}
+
+std::vector<std::pair<UserId, std::int64_t>> CompletedPerTechnician(Connection& c, TenantId tenant) {
+  std::vector<std::pair<UserId, std::int64_t>> out;
+  for (const auto& r : c.Query(kCompletedPerTechnician, {tenant.value})) out.emplace_back(UserId(r.Int(0)), r.Int(1));
+  return out;
+}
+
+}  // namespace portico::storage

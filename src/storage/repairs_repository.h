@@ -1,0 +1,102 @@
+// Units, repairs and what hangs off a repair (approval, log, materials, notes), technician schedules,
+// the event log and the dashboard figures. Every read of units and repairs is limited by a CustomerScope.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/page.h"
+#include "policy/policy.h"
+#include "storage/db.h"
+#include "storage/records.h"
+
+namespace portico::storage {
+
+// ---- units ----
+std::optional<UnitRecord> FindUnit(Connection& c, const policy::CustomerScope& scope, UnitId id);
+std::optional<UnitRecord> FindUnitByNumber(Connection& c, TenantId tenant, CustomerId customer,
+                                           const std::string& unit_number);
+/// Units in scope, by customer then unit number; `customer` and `q` (unit number or description) filter.
+PageOf<UnitRecord> ListUnits(Connection& c, const policy::CustomerScope& scope, std::optional<CustomerId> customer,
+                             const std::optional<std::string>& q, const PageRequest& page);
+/// Throws Error(kConflict) when the customer already has this unit number.
+UnitId InsertUnit(Connection& c, const UnitRecord& unit);
+/// Sets the count (replacement: 0, with replaced_at) and updated_at.
+void SetUnitRepairCount(Connection& c, UnitId unit, std::int64_t count, std::optional<UnixSeconds> replaced_at,
+                        UnixSeconds now);
+
+// ---- repairs ----
+struct RepairFilter {
+  std::vector<std::string> statuses;  // empty: any
+  std::optional<CustomerId> customer;
+  std::optional<UnitId> unit;
+  std::optional<UserId> technician;
+  std::optional<std::string> q;       // full-text over description, unit number, damage type
+  std::string ordering = "-created_at";  // one of RepairOrderings(), optionally with '-'
+};
+
+/// The fields `ordering` may name.
+const std::vector<std::string>& RepairOrderings();
+
+std::optional<RepairRecord> FindRepair(Connection& c, const policy::CustomerScope& scope, RepairId id);
+PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& scope, const RepairFilter& filter,
+                                 const PageRequest& page);
+/// Inserts a repair (version 1) and its search entry; returns its id.
+RepairId InsertRepair(Connection& c, const RepairRecord& r);
+/// Writes every mutable field of `r` if its version is still `r.version`; the stored version becomes
+/// r.version + 1. False when someone else changed it first.
+bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now);
+
+void InsertApproval(Connection& c, RepairId repair, bool approved, UserId by, UnixSeconds at, const std::string& notes);
+void InsertLog(Connection& c, TenantId tenant, RepairId repair, const std::optional<std::string>& previous,
+               const std::string& next, std::optional<UserId> by, const std::string& notes, UnixSeconds at);
+std::vector<LogEntry> ListLog(Connection& c, RepairId repair);
+
+std::int64_t InsertMaterial(Connection& c, TenantId tenant, const MaterialRecord& m, UserId by);
+std::vector<MaterialRecord> ListMaterials(Connection& c, RepairId repair);
+bool DeleteMaterial(Connection& c, RepairId repair, std::int64_t material_id);
+std::int64_t SumMaterials(Connection& c, RepairId repair);
+
+std::int64_t InsertNote(Connection& c, TenantId tenant, const NoteRecord& n);
+/// Notes oldest first; internal ones only when `include_internal`.
+std::vector<NoteRecord> ListNotes(Connection& c, RepairId repair, bool include_internal);
+
+// ---- schedules ----
+/// Throws Error(kConflict) for the same technician, date and start time.
+std::int64_t InsertSchedule(Connection& c, TenantId tenant, const ScheduleEntry& e, UnixSeconds now);
+std::vector<ScheduleEntry> ListSchedule(Connection& c, TenantId tenant, UserId technician,
+                                        const std::optional<std::string>& from, const std::optional<std::string>& to);
+
+// ---- events ----
+std::int64_t InsertEvent(Connection& c, const EventRecord& e);
+/// Events of a tenant after `after_id`, oldest first, at most `limit`.
+std::vector<EventRecord> ListEventsAfter(Connection& c, TenantId tenant, std::int64_t after_id, std::int64_t limit);
+std::int64_t LastEventId(Connection& c, TenantId tenant);
+
+// ---- figures ----
+struct UnitFigure {
+  UnitId unit;
+  std::string unit_number;
+  std::int64_t repair_count = 0;
+  std::int64_t total_cost_cents = 0;
+};
+struct PeriodFigure {
+  std::string period;  // YYYY-MM
+  std::int64_t count = 0;
+  std::int64_t completed = 0;
+  std::int64_t cost_cents = 0;
+};
+std::vector<UnitFigure> UnitFigures(Connection& c, const policy::CustomerScope& scope,
+                                    std::optional<CustomerId> customer);
+std::vector<PeriodFigure> MonthFigures(Connection& c, const policy::CustomerScope& scope,
+                                       std::optional<CustomerId> customer, const std::optional<std::string>& from,
+                                       const std::optional<std::string>& to);
+std::vector<std::pair<std::string, std::int64_t>> StatusCounts(Connection& c, const policy::CustomerScope& scope);
+/// Completed repairs per technician of the tenant.
+std::vector<std::pair<UserId, std::int64_t>> CompletedPerTechnician(Connection& c, TenantId tenant);
+
+/// Turns free text into a safe FTS5 query: each word quoted, prefix-matched, all required.
+std::string FtsQuery(const std::string& text);
+
+}  // namespace portico::storage
