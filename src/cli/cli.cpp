@@ -3,11 +3,17 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <iostream>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <optional>
 
+#include "cli/demo.h"
 #include "cli/runtime.h"
+#include "import/import_repairs.h"
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -149,6 +155,63 @@ int Main(int argc, char** argv) {
       rt.db->Backup(backup_file);
       std::cout << backup_file << "\n";
       return 0;
+    };
+  });
+
+  // import repairs
+  auto* import = app.add_subcommand("import", "Import data");
+  import->require_subcommand(1);
+  auto* import_repairs = import->add_subcommand("repairs", "Import customers, units and repairs from a CSV (plain or .gz)");
+  std::string i_file, i_tenant, i_mapping;
+  bool i_dry_run = false;
+  import_repairs->add_option("FILE", i_file, "CSV file, plain or gzip")->required()->check(CLI::ExistingFile);
+  import_repairs->add_option("--tenant", i_tenant, "Tenant slug")->required();
+  import_repairs->add_option("--mapping", i_mapping, "TOML column mapping (see docs/import-mapping.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  import_repairs->add_flag("--dry-run", i_dry_run, "Read and check everything, write nothing");
+  import_repairs->callback([&] {
+    action = [&](Runtime& rt) {
+      const bool tty = isatty(2);
+      auto last = std::chrono::steady_clock::now();
+      auto progress = [&](std::int64_t records, std::int64_t read, std::int64_t total) {
+        auto now = std::chrono::steady_clock::now();
+        bool done = read >= total && total > 0;
+        if (!done && now - last < std::chrono::milliseconds(tty ? 200 : 5000)) return;
+        last = now;
+        int pct = total > 0 ? static_cast<int>(read * 100 / total) : 0;
+        std::fprintf(stderr, tty ? "\rimporting: %lld rows, %d%%   " : "importing: %lld rows, %d%%\n",
+                     static_cast<long long>(records), pct);
+        if (tty && done) std::fprintf(stderr, "\n");
+      };
+      auto report = importer::ImportRepairsFromCsv(*rt.db, rt.clock, i_file, i_tenant, i_mapping, i_dry_run, progress);
+      std::cout << importer::FormatReport(report, i_dry_run);
+      return 0;
+    };
+  });
+
+  // demo
+  auto* demo = app.add_subcommand("demo", "Create the demo tenant with one user per role, load data, optionally serve");
+  std::string d_data, d_mapping, d_listen, d_web;
+  bool d_serve = false;
+  demo->add_option("--data", d_data, "A CSV to load through --mapping (default: generated data)")
+      ->check(CLI::ExistingFile);
+  demo->add_option("--mapping", d_mapping, "The TOML mapping of --data")->check(CLI::ExistingFile);
+  demo->add_flag("--serve", d_serve, "Serve after loading");
+  demo->add_option("--listen", d_listen, "host:port to listen on with --serve");
+  demo->add_option("--web", d_web, "Folder of the built portal");
+  demo->callback([&] {
+    if (!d_data.empty() && d_mapping.empty()) throw CLI::ValidationError("--data", "needs --mapping");
+    if (!d_listen.empty()) flags["listen"] = d_listen;
+    if (!d_web.empty()) flags["web"] = d_web;
+    action = [&](Runtime& rt) {
+      DemoOptions options;
+      if (!d_data.empty()) options.data_file = d_data;
+      if (!d_mapping.empty()) options.mapping = d_mapping;
+      RunDemo(rt, options);
+      if (!d_serve) return 0;
+      std::cout << "Open http://" << rt.config.listen << "/ (Ctrl-C stops)" << std::endl;
+      return Serve(rt);
     };
   });
 

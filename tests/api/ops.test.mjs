@@ -151,6 +151,48 @@ describe('openapi', () => {
     assert.deepEqual(missing, [], 'health, readiness and metrics are described');
   });
 
+  test('operations declare their path parameters, request bodies and documented success codes', async () => {
+    const doc = (await ctx.server.client().get('/api/v1/openapi.json')).body;
+    const prefix = (() => {
+      const u = doc.servers?.[0]?.url;
+      const p = u ? new URL(u, 'http://x').pathname.replace(/\/$/, '') : '';
+      return p === '/' ? '' : p;
+    })();
+    const find = (path) => {
+      const norm = (x) => x.replace(/\{[^}]+\}/g, '{}');
+      for (const [k, item] of Object.entries(doc.paths)) {
+        if (norm(k) === norm(path) || norm(prefix + k) === norm(path)) return [k, item];
+      }
+      return [null, null];
+    };
+    const deref = (x) => (x && x.$ref ? x.$ref.slice(2).split('/').reduce((n, part) => n?.[part], doc) : x);
+    const wantSuccess = {
+      'post /api/v1/auth/tokens': '201', 'post /api/v1/users': '201', 'post /api/v1/customers': '201',
+      'delete /api/v1/auth/tokens/{id}': '204', 'delete /api/v1/customers/{id}/access/{user_id}': '204',
+      'post /api/v1/auth/logout': '204', 'post /api/v1/auth/login': '200', 'patch /api/v1/users/{id}': '200',
+      'patch /api/v1/customers/{id}': '200', 'put /api/v1/customers/{id}/preferences': '200',
+      'put /api/v1/tenants/{slug}/branding': '200',
+    };
+    const problems = [];
+    for (const [method, path] of TESTED_API) {
+      const [key, item] = find(path);
+      if (!key || !item[method]) continue; // reported by the previous test
+      const op = item[method];
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(deref);
+      for (const name of [...key.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])) {
+        if (!params.some((p) => p && p.in === 'path' && p.name === name)) problems.push(`${method} ${key}: path parameter {${name}} not declared`);
+      }
+      if (!op.responses || !Object.keys(op.responses).length) problems.push(`${method} ${key}: no responses`);
+      const want = wantSuccess[`${method} ${path}`];
+      if (want && !(want in (op.responses ?? {}))) problems.push(`${method} ${key}: no ${want} response (has ${Object.keys(op.responses ?? {})})`);
+      if (['post', 'put', 'patch'].includes(method) && path !== '/api/v1/auth/logout') {
+        const schema = deref(op.requestBody?.content?.['application/json']?.schema);
+        if (!schema) problems.push(`${method} ${key}: no application/json request body schema`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
   test('every $ref resolves inside the document', async () => {
     const doc = (await ctx.server.client().get('/api/v1/openapi.json')).body;
     assert.ok(doc && doc.paths, 'an OpenAPI document');
