@@ -17,7 +17,7 @@ struct Config {
   std::string default_tenant = "demo";      // where "/" leads
   bool tls = false;                         // reached over TLS (marks the session cookie Secure)
   std::int64_t io_threads = 2;
-  std::int64_t worker_threads = 4;          // blocking work: database, password hashing
+  std::int64_t worker_threads = 8;          // blocking work: database, password hashing
   // [database]
   std::string database = "sqlite://data/portico.db";
   // [log]

@@ -89,7 +89,7 @@ storage::UserRecord UserService::Insert(TenantId tenant, const NewUser& in) {
   u.email = email;
   u.name = in.name;
   u.role = *role;
-  u.password_hash = HashPassword(in.password, auth_.HashCost());  // before the write lock
+  u.password_hash = HashingGate::Hash(in.password, auth_.HashCost());  // before the write lock
   u.created_at = u.updated_at = deps_.clock.Now();
   auto tx = deps_.db.Write();
   if (storage::FindUserByEmail(tx->conn(), tenant, email)) {
@@ -138,7 +138,7 @@ storage::UserRecord UserService::Update(const policy::Actor& actor, UserId id, c
   }
   Throw(std::move(errors));
   std::optional<std::string> hash;
-  if (patch.password) hash = HashPassword(*patch.password, auth_.HashCost());
+  if (patch.password) hash = HashingGate::Hash(*patch.password, auth_.HashCost());
 
   auto tx = deps_.db.Write();
   auto u = storage::FindUser(tx->conn(), actor.tenant, id);

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <semaphore>
+#include <thread>
 
 #include "core/crypto.h"
 #include "core/error.h"
@@ -22,7 +24,32 @@ const std::string& DummyHash(PasswordHashCost cost) {
   return cost == PasswordHashCost::kMin ? kMin : kInteractive;
 }
 
+std::counting_semaphore<256>& HashingSlots() {
+  static std::counting_semaphore<256> slots(
+      static_cast<std::ptrdiff_t>(std::clamp(static_cast<int>(std::thread::hardware_concurrency()) - 1, 1, 256)));
+  return slots;
+}
+
 }  // namespace
+
+bool HashingGate::Verify(std::string_view hash, std::string_view password) {
+  HashingSlots().acquire();
+  bool ok = VerifyPassword(hash, password);
+  HashingSlots().release();
+  return ok;
+}
+
+std::string HashingGate::Hash(std::string_view password, PasswordHashCost cost) {
+  HashingSlots().acquire();
+  try {
+    auto h = HashPassword(password, cost);
+    HashingSlots().release();
+    return h;
+  } catch (...) {
+    HashingSlots().release();
+    throw;
+  }
+}
 
 std::string NormaliseEmail(const std::string& email) {
   auto begin = email.find_first_not_of(" \t");
@@ -79,8 +106,8 @@ LoginResult AuthService::Login(const LoginInput& in) {
     }
   }
   // Verify outside any transaction: hashing takes ~0.1 s and must not hold a connection.
-  bool ok = user && user->is_active && VerifyPassword(user->password_hash, in.password);
-  if (!user) VerifyPassword(DummyHash(HashCost()), in.password);
+  bool ok = user && user->is_active && HashingGate::Verify(user->password_hash, in.password);
+  if (!user) HashingGate::Verify(DummyHash(HashCost()), in.password);
   if (!ok) {
     throttle_.RecordFailure(account_key, in.client_address, now);
     spdlog::info("login failed tenant={} address={}", in.tenant, in.client_address);

@@ -73,6 +73,14 @@ class AuthService {
   LoginThrottle throttle_;
 };
 
+/// Runs argon2id work with at most (cores - 1, at least 1) hashes at a time, so that logins under load
+/// leave a core to the I/O threads (issue 2: logins must not push /healthz p99 up).
+class HashingGate {
+ public:
+  static bool Verify(std::string_view hash, std::string_view password);
+  static std::string Hash(std::string_view password, PasswordHashCost cost);
+};
+
 /// Lower-cases and trims an e-mail address for storage and lookup.
 std::string NormaliseEmail(const std::string& email);
 /// Minimal syntactic check: one '@', something on both sides, a dot in the domain, no spaces, <= 254.

@@ -81,6 +81,18 @@ export function allowedTargets(me: Me, repair: Pick<Repair, 'status' | 'customer
 	return EDGES[repair.status].filter((to) => canMove(me, repair, to));
 }
 
+/** Why `me` may not move `repair` to `to` (for the board's message when a card is dropped where it may not go). */
+export function whyNot(me: Me, repair: Pick<Repair, 'status' | 'customer_id' | 'technician_id'>, to: Status): string {
+	const from = repair.status;
+	if (isFinal(from)) return `${STATUS_LABEL[from]} is final; it cannot move any more.`;
+	if (!EDGES[from].includes(to)) return `the workflow has no move from ${STATUS_LABEL[from]} to ${STATUS_LABEL[to]}.`;
+	const manager = me.role === 'manager' || me.role === 'admin';
+	if (from === 'PENDING') return 'the customer approves or denies it in their portal.';
+	if (to === 'CANCELLED' || from === 'REQUESTED') return manager ? 'not allowed.' : 'only a manager or admin can do that.';
+	if (repair.technician_id != null && repair.technician_id !== me.id) return 'it is assigned to another technician.';
+	return 'not allowed.';
+}
+
 /** PENDING -> APPROVED/DENIED by the customer approver (POST /approval). */
 export function canDecide(me: Me, repair: Pick<Repair, 'status' | 'customer_id'>): boolean {
 	return repair.status === 'PENDING' && me.role === 'customer' && customerAccess(me, repair.customer_id) === 'approver';

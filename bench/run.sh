@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Benchmarks Portico on the real data set (../shared/data) with wrk against one server, all figures in
+# one run. Prints a Markdown report to stdout (paste it into bench/RESULTS.md). Loopback only.
+#   bench/run.sh [DURATION_SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DUR=${1:-10}
+DATA=${PORTICO_BENCH_DATA:-../shared/data/cincinnati_fleet_work_orders.csv.gz}
+[ -f "$DATA" ] || { echo "bench: $DATA not found" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "bench: wrk missing (scripts/deps.sh installs it)" >&2; exit 1; }
+./scripts/build.sh portico >/dev/null
+BIN=$PWD/build/portico
+WORK=$(mktemp -d)
+DB="sqlite://$WORK/bench.db"
+PORT=${PORTICO_BENCH_PORT:-18480}
+URL="http://127.0.0.1:$PORT"
+cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+P() { "$BIN" --database "$DB" --log-level warn "$@"; }
+P tenant create --slug bench --name "Bench Fleet" >/dev/null
+/usr/bin/time -f "%e %M" -o "$WORK/import.time" "$BIN" --database "$DB" --log-level warn \
+  import repairs "$DATA" --tenant bench --mapping mappings/cincinnati-fleet.toml > "$WORK/import.txt" 2>/dev/null
+read -r IMPORT_S IMPORT_KB < "$WORK/import.time"
+ROWS=$(grep 'repairs created' "$WORK/import.txt" | awk '{print $3}')
+POLICE=$(sqlite3 "$WORK/bench.db" "SELECT id FROM customers WHERE name = 'POLICE'")
+POLICE_REPAIRS=$(sqlite3 "$WORK/bench.db" "SELECT COUNT(*) FROM repairs WHERE customer_id = $POLICE")
+FIRST_ID=$(sqlite3 "$WORK/bench.db" "SELECT MIN(id) FROM repairs")
+LAST_ID=$(sqlite3 "$WORK/bench.db" "SELECT MAX(id) FROM repairs")
+echo bench-password-1 | P user create --tenant bench --email manager@bench.test --name Manager --role manager --password-stdin >/dev/null
+echo bench-password-1 | P user create --tenant bench --email tech@bench.test --name Tech --role technician --password-stdin >/dev/null
+CUST=$(echo bench-password-1 | P user create --tenant bench --email police@bench.test --name Officer --role customer --password-stdin)
+P access grant --tenant bench --customer "$POLICE" --user "$CUST" --access approver
+for i in 1 2 3 4; do echo bench-password-1 | P user create --tenant bench --email "login$i@bench.test" --name "Login $i" --role technician --password-stdin >/dev/null; done
+
+"$BIN" --database "$DB" --log-level info serve --listen "127.0.0.1:$PORT" 2> "$WORK/server.log" &
+SERVER=$!
+for _ in $(seq 50); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; done
+
+login() {  # email -> "cookie csrf"
+  local body
+  body=$(curl -s -D "$WORK/h" -H 'content-type: application/json' \
+    -d "{\"tenant\":\"bench\",\"email\":\"$1\",\"password\":\"bench-password-1\"}" "$URL/api/v1/auth/login")
+  local cookie csrf
+  cookie=$(grep -i '^set-cookie:' "$WORK/h" | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]*);.*/\1/')
+  csrf=$(echo "$body" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf_token"])')
+  echo "$cookie $csrf"
+}
+read -r M_COOKIE M_CSRF <<< "$(login manager@bench.test)"
+read -r T_COOKIE T_CSRF <<< "$(login tech@bench.test)"
+read -r C_COOKIE C_CSRF <<< "$(login police@bench.test)"
+
+# Repairs to move: created by the manager (PENDING), approved by the customer, claimed/released by wrk.
+MOVES=200
+MOVE_FIRST=""
+for i in $(seq $MOVES); do
+  id=$(curl -s -H "Cookie: $M_COOKIE" -H "X-CSRF-Token: $M_CSRF" -H 'content-type: application/json' \
+    -d "{\"customer_id\":$POLICE,\"unit_number\":\"BENCH-$((i % 20))\",\"description\":\"bench $i\"}" \
+    "$URL/api/v1/repairs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  [ -z "$MOVE_FIRST" ] && MOVE_FIRST=$id
+  curl -s -o /dev/null -H "Cookie: $C_COOKIE" -H "X-CSRF-Token: $C_CSRF" -H 'content-type: application/json' \
+    -d '{"approved":true}' "$URL/api/v1/repairs/$id/approval"
+done
+
+run_wrk() {  # name, then wrk args; prints "name|req/s|p50|p99|non2xx"
+  local name=$1; shift
+  local out
+  out=$(wrk -t2 -c32 -d"${DUR}s" --latency "$@" 2>&1)
+  local rps p50 p99 non2xx
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
+  echo "$name|$rps|$p50|$p99|${non2xx:-0}"
+}
+
+R_HEALTH=$(run_wrk "GET /healthz" "$URL/healthz")
+R_ME=$(COOKIE="$M_COOKIE" PATH_TO_GET=/api/v1/me run_wrk "GET /api/v1/me (manager session)" -s bench/lua/get_with_cookie.lua "$URL")
+R_LIST=$(COOKIE="$C_COOKIE" PATH_TO_GET="/api/v1/repairs?page_size=50" run_wrk "GET /api/v1/repairs?page_size=50 (POLICE customer user, $POLICE_REPAIRS repairs)" -s bench/lua/get_with_cookie.lua "$URL")
+R_ONE=$(COOKIE="$M_COOKIE" FIRST_ID=$FIRST_ID LAST_ID=$LAST_ID run_wrk "GET /api/v1/repairs/{id} (manager, random ids)" -s bench/lua/repair_by_id.lua "$URL")
+R_MOVE=$(COOKIE="$T_COOKIE" CSRF="$T_CSRF" FIRST_ID=$MOVE_FIRST PER_THREAD=$((MOVES / 2)) run_wrk "POST /api/v1/repairs/{id}/status claim/release (technician)" -s bench/lua/status_moves.lua "$URL")
+
+# /healthz while 4 clients log in continuously (argon2id INTERACTIVE).
+for i in 1 2 3 4; do
+  LOGIN_EMAIL="login$i@bench.test" wrk -t1 -c1 -d"$((DUR + 2))s" -s bench/lua/login.lua "$URL/api/v1/auth/login" > "$WORK/login$i.txt" 2>&1 &
+done
+sleep 1
+R_HEALTH_LOGIN=$(run_wrk "GET /healthz while 4 clients log in" "$URL/healthz")
+wait $(jobs -p | grep -v "^$SERVER$") 2>/dev/null || true
+LOGINS=$(cat "$WORK"/login*.txt | awk '/Requests\/sec/ {s += $2} END {printf "%.1f", s}')
+
+RSS_KB=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status)
+HEALTH_RPS=$(echo "$R_HEALTH" | cut -d'|' -f2)
+ratio() { python3 -c "print(f'{float(\"$1\")/float(\"$HEALTH_RPS\")*100:.0f}%')"; }
+
+echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t2 -c32 -d${DUR}s"
+echo
+echo "Import of $ROWS repairs: ${IMPORT_S} s, peak RSS $((IMPORT_KB / 1024)) MB."
+echo
+echo "| endpoint | req/s | vs /healthz | p50 | p99 | non-2xx |"
+echo "|---|---|---|---|---|---|"
+for r in "$R_HEALTH" "$R_ME" "$R_LIST" "$R_ONE" "$R_MOVE" "$R_HEALTH_LOGIN"; do
+  IFS='|' read -r name rps p50 p99 non2xx <<< "$r"
+  echo "| $name | $rps | $(ratio "$rps") | $p50 | $p99 | $non2xx |"
+done
+echo
+echo "Logins during the last row: $LOGINS/s in all (4 clients). Server RSS at the end: $((RSS_KB / 1024)) MB."
