@@ -22,8 +22,10 @@ Runtime::Runtime(Config c)
       users(deps, auth),
       customers(deps),
       tenants(deps),
-      repairs(deps) {
+      repairs(deps),
+      events(deps) {
   schema_version = db->Migrate();
+  repairs.SetPublisher([this](TenantId tenant, std::int64_t last_id) { broker.Publish(tenant, last_id); });
 }
 
 namespace {
@@ -54,9 +56,14 @@ int Serve(Runtime& rt) {
   http::RegisterOpsRoutes(app, *rt.db, rt.config);
   http::RegisterAccountRoutes(app, {rt.auth, rt.users, rt.customers, rt.tenants});
   http::RegisterRepairRoutes(app, rt.repairs);
-  http::Server server(rt.config, app);
+  http::RegisterEventRoutes(app, rt.events);
+  http::Server server(rt.config, app, rt.broker);
   metrics.AddGauge("portico_open_connections", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.open_connections()); });
+  metrics.AddGauge("portico_websocket_connections", "Open WebSocket connections.",
+                   [&server] { return static_cast<double>(server.open_websockets()); });
+  metrics.AddGauge("portico_event_subscribers", "Clients waiting for live updates (long-poll and WebSocket).",
+                   [&rt] { return static_cast<double>(rt.broker.subscribers()); });
   metrics.AddGauge("portico_db_connections_in_use", "Database connections in use.",
                    [&rt] { return static_cast<double>(rt.db->PoolUse().first); });
   metrics.AddGauge("portico_db_connections_open", "Database connections open.",

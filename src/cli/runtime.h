@@ -7,6 +7,8 @@
 #include "core/config.h"
 #include "services/account_services.h"
 #include "services/auth_service.h"
+#include "services/event_broker.h"
+#include "services/event_service.h"
 #include "services/repair_service.h"
 #include "storage/db.h"
 
@@ -23,6 +25,8 @@ struct Runtime {
   services::CustomerService customers;
   services::TenantService tenants;
   services::RepairService repairs;
+  services::EventBroker broker;
+  services::EventService events;
   int schema_version = 0;
 };
 

@@ -31,6 +31,8 @@ int HttpStatus(ErrorCode code) {
     case ErrorCode::kUnauthenticated: return 401;
     case ErrorCode::kForbidden: return 403;
     case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kMethodNotAllowed: return 405;
+    case ErrorCode::kHeadersTooLarge: return 431;
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kPayloadTooLarge: return 413;
     case ErrorCode::kUnsupportedMediaType: return 415;
@@ -47,6 +49,8 @@ const char* ErrorSlug(ErrorCode code) {
     case ErrorCode::kUnauthenticated: return "unauthenticated";
     case ErrorCode::kForbidden: return "forbidden";
     case ErrorCode::kNotFound: return "not-found";
+    case ErrorCode::kMethodNotAllowed: return "method-not-allowed";
+    case ErrorCode::kHeadersTooLarge: return "headers-too-large";
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kPayloadTooLarge: return "payload-too-large";
     case ErrorCode::kUnsupportedMediaType: return "unsupported-media-type";
@@ -63,6 +67,8 @@ const char* ErrorTitle(ErrorCode code) {
     case ErrorCode::kUnauthenticated: return "Not authenticated";
     case ErrorCode::kForbidden: return "Forbidden";
     case ErrorCode::kNotFound: return "Not found";
+    case ErrorCode::kMethodNotAllowed: return "Method not allowed";
+    case ErrorCode::kHeadersTooLarge: return "Request header fields too large";
     case ErrorCode::kConflict: return "Conflict";
     case ErrorCode::kPayloadTooLarge: return "Payload too large";
     case ErrorCode::kUnsupportedMediaType: return "Unsupported media type";

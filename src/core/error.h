@@ -16,8 +16,10 @@ enum class ErrorCode {
   kUnauthenticated,       // 401
   kForbidden,             // 403: logged in but not allowed, or missing CSRF token
   kNotFound,              // 404: absent or outside the caller's scope
+  kMethodNotAllowed,      // 405: the path exists, the method does not
   kConflict,              // 409: workflow move not allowed, stale version, duplicate
   kPayloadTooLarge,       // 413
+  kHeadersTooLarge,       // 431
   kUnsupportedMediaType,  // 415
   kTooManyRequests,       // 429
   kUnavailable,           // 503: database or a dependency does not answer

@@ -74,9 +74,8 @@ Response App::Dispatch(Request& req, std::string& route_name) {
   if (!match.route) {
     route_name = "unmatched";
     if (match.path_known) {
-      Response r = ProblemResponse(Error(ErrorCode::kInvalidInput, "Method not allowed here."), req.request_id);
-      r.status = 405;
-      r.body.replace(r.body.find("\"status\":400"), 12, "\"status\":405");
+      Response r = ProblemResponse(Error(ErrorCode::kMethodNotAllowed, "This path does not take " + req.method + "."),
+                                   req.request_id);
       r.SetHeader("Allow", match.allow);
       return r;
     }
@@ -150,12 +149,33 @@ Response App::Handle(Request& req) {
     spdlog::error("request id={} route=\"{}\" unknown exception", req.request_id, route_name);
     res = ProblemResponse(Error::Internal("unknown exception"), req.request_id);
   }
-  if (res.status == 413 || res.status == 429) res.close = res.status == 413;
+  if (res.status == 413) res.close = true;
+  if (res.status == 429) res.SetHeader("Retry-After", "900");
+  AddSecurityHeaders(req, res);
+  auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  metrics_.Observe(req.method, route_name, res.status, micros);
+  spdlog::info("request id={} method={} route=\"{}\" status={} bytes={} us={}", req.request_id, req.method, route_name,
+               res.status, res.body.size(), micros);
+  return res;
+}
+
+Response App::ProtocolError(ErrorCode code, const std::string& detail) const {
+  Request req;
+  req.path = "/";
+  req.request_id = "0";
+  Response res = ProblemResponse(Error(code, detail), "");
+  res.close = true;
+  AddSecurityHeaders(req, res);
+  return res;
+}
+
+void App::AddSecurityHeaders(const Request& req, Response& res) const {
   // Security headers on every response.
   res.SetHeader("X-Content-Type-Options", "nosniff");
   res.SetHeader("Referrer-Policy", "same-origin");
   res.SetHeader("X-Frame-Options", "DENY");
-  res.SetHeader("X-Request-Id", req.request_id);
+  if (!req.request_id.empty()) res.SetHeader("X-Request-Id", req.request_id);
   bool has_csp = false;
   for (const auto& [k, v] : res.headers) has_csp = has_csp || k == "Content-Security-Policy";
   if (!has_csp) res.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -164,12 +184,6 @@ Response App::Handle(Request& req) {
     for (const auto& [k, v] : res.headers) has_cache = has_cache || k == "Cache-Control";
     if (!has_cache) res.SetHeader("Cache-Control", "no-store");
   }
-  auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-  metrics_.Observe(req.method, route_name, res.status, micros);
-  spdlog::info("request id={} method={} route=\"{}\" status={} bytes={} us={}", req.request_id, req.method, route_name,
-               res.status, res.body.size(), micros);
-  return res;
 }
 
 }  // namespace portico::http

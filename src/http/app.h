@@ -31,11 +31,15 @@ class App {
   bool IsInline(const Request& req) const;
   /// The Set-Cookie value for a new session (Max-Age: the absolute session lifetime).
   std::string SessionCookie(const std::string& token) const;
+  /// A problem+json answer, with the security headers, for errors found before a request could be parsed
+  /// (431 headers too large, 400 malformed request). The connection is closed after it.
+  Response ProtocolError(ErrorCode code, const std::string& detail) const;
   /// The Set-Cookie value that deletes the session cookie.
   std::string ClearSessionCookie() const;
 
  private:
   Response Dispatch(Request& req, std::string& route_name);
+  void AddSecurityHeaders(const Request& req, Response& res) const;
 
   const Config& config_;
   services::AuthService& auth_;

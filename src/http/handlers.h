@@ -4,6 +4,7 @@
 #include "http/app.h"
 #include "services/account_services.h"
 #include "services/auth_service.h"
+#include "services/event_service.h"
 #include "services/repair_service.h"
 #include "storage/db.h"
 
@@ -19,5 +20,6 @@ struct AccountServices {
 void RegisterAccountRoutes(App& app, AccountServices s);
 void RegisterOpsRoutes(App& app, storage::Database& db, const Config& config);
 void RegisterRepairRoutes(App& app, services::RepairService& repairs);
+void RegisterEventRoutes(App& app, services::EventService& events);
 
 }  // namespace portico::http

@@ -1,7 +1,11 @@
 // Request and response as the application sees them: plain structs, no Beast. server.cpp converts.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,12 +30,35 @@ struct Request {
   std::optional<std::string> Cookie(const std::string& name) const;
 };
 
+struct Response;
+
+/// A response that may wait (long-poll): the server subscribes to the tenant's events and, when woken or
+/// at the deadline, runs `retry` on a worker; `retry` answers at once when the deadline has passed.
+struct LongPoll {
+  std::int64_t tenant = 0;
+  std::chrono::steady_clock::time_point deadline;
+  std::function<Response()> retry;
+};
+
+/// An accepted WebSocket upgrade: the server takes the connection over.
+struct WebSocketSession {
+  std::int64_t tenant = 0;
+  std::int64_t after = 0;            // last event id the client has
+  bool check_origin = false;         // cookie-authenticated: Origin must be this server
+  /// Runs on a worker: the next frames after `after` (and advances it); empty when none.
+  std::function<std::vector<std::string>(std::int64_t& after)> fetch;
+  /// Runs on a worker: how far behind the newest visible event the client is (events).
+  std::function<std::int64_t(std::int64_t after)> backlog;
+};
+
 struct Response {
   int status = 200;
   std::string content_type;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool close = false;  // close the connection after sending
+  std::shared_ptr<LongPoll> long_poll;          // set: wait, then answer with retry()
+  std::shared_ptr<WebSocketSession> websocket;  // set: upgrade the connection
 
   void SetHeader(const std::string& name, const std::string& value);
 };

@@ -148,6 +148,11 @@ constexpr const char* kComponents = R"JSON({
    "period": {"type": "string"}, "count": {"type": "integer"}, "completed": {"type": "integer"},
    "cost": {"$ref": "#/components/schemas/Money"}}},
  "StatusCounts": {"type": "object", "additionalProperties": {"type": "integer"}},
+ "Event": {"type": "object", "required": ["id", "type", "occurred_at", "repair_id", "data"], "properties": {
+   "id": {"type": "integer"}, "type": {"type": "string"}, "occurred_at": {"type": "string", "format": "date-time"},
+   "repair_id": {"type": ["integer", "null"]}, "data": {"type": "object"}}},
+ "EventPage": {"type": "object", "required": ["events", "last_id"], "properties": {
+   "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}, "last_id": {"type": "integer"}}},
  "Health": {"type": "object", "properties": {"status": {"type": "string"}}},
  "Metrics": {"type": "string", "description": "Prometheus text exposition format"},
  "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}}

@@ -7,6 +7,7 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -18,6 +19,7 @@ namespace portico::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
 namespace {
@@ -86,9 +88,10 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& res, unsigned version, bo
 }  // namespace
 
 struct Server::Impl {
-  Impl(const Config& c, App& a)
+  Impl(const Config& c, App& a, services::EventBroker& b)
       : config(c),
         app(a),
+        broker(b),
         ioc(static_cast<int>(c.io_threads)),
         workers(static_cast<std::size_t>(c.worker_threads)),
         acceptor(ioc),
@@ -96,6 +99,8 @@ struct Server::Impl {
 
   const Config& config;
   App& app;
+  services::EventBroker& broker;
+  std::atomic<int> websockets{0};
   asio::io_context ioc;
   asio::thread_pool workers;
   tcp::acceptor acceptor;
@@ -164,21 +169,15 @@ struct Server::Impl {
       conn->idle = false;
       if (ec) {
         if (ec == bhttp::error::header_limit) {
-          Response r;
-          r.status = 431;
-          r.content_type = "text/plain";
-          r.body = "Request header fields too large\n";
-          auto msg = ToBeast(std::move(r), 11, false, false);
+          auto msg = ToBeast(app.ProtocolError(ErrorCode::kHeadersTooLarge, "The request headers are too large."), 11,
+                             false, false);
           co_await bhttp::async_write(conn->stream, msg, asio::as_tuple(asio::use_awaitable));
         } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                    ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
                    ec != asio::error::eof && ec != bhttp::error::partial_message) {
           // Garbage on the wire: answer 400 once and close.
-          Response r;
-          r.status = 400;
-          r.content_type = "text/plain";
-          r.body = "Bad request\n";
-          auto msg = ToBeast(std::move(r), 11, false, false);
+          auto msg = ToBeast(app.ProtocolError(ErrorCode::kInvalidInput, "The request is not valid HTTP/1.1."), 11,
+                             false, false);
           co_await bhttp::async_write(conn->stream, msg, asio::as_tuple(asio::use_awaitable));
         }
         break;
@@ -211,6 +210,21 @@ struct Server::Impl {
         res = co_await asio::co_spawn(
             workers, [this, &req]() -> asio::awaitable<Response> { co_return app.Handle(req); }, asio::use_awaitable);
       }
+      if (res.long_poll) res = co_await WaitLongPoll(std::move(res.long_poll));
+      if (res.websocket) {
+        auto ws = std::move(res.websocket);
+        if (ws->check_origin && !SameOrigin(parser.get())) {
+          res = Response{};
+          res.status = 403;
+          res.content_type = "application/problem+json";
+          res.body = R"({"type":"https://portico.dev/problems/forbidden","title":"Forbidden","status":403,)"
+                     R"("detail":"The WebSocket's Origin is not this server."})";
+          res.close = true;
+        } else {
+          co_await RunWebSocket(conn, parser.get(), std::move(ws));
+          co_return;
+        }
+      }
       if (res.close || stopping) keep_alive = false;
       auto msg = ToBeast(std::move(res), version, keep_alive, head);
       auto [wec, wn] = co_await bhttp::async_write(conn->stream, msg, asio::as_tuple(asio::use_awaitable));
@@ -220,6 +234,127 @@ struct Server::Impl {
     boost::system::error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     conn->stream.close();
+  }
+
+  /// Cookie-authenticated WebSockets must come from this server's own pages (cross-site WebSocket
+  /// hijacking): the Origin's host:port must equal the Host header.
+  static bool SameOrigin(const bhttp::request<bhttp::string_body>& req) {
+    auto origin = req[bhttp::field::origin];
+    auto host = req[bhttp::field::host];
+    if (origin.empty() || host.empty()) return false;
+    auto scheme = origin.find("://");
+    if (scheme == beast::string_view::npos) return false;
+    return origin.substr(scheme + 3) == host;
+  }
+
+  /// Waits until the tenant publishes an event or the deadline passes, then answers with retry() (on a
+  /// worker). Spurious wake-ups (an event this caller may not see) wait again.
+  asio::awaitable<Response> WaitLongPoll(std::shared_ptr<LongPoll> poll) {
+    auto executor = co_await asio::this_coro::executor;
+    auto timer = std::make_shared<asio::steady_timer>(executor);
+    auto handle = broker.Subscribe(TenantId(poll->tenant), [timer, executor] {
+      asio::post(executor, [timer] { timer->cancel(); });
+    });
+    Response res;
+    for (;;) {
+      timer->expires_at(poll->deadline);
+      co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+      res = co_await asio::co_spawn(
+          workers, [p = poll.get()]() -> asio::awaitable<Response> { co_return p->retry(); }, asio::use_awaitable);
+      if (stopping || std::chrono::steady_clock::now() >= poll->deadline ||
+          res.body.find("\"events\":[]") == std::string::npos) {
+        break;
+      }
+    }
+    broker.Unsubscribe(handle);
+    res.long_poll.reset();
+    co_return res;
+  }
+
+  /// Serves one WebSocket: replays the events after the client's `after`, then pushes new ones as they
+  /// are published. Ping/pong keep-alive through Beast's idle timeout; client messages are read (and
+  /// ignored) with a size limit; a client that falls too far behind is closed with 4008 and resumes
+  /// with ?after=<last id it got>.
+  asio::awaitable<void> RunWebSocket(std::shared_ptr<Connection> conn, bhttp::request<bhttp::string_body>& req,
+                                     std::shared_ptr<WebSocketSession> session) {
+    constexpr std::int64_t kMaxBacklog = 5000;
+    websocket::stream<beast::tcp_stream&> ws(conn->stream);
+    beast::get_lowest_layer(ws).expires_never();
+    websocket::stream_base::timeout opt{std::chrono::seconds(30), std::chrono::seconds(60), true};
+    ws.set_option(opt);
+    ws.read_message_max(static_cast<std::size_t>(config.max_ws_message_bytes));
+    ws.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(bhttp::field::server, "portico"); }));
+    auto [aec] = co_await ws.async_accept(req, asio::as_tuple(asio::use_awaitable));
+    if (aec) co_return;
+    ++websockets;
+    auto executor = co_await asio::this_coro::executor;
+    auto wake = std::make_shared<asio::steady_timer>(executor);
+    auto closed = std::make_shared<bool>(false);
+    auto handle = broker.Subscribe(TenantId(session->tenant), [wake, executor] {
+      asio::post(executor, [wake] { wake->cancel(); });
+    });
+    // Reader: keeps the connection's control frames flowing and notices the client leaving.
+    asio::co_spawn(
+        executor,
+        [&ws, wake, closed]() -> asio::awaitable<void> {
+          beast::flat_buffer buf;
+          for (;;) {
+            auto [ec, n] = co_await ws.async_read(buf, asio::as_tuple(asio::use_awaitable));
+            if (ec) break;
+            buf.consume(buf.size());
+          }
+          *closed = true;
+          wake->cancel();
+        },
+        asio::detached);
+    ws.text(true);
+    std::int64_t after = session->after;
+    while (!*closed && !stopping) {
+      auto frames = co_await asio::co_spawn(
+          workers,
+          // Only trivially destructible captures in a co_await full-expression: g++ 12 may destroy such a
+          // temporary twice (a captured shared_ptr then frees the session early). `session` owns it.
+          [s = session.get(), &after]() -> asio::awaitable<std::vector<std::string>> { co_return s->fetch(after); },
+          asio::use_awaitable);
+      bool failed = false;
+      for (const auto& f : frames) {
+        auto [wec, wn] = co_await ws.async_write(asio::buffer(f), asio::as_tuple(asio::use_awaitable));
+        if (wec) {
+          failed = true;
+          break;
+        }
+      }
+      if (failed) break;
+      if (static_cast<std::int64_t>(frames.size()) >= 200) {
+        auto behind = co_await asio::co_spawn(
+            workers, [s = session.get(), after]() -> asio::awaitable<std::int64_t> { co_return s->backlog(after); },
+            asio::use_awaitable);
+        if (behind > kMaxBacklog) {
+          websocket::close_reason reason;
+          reason.code = 4008;  // application code: slow consumer
+          reason.reason = "slow consumer: reconnect with ?after=" + std::to_string(after);
+          co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
+          break;
+        }
+        continue;  // more to send
+      }
+      if (stopping) break;
+      wake->expires_after(std::chrono::seconds(25));
+      co_await wake->async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    broker.Unsubscribe(handle);
+    if (!*closed && ws.is_open()) {
+      websocket::close_reason reason(websocket::close_code::going_away);
+      co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
+    }
+    // Let the reader finish before the stream goes away.
+    while (!*closed) {
+      beast::get_lowest_layer(ws).close();
+      wake->expires_after(std::chrono::milliseconds(10));
+      co_await wake->async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    --websockets;
   }
 
   /// After answering 413 to a body we did not read: stop sending, then read and discard what the client
@@ -242,6 +377,7 @@ struct Server::Impl {
     spdlog::info("shutting down: no new connections; finishing {} open", open.load());
     boost::system::error_code ignored;
     acceptor.close(ignored);
+    broker.WakeAll();  // long-polls answer now; WebSockets close
     std::vector<std::shared_ptr<Connection>> snapshot;
     {
       std::lock_guard lock(conns_mutex);
@@ -277,10 +413,12 @@ struct Server::Impl {
   }
 };
 
-Server::Server(const Config& config, App& app) : impl_(std::make_unique<Impl>(config, app)) {}
+Server::Server(const Config& config, App& app, services::EventBroker& broker)
+    : impl_(std::make_unique<Impl>(config, app, broker)) {}
 Server::~Server() = default;
 
 int Server::open_connections() const { return impl_->open.load(); }
+int Server::open_websockets() const { return impl_->websockets.load(); }
 
 void Server::Run() {
   auto& s = *impl_;

@@ -8,17 +8,20 @@
 
 #include "core/config.h"
 #include "http/app.h"
+#include "services/event_broker.h"
 
 namespace portico::http {
 
 class Server {
  public:
-  Server(const Config& config, App& app);
+  Server(const Config& config, App& app, services::EventBroker& broker);
   ~Server();
   /// Binds the listen address (throws Error(kUnavailable) if it cannot) and serves until a signal.
   void Run();
   /// Open connections (for /metrics).
   int open_connections() const;
+  /// Open WebSocket connections (for /metrics).
+  int open_websockets() const;
 
  private:
   struct Impl;

@@ -19,7 +19,7 @@ void Require(const policy::Actor& actor, Action action) {
 }
 
 void CheckName(FieldErrors& errors, const std::string& field, const std::string& v, std::size_t max = 200) {
-  if (v.empty()) {
+  if (v.find_first_not_of(" \t\r\n") == std::string::npos) {
     errors[field].push_back("Required.");
   } else if (v.size() > max) {
     errors[field].push_back("At most " + std::to_string(max) + " characters.");

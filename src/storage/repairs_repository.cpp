@@ -158,9 +158,6 @@ constexpr Sql kListSchedule{"list_schedule",
 constexpr Sql kInsertEvent{"insert_event",
                            "INSERT INTO events (tenant_id, type, repair_id, customer_id, internal, data, occurred_at) "
                            "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
-constexpr Sql kEventsAfter{"events_after",
-                           "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at FROM events "
-                           "WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3"};
 constexpr Sql kLastEvent{"last_event", "SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = $1"};
 
 constexpr Sql kCompletedPerTechnician{"completed_per_technician",
@@ -468,9 +465,20 @@ std::int64_t InsertEvent(Connection& c, const EventRecord& e) {
       ->Int(0);
 }
 
-std::vector<EventRecord> ListEventsAfter(Connection& c, TenantId tenant, std::int64_t after_id, std::int64_t limit) {
+std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerScope& scope, std::int64_t after_id,
+                                         std::int64_t limit) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  std::string where = "WHERE " + ScopeWhere(scope, "tenant_id", "customer_id");
+  if (!scope.all_of_tenant) where += " AND internal = 0";
+  p.emplace_back(after_id);
+  where += " AND id > " + Param(p);
+  p.emplace_back(limit);
+  const Sql& sql = ComposedSql("events_after",
+                               "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at "
+                               "FROM events " + where + " ORDER BY id LIMIT " + Param(p));
   std::vector<EventRecord> out;
-  for (const auto& r : c.Query(kEventsAfter, {tenant.value, after_id, limit})) {
+  for (const auto& r : c.QueryV(sql, p)) {
     EventRecord e;
     e.id = r.Int(0);
     e.tenant = TenantId(r.Int(1));

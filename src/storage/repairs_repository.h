@@ -70,8 +70,10 @@ std::vector<ScheduleEntry> ListSchedule(Connection& c, TenantId tenant, UserId t
 
 // ---- events ----
 std::int64_t InsertEvent(Connection& c, const EventRecord& e);
-/// Events of a tenant after `after_id`, oldest first, at most `limit`.
-std::vector<EventRecord> ListEventsAfter(Connection& c, TenantId tenant, std::int64_t after_id, std::int64_t limit);
+/// Events after `after_id` that `scope` may see (customer scopes: only their customers' events and
+/// never internal ones), oldest first, at most `limit`.
+std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerScope& scope, std::int64_t after_id,
+                                         std::int64_t limit);
 std::int64_t LastEventId(Connection& c, TenantId tenant);
 
 // ---- figures ----

@@ -40,7 +40,8 @@ test('the login page wears the tenant branding before anyone signs in', async ()
   assert.equal(css.buttonBg, rgb(BRANDING.colors.primary), 'the sign-in button is the primary colour');
   assert.equal(await page.title(), BRANDING.company.display_name);
 
-  await page.getByLabel('Email').fill('someone@example.test');
+  await page.getByLabel('Email').fill('alice@northwind.test');
+  await page.getByLabel('Password').fill('not-a-real-password');
   await shot(page, 'login');
   assert.deepEqual(page.errors, []);
   await page.context().close();

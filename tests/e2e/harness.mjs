@@ -241,6 +241,8 @@ export class App {
     const page = await context.newPage();
     page.errors = [];
     page.on('pageerror', (e) => page.errors.push(e.message));
+    page.apiRequests = 0; // API requests other than the live-update long-poll
+    page.on('request', (r) => { if (r.url().includes('/api/') && !r.url().includes('/api/v1/events')) page.apiRequests++; });
     return page;
   }
 
@@ -264,6 +266,22 @@ export class App {
   }
 }
 
+/** A customer request (REQUESTED), arranged through the API as the requester. */
+App.prototype.requestedRepair = async function (fields = {}) {
+  const requester = await this.api('requester');
+  return requester.post('/api/v1/repairs', {
+    customer_id: this.ids.customer, unit_number: 'VAN-3', description: 'Star break low on the windshield', damage_type: 'Star break', priority: 3, ...fields,
+  });
+};
+
+/** A repair taken all the way to COMPLETED through the API (request, accept, start, complete). */
+App.prototype.completedRepair = async function (fields = {}) {
+  const manager = await this.api('manager');
+  const r = await this.requestedRepair(fields);
+  for (const status of ['APPROVED', 'IN_PROGRESS', 'COMPLETED']) await manager.post(`/api/v1/repairs/${r.id}/status`, { status });
+  return manager.get(`/api/v1/repairs/${r.id}`);
+};
+
 /** Registers before/after hooks that start the app for this file; the returned object is filled in `before`. */
 export function useApp() {
   const app = new App();
@@ -279,9 +297,17 @@ export function useApp() {
  */
 export async function shot(page, name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.evaluate(() => document.fonts?.ready).catch(() => {});
+  await page.evaluate(() => { window.scrollTo(0, 0); return document.fonts?.ready; }).catch(() => {});
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage, animations: 'disabled' });
+}
+
+/** Asserts that an idle page makes (almost) no API requests for `ms`: no reload loop hammers the server. */
+export async function assertQuiet(page, ms = 1500) {
+  const before = page.apiRequests;
+  await page.waitForTimeout(ms);
+  const n = page.apiRequests - before;
+  assert.ok(n <= 4, `an idle page made ${n} API requests in ${ms} ms (a reload loop?) on ${page.url()}`);
 }
 
 /** Widths of the document and of the viewport, to check for horizontal scrolling. */

@@ -6,7 +6,7 @@
 // The steps share one repair and run in order; a failing step makes the later ones fail too.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, shot, TENANT, CUSTOMER, PEOPLE } from './harness.mjs';
+import { useApp, shot, assertQuiet, TENANT, CUSTOMER, PEOPLE } from './harness.mjs';
 
 const app = useApp();
 const UNIT = 'BUS-7';
@@ -43,6 +43,7 @@ test('a customer requests a repair through the form', async () => {
   repairId = Number(new URL(page.url()).pathname.split('/').pop());
   await page.getByRole('heading', { name: `Repair #${repairId}` }).waitFor();
   await page.getByText('Your request is with the shop').waitFor();
+  await assertQuiet(page); // the page waits for live events; it does not poll or reload in a loop
   assert.equal(await page.getByRole('heading', { name: `Repair #${repairId}` }).locator('.badge').innerText(), 'Requested');
 
   const stored = await (await app.api('manager')).get(`/api/v1/repairs/${repairId}`);

@@ -1,0 +1,104 @@
+#include <boost/json.hpp>
+
+#include "core/error.h"
+#include "http/handlers.h"
+#include "http/json_io.h"
+
+namespace portico::http {
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::int64_t kMaxWaitSeconds = 30;
+
+json::value EventJson(const storage::EventRecord& e) {
+  json::value data;
+  json::error_code ec;
+  data = json::parse(e.data, ec);
+  if (ec) data = json::object{};
+  return json::object{{"id", e.id},
+                      {"type", e.type},
+                      {"occurred_at", FormatTimestamp(e.occurred_at)},
+                      {"repair_id", e.repair ? json::value(e.repair->value) : json::value(nullptr)},
+                      {"data", std::move(data)}};
+}
+
+Response EventsPage(services::EventService& events, const policy::Actor& actor, std::int64_t after) {
+  auto list = events.After(actor, after, services::EventService::kMaxBatch);
+  json::array a;
+  std::int64_t last = after;
+  for (const auto& e : list) {
+    a.push_back(EventJson(e));
+    last = e.id;
+  }
+  return JsonResponse(200, json::object{{"events", std::move(a)}, {"last_id", last}});
+}
+
+}  // namespace
+
+void RegisterEventRoutes(App& app, services::EventService& events) {
+  Router& r = app.router();
+  r.Add("GET", "/api/v1/events",
+        {.summary = "Long-poll: events after `after` that I may see, waiting up to `wait` seconds (<= 30) for one. "
+                    "Without `after`: no events and the newest id to start from.",
+         .tag = "live", .response_schema = "EventPage", .query = {"after", "wait"}},
+        [&events](RequestContext& ctx) {
+          const auto actor = ctx.actor();
+          auto after_param = ctx.req.QueryParam("after");
+          if (!after_param || after_param->empty()) {
+            return JsonResponse(200, json::object{{"events", json::array{}}, {"last_id", events.LastId(actor)}});
+          }
+          std::int64_t after = 0;
+          if (*after_param != "0") {
+            auto v = ctx.IntQuery("after");
+            after = v.value_or(0);
+          }
+          std::int64_t wait = 0;
+          if (auto w = ctx.req.QueryParam("wait"); w && !w->empty() && *w != "0") {
+            auto v = ctx.IntQuery("wait");
+            if (!v || *v > kMaxWaitSeconds) throw Error::Field("wait", "0 to 30 seconds.");
+            wait = *v;
+          }
+          Response res = EventsPage(events, actor, after);
+          if (wait == 0 || res.body.find("\"events\":[]") == std::string::npos) return res;
+          auto poll = std::make_shared<LongPoll>();
+          poll->tenant = actor.tenant.value;
+          poll->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
+          poll->retry = [&events, actor, after]() { return EventsPage(events, actor, after); };
+          res.long_poll = poll;
+          return res;
+        });
+  r.Add("GET", "/api/v1/events/ws",
+        {.summary = "WebSocket: pushes the events I may see after `after`, one JSON object per text frame",
+         .tag = "live", .status = 101, .query = {"after"}},
+        [&events](RequestContext& ctx) {
+          const auto actor = ctx.actor();
+          auto upgrade = ctx.req.Header("upgrade");
+          if (!upgrade || (upgrade->find("websocket") == std::string::npos &&
+                           upgrade->find("WebSocket") == std::string::npos)) {
+            throw Error(ErrorCode::kInvalidInput, "This endpoint needs a WebSocket upgrade.");
+          }
+          std::int64_t after = 0;
+          if (auto a = ctx.req.QueryParam("after"); a && !a->empty() && *a != "0") after = ctx.IntQuery("after").value_or(0);
+          if (!ctx.req.QueryParam("after")) after = events.LastId(actor);
+          auto ws = std::make_shared<WebSocketSession>();
+          ws->tenant = actor.tenant.value;
+          ws->after = after;
+          ws->check_origin = ctx.auth->kind == services::AuthKind::kSession;
+          ws->fetch = [&events, actor](std::int64_t& last) {
+            std::vector<std::string> frames;
+            for (const auto& e : events.After(actor, last, services::EventService::kMaxBatch)) {
+              frames.push_back(json::serialize(EventJson(e)));
+              last = e.id;
+            }
+            return frames;
+          };
+          ws->backlog = [&events, actor](std::int64_t last) { return events.LastId(actor) - last; };
+          Response res;
+          res.status = 101;
+          res.websocket = ws;
+          return res;
+        });
+}
+
+}  // namespace portico::http

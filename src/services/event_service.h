@@ -1,0 +1,28 @@
+// Reading the event log as one caller may see it (API.md, "Live updates"): staff see their tenant's
+// events, customer users only those about their customers' repairs and never internal ones; no event
+// ever crosses tenants. The filter runs in SQL through the caller's CustomerScope.
+#pragma once
+
+#include <vector>
+
+#include "policy/actor.h"
+#include "services/deps.h"
+#include "storage/records.h"
+
+namespace portico::services {
+
+class EventService {
+ public:
+  static constexpr std::int64_t kMaxBatch = 200;
+
+  explicit EventService(Deps deps) : deps_(deps) {}
+  /// Visible events with id > after, oldest first, at most `limit` (<= kMaxBatch).
+  std::vector<storage::EventRecord> After(const policy::Actor& actor, std::int64_t after, std::int64_t limit);
+  /// The newest event id of the caller's tenant (a starting point for a new client).
+  std::int64_t LastId(const policy::Actor& actor);
+
+ private:
+  Deps deps_;
+};
+
+}  // namespace portico::services
