@@ -11,6 +11,7 @@ describe('notes', () => {
   const SECRET = `INTERNAL-${uniq('secret')}-do-not-show`;
   let repair;
   let customerNote;
+  let internalNote;
 
   before(async () => {
     const s = ctx.server;
@@ -20,6 +21,7 @@ describe('notes', () => {
     assertStatus(res, 201);
     assert.equal(res.body.visibility, 'internal');
     assert.equal(res.body.body, SECRET);
+    internalNote = res.body;
     const cn = await tech.post(`${API}/repairs/${repair.id}/notes`, { body: 'We will be there at 9.', visibility: 'customer' });
     assertStatus(cn, 201);
     customerNote = cn.body;
@@ -74,6 +76,22 @@ describe('notes', () => {
       }
       // search by the note's text finds nothing for a customer
       assert.equal((await c.get(`${API}/repairs?q=${encodeURIComponent(SECRET)}`)).body.count, 0);
+    }
+  });
+
+  test('live events: staff get repair.note_added for the internal note, customers never do', async () => {
+    const s = ctx.server;
+    const noteEvents = (body) => body.events.filter((e) => e.type === 'repair.note_added' && e.repair_id === repair.id);
+    const staff = await (await s.bearer('acme', 'manager')).get(`${API}/events?after=0&wait=0`);
+    assertStatus(staff, 200);
+    assert.ok(noteEvents(staff.body).some((e) => e.data?.note_id === internalNote.id), `staff see the internal note event: ${staff.summary}`);
+    for (const key of ['c1_approver', 'c1_requester', 'c1_viewer']) {
+      const res = await (await s.bearer('acme', key)).get(`${API}/events?after=0&wait=0`);
+      assertStatus(res, 200);
+      const mine = noteEvents(res.body);
+      assert.ok(mine.some((e) => e.data?.note_id === customerNote.id), `${key} sees the customer note event: ${res.summary}`);
+      assert.ok(!mine.some((e) => e.data?.note_id === internalNote.id), `${key} gets no event for the internal note: ${res.summary}`);
+      assert.ok(!res.text.includes(SECRET), `${key}: ${res.summary}`);
     }
   });
 

@@ -127,9 +127,8 @@ CREATE TABLE repairs (
 CREATE INDEX repairs_tenant_status ON repairs (tenant_id, status, updated_at);
 CREATE INDEX repairs_tenant_created ON repairs (tenant_id, created_at);
 CREATE INDEX repairs_customer_created ON repairs (customer_id, created_at);
-CREATE INDEX repairs_customer_status ON repairs (customer_id, status);
 CREATE INDEX repairs_unit ON repairs (unit_id, repair_date);
-CREATE INDEX repairs_technician ON repairs (technician_id, status);
+CREATE INDEX repairs_technician ON repairs (technician_id, status) WHERE technician_id IS NOT NULL;
 CREATE VIRTUAL TABLE repair_search USING fts5 (description, unit_number, damage_type, tokenize='unicode61');
 CREATE TABLE approvals (
   id INTEGER PRIMARY KEY,
