@@ -23,9 +23,14 @@ Runtime::Runtime(Config c)
       customers(deps),
       tenants(deps),
       repairs(deps),
-      events(deps) {
+      events(deps),
+      notifications(deps),
+      notifier(deps, [this](TenantId tenant, std::int64_t last_id) { broker.Publish(tenant, last_id); }, false) {
   schema_version = db->Migrate();
-  repairs.SetPublisher([this](TenantId tenant, std::int64_t last_id) { broker.Publish(tenant, last_id); });
+  repairs.SetPublisher([this](TenantId tenant, std::int64_t last_id) {
+    broker.Publish(tenant, last_id);
+    notifier.Wake();
+  });
 }
 
 namespace {
@@ -57,6 +62,7 @@ int Serve(Runtime& rt) {
   http::RegisterAccountRoutes(app, {rt.auth, rt.users, rt.customers, rt.tenants});
   http::RegisterRepairRoutes(app, rt.repairs);
   http::RegisterEventRoutes(app, rt.events);
+  http::RegisterNotificationRoutes(app, rt.notifications);
   http::Server server(rt.config, app, rt.broker);
   metrics.AddGauge("portico_open_connections", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.open_connections()); });
@@ -68,7 +74,9 @@ int Serve(Runtime& rt) {
                    [&rt] { return static_cast<double>(rt.db->PoolUse().first); });
   metrics.AddGauge("portico_db_connections_open", "Database connections open.",
                    [&rt] { return static_cast<double>(rt.db->PoolUse().second); });
+  rt.notifier.Start();
   server.Run();
+  rt.notifier.Stop();
   return 0;
 }
 

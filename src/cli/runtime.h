@@ -9,6 +9,7 @@
 #include "services/auth_service.h"
 #include "services/event_broker.h"
 #include "services/event_service.h"
+#include "services/notifications.h"
 #include "services/repair_service.h"
 #include "storage/db.h"
 
@@ -27,6 +28,8 @@ struct Runtime {
   services::RepairService repairs;
   services::EventBroker broker;
   services::EventService events;
+  services::NotificationService notifications;
+  services::NotificationWorker notifier;
   int schema_version = 0;
 };
 

@@ -1,6 +1,7 @@
 #include <boost/json.hpp>
 
 #include "core/error.h"
+#include "http/dto.h"
 #include "http/handlers.h"
 #include "http/json_io.h"
 
@@ -98,6 +99,57 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           res.status = 101;
           res.websocket = ws;
           return res;
+        });
+}
+
+}  // namespace portico::http
+
+namespace portico::http {
+
+namespace {
+json::value NotificationJson(const storage::NotificationRecord& n) {
+  return json::object{{"id", n.id},
+                      {"type", n.type},
+                      {"title", n.title},
+                      {"body", n.body},
+                      {"repair_id", n.repair ? json::value(n.repair->value) : json::value(nullptr)},
+                      {"event_id", n.event_id},
+                      {"read", n.read_at.has_value()},
+                      {"read_at", n.read_at ? json::value(FormatTimestamp(*n.read_at)) : json::value(nullptr)},
+                      {"created_at", FormatTimestamp(n.created_at)}};
+}
+}  // namespace
+
+void RegisterNotificationRoutes(App& app, services::NotificationService& notifications) {
+  Router& r = app.router();
+  r.Add("GET", "/api/v1/notifications",
+        {.summary = "My notifications, newest first", .tag = "live", .response_schema = "Notification",
+         .paginated = true, .query = {"unread", "page", "page_size"}},
+        [&notifications](RequestContext& ctx) {
+          auto page = ctx.Page();
+          auto unread = ctx.req.QueryParam("unread");
+          bool only_unread = unread && (*unread == "true" || *unread == "1");
+          if (unread && !only_unread && *unread != "false" && *unread != "0" && !unread->empty()) {
+            throw Error::Field("unread", "true or false.");
+          }
+          return JsonResponse(200, PageJson(ctx.req, page, notifications.List(ctx.actor(), only_unread, page),
+                                            NotificationJson));
+        });
+  r.Add("GET", "/api/v1/notifications/unread_count",
+        {.summary = "How many of my notifications are unread", .tag = "live", .response_schema = "UnreadCount"},
+        [&notifications](RequestContext& ctx) {
+          return JsonResponse(200, json::object{{"unread", notifications.UnreadCount(ctx.actor())}});
+        });
+  r.Add("POST", "/api/v1/notifications/read_all",
+        {.summary = "Mark all my notifications read", .tag = "live", .response_schema = "UnreadCount"},
+        [&notifications](RequestContext& ctx) {
+          notifications.MarkAllRead(ctx.actor());
+          return JsonResponse(200, json::object{{"unread", 0}});
+        });
+  r.Add("POST", "/api/v1/notifications/{id}/read",
+        {.summary = "Mark one of my notifications read", .tag = "live", .response_schema = "Notification"},
+        [&notifications](RequestContext& ctx) {
+          return JsonResponse(200, NotificationJson(notifications.MarkRead(ctx.actor(), ctx.IdParam("id"))));
         });
 }
 

@@ -5,6 +5,7 @@
 #include "services/account_services.h"
 #include "services/auth_service.h"
 #include "services/event_service.h"
+#include "services/notifications.h"
 #include "services/repair_service.h"
 #include "storage/db.h"
 
@@ -21,5 +22,6 @@ void RegisterAccountRoutes(App& app, AccountServices s);
 void RegisterOpsRoutes(App& app, storage::Database& db, const Config& config);
 void RegisterRepairRoutes(App& app, services::RepairService& repairs);
 void RegisterEventRoutes(App& app, services::EventService& events);
+void RegisterNotificationRoutes(App& app, services::NotificationService& notifications);
 
 }  // namespace portico::http

@@ -153,6 +153,12 @@ constexpr const char* kComponents = R"JSON({
    "repair_id": {"type": ["integer", "null"]}, "data": {"type": "object"}}},
  "EventPage": {"type": "object", "required": ["events", "last_id"], "properties": {
    "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}, "last_id": {"type": "integer"}}},
+ "Notification": {"type": "object", "required": ["id", "type", "title", "repair_id", "read", "created_at"], "properties": {
+   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision"]},
+   "title": {"type": "string"}, "body": {"type": "string"}, "repair_id": {"type": ["integer", "null"]},
+   "event_id": {"type": "integer"}, "read": {"type": "boolean"}, "read_at": {"type": ["string", "null"], "format": "date-time"},
+   "created_at": {"type": "string", "format": "date-time"}}},
+ "UnreadCount": {"type": "object", "required": ["unread"], "properties": {"unread": {"type": "integer"}}},
  "Health": {"type": "object", "properties": {"status": {"type": "string"}}},
  "Metrics": {"type": "string", "description": "Prometheus text exposition format"},
  "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}}

@@ -10,7 +10,7 @@ namespace portico::services {
 std::vector<storage::EventRecord> EventService::After(const policy::Actor& actor, std::int64_t after,
                                                       std::int64_t limit) {
   auto tx = deps_.db.Read();
-  return storage::ListEventsAfter(tx->conn(), policy::ScopeOf(actor), std::max<std::int64_t>(after, 0),
+  return storage::ListEventsAfter(tx->conn(), policy::ScopeOf(actor), actor.user, std::max<std::int64_t>(after, 0),
                                   std::clamp<std::int64_t>(limit, 1, kMaxBatch));
 }
 

@@ -99,6 +99,13 @@ std::int64_t RepairService::Emit(storage::Connection& c, const policy::Actor& ac
   e.repair = r.id;
   e.customer = r.customer;
   e.internal = internal;
+  // Who caused it, so that notifications skip that person.
+  json::error_code ec;
+  auto parsed = json::parse(data, ec);
+  if (!ec && parsed.is_object()) {
+    parsed.as_object()["by_id"] = actor.user.value;
+    data = json::serialize(parsed);
+  }
   e.data = std::move(data);
   e.occurred_at = deps_.clock.Now();
   return storage::InsertEvent(c, e);
@@ -217,6 +224,12 @@ RepairView RepairService::Update(const policy::Actor& actor, RepairId id, const 
                                               : "You may not change the field '" + f + "'.");
     }
   }
+  const auto status = StatusOf(r);
+  // Customers may edit only while they may still cancel (REQUESTED, PENDING): afterwards they are not
+  // allowed (403), as for cancelling. For staff, a final repair is a workflow conflict (409).
+  if (!actor.IsStaff() && status != RepairStatus::kRequested && status != RepairStatus::kPending) {
+    throw Error::Forbidden("The repair is " + r.status + "; only the shop can change it now.");
+  }
   FieldErrors errors;
   if (p.description) {
     if (Trimmed(*p.description).empty()) errors["description"].push_back("Describe the repair.");
@@ -256,11 +269,7 @@ RepairView RepairService::Update(const policy::Actor& actor, RepairId id, const 
     }
   }
   Throw(errors);
-  auto status = StatusOf(r);
   if (domain::IsFinal(status)) throw Error::Conflict("The repair is " + r.status + " and can no longer be changed.");
-  if (!actor.IsStaff() && status != RepairStatus::kRequested && status != RepairStatus::kPending) {
-    throw Error::Conflict("The repair is " + r.status + "; only the shop can change it now.");
-  }
   if (p.version && *p.version != r.version) {
     throw Error::Conflict("The repair was changed by someone else (version " + std::to_string(r.version) +
                           "); reload it and try again.");

@@ -186,8 +186,27 @@ struct EventRecord {
   std::optional<RepairId> repair;
   std::optional<CustomerId> customer;  // audience: the customer's users may see it
   bool internal = false;               // staff only (e.g. an internal note)
+  std::optional<UserId> user;          // addressed to one user only (notification.created)
   std::string data;                    // JSON object
   UnixSeconds occurred_at = 0;
+};
+
+}  // namespace portico::storage
+
+namespace portico::storage {
+
+/// An in-app notification for one user, made from one event.
+struct NotificationRecord {
+  std::int64_t id = 0;
+  TenantId tenant;
+  UserId user;
+  std::int64_t event_id = 0;
+  std::string type;  // approval_wanted, status_changed, customer_decision, new_request
+  std::optional<RepairId> repair;
+  std::string title;
+  std::string body;
+  std::optional<UnixSeconds> read_at;
+  UnixSeconds created_at = 0;
 };
 
 }  // namespace portico::storage

@@ -156,8 +156,8 @@ constexpr Sql kListSchedule{"list_schedule",
                             "AND ($4 IS NULL OR date <= $4) ORDER BY date, start_minute LIMIT 1000"};
 
 constexpr Sql kInsertEvent{"insert_event",
-                           "INSERT INTO events (tenant_id, type, repair_id, customer_id, internal, data, occurred_at) "
-                           "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
+                           "INSERT INTO events (tenant_id, type, repair_id, customer_id, internal, data, occurred_at, "
+                           "user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
 constexpr Sql kLastEvent{"last_event", "SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = $1"};
 
 constexpr Sql kCompletedPerTechnician{"completed_per_technician",
@@ -461,37 +461,57 @@ std::vector<ScheduleEntry> ListSchedule(Connection& c, TenantId tenant, UserId t
 std::int64_t InsertEvent(Connection& c, const EventRecord& e) {
   return c.QueryOne(kInsertEvent, {e.tenant.value, e.type, e.repair ? Value(e.repair->value) : Value(nullptr),
                                    e.customer ? Value(e.customer->value) : Value(nullptr), std::int64_t{e.internal},
-                                   e.data, e.occurred_at})
+                                   e.data, e.occurred_at, e.user ? Value(e.user->value) : Value(nullptr)})
       ->Int(0);
 }
 
-std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerScope& scope, std::int64_t after_id,
-                                         std::int64_t limit) {
+namespace {
+EventRecord ReadEvent(const Row& r) {
+  EventRecord e;
+  e.id = r.Int(0);
+  e.tenant = TenantId(r.Int(1));
+  e.type = r.Text(2);
+  if (auto id = r.OptInt(3)) e.repair = RepairId(*id);
+  if (auto id = r.OptInt(4)) e.customer = CustomerId(*id);
+  e.internal = r.Bool(5);
+  e.data = r.Text(6);
+  e.occurred_at = r.Int(7);
+  if (auto id = r.OptInt(8)) e.user = UserId(*id);
+  return e;
+}
+constexpr Sql kAllEventsAfter{"all_events_after",
+                              "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id "
+                              "FROM events WHERE id > $1 ORDER BY id LIMIT $2"};
+}  // namespace
+
+std::vector<EventRecord> ListAllEventsAfter(Connection& c, std::int64_t after_id, std::int64_t limit) {
+  std::vector<EventRecord> out;
+  for (const auto& r : c.Query(kAllEventsAfter, {after_id, limit})) out.push_back(ReadEvent(r));
+  return out;
+}
+
+std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerScope& scope, UserId viewer,
+                                         std::int64_t after_id, std::int64_t limit) {
   std::vector<Value> p;
   BindScope(p, scope);
-  std::string where = "WHERE " + ScopeWhere(scope, "tenant_id", "customer_id");
-  if (!scope.all_of_tenant) where += " AND internal = 0";
+  // Events addressed to one user reach only that user; the others follow the row scope.
+  std::string visible = "(user_id IS NULL AND " +
+                        std::string(scope.all_of_tenant ? "1 = 1" : "customer_id IN (SELECT value FROM json_each($2)) "
+                                                                    "AND internal = 0") + ")";
+  p.emplace_back(viewer.value);
+  std::string where = "WHERE tenant_id = $1 AND (" + visible + " OR user_id = " + Param(p) + ")";
   p.emplace_back(after_id);
   where += " AND id > " + Param(p);
   p.emplace_back(limit);
   const Sql& sql = ComposedSql("events_after",
-                               "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at "
+                               "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id "
                                "FROM events " + where + " ORDER BY id LIMIT " + Param(p));
   std::vector<EventRecord> out;
-  for (const auto& r : c.QueryV(sql, p)) {
-    EventRecord e;
-    e.id = r.Int(0);
-    e.tenant = TenantId(r.Int(1));
-    e.type = r.Text(2);
-    if (auto id = r.OptInt(3)) e.repair = RepairId(*id);
-    if (auto id = r.OptInt(4)) e.customer = CustomerId(*id);
-    e.internal = r.Bool(5);
-    e.data = r.Text(6);
-    e.occurred_at = r.Int(7);
-    out.push_back(std::move(e));
-  }
+  for (const auto& r : c.QueryV(sql, p)) out.push_back(ReadEvent(r));
   return out;
 }
+
+
 
 std::int64_t LastEventId(Connection& c, TenantId tenant) { return c.Query(kLastEvent, {tenant.value}).front().Int(0); }
 

@@ -71,9 +71,11 @@ std::vector<ScheduleEntry> ListSchedule(Connection& c, TenantId tenant, UserId t
 // ---- events ----
 std::int64_t InsertEvent(Connection& c, const EventRecord& e);
 /// Events after `after_id` that `scope` may see (customer scopes: only their customers' events and
-/// never internal ones), oldest first, at most `limit`.
-std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerScope& scope, std::int64_t after_id,
-                                         std::int64_t limit);
+/// never internal ones; events addressed to one user: only that user), oldest first, at most `limit`.
+std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerScope& scope, UserId viewer,
+                                         std::int64_t after_id, std::int64_t limit);
+/// Events of every tenant after `after_id` (the notification worker), oldest first.
+std::vector<EventRecord> ListAllEventsAfter(Connection& c, std::int64_t after_id, std::int64_t limit);
 std::int64_t LastEventId(Connection& c, TenantId tenant);
 
 // ---- figures ----

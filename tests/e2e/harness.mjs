@@ -221,7 +221,9 @@ export class App {
     const died = this.proc && this.exit;
     if (this.proc && !this.exit) {
       this.proc.kill('SIGTERM');
-      const r = await Promise.race([this.exited, sleep(10_000).then(() => null)]);
+      let timer;
+      const r = await Promise.race([this.exited, new Promise((res) => { timer = setTimeout(res, 10_000, null); })]);
+      clearTimeout(timer); // a pending timer would keep this test file's process alive
       if (!r) { this.proc.kill('SIGKILL'); await this.exited; }
     }
     if (this.dir && process.env.PORTICO_KEEP_TMP !== '1') await rm(this.dir, { recursive: true, force: true });

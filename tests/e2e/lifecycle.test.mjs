@@ -170,6 +170,25 @@ test('an internal note never reaches the customer; a customer note does', async 
   const bodies = (viaBrowser.results ?? viaBrowser).map((n) => n.body);
   assert.ok(bodies.includes(CUSTOMER_NOTE));
   assert.ok(!bodies.includes(INTERNAL));
+  // Nor through the live-update feed the customer's browser reads (every event from the start).
+  const feed = await page.evaluate(async () => {
+    const all = [];
+    let after = 0;
+    for (let round = 0; round < 50; round++) {
+      const res = await fetch(`/api/v1/events?after=${after}&wait=0`);
+      if (res.status !== 200) return { status: res.status, all };
+      const batch = await res.json();
+      if (!batch.events.length) break;
+      all.push(...batch.events);
+      after = batch.last_id;
+    }
+    return { status: 200, all };
+  });
+  assert.equal(feed.status, 200, 'GET /api/v1/events for the customer');
+  assert.ok(feed.all.some((e) => e.repair_id === repairId && e.type === 'repair.status_changed'), 'the customer gets the status changes of its repair');
+  assert.doesNotMatch(JSON.stringify(feed.all), /resin batch 42/, 'an event carries the internal note to the customer');
+  assert.equal(feed.all.filter((e) => e.type === 'repair.note_added' && e.repair_id === repairId).length, 1, 'exactly one note event (the customer note) reaches the customer');
+
   await page.reload();
   await notes.getByText(CUSTOMER_NOTE).waitFor();
   assert.equal(await page.getByText(INTERNAL).count(), 0);

@@ -194,6 +194,31 @@ CREATE TABLE events (
 );
 CREATE INDEX events_tenant ON events (tenant_id, id);
 )SQL"},
+    {2, "notifications", R"SQL(
+ALTER TABLE events ADD COLUMN user_id INTEGER;
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  event_id INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  repair_id INTEGER,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL DEFAULT '',
+  read_at INTEGER,
+  email_state TEXT NOT NULL DEFAULT 'none',
+  email_attempts INTEGER NOT NULL DEFAULT 0,
+  email_next_at INTEGER,
+  created_at INTEGER NOT NULL,
+  UNIQUE (user_id, event_id)
+);
+CREATE INDEX notifications_user ON notifications (user_id, id);
+CREATE INDEX notifications_email ON notifications (email_state, email_next_at) WHERE email_state = 'pending';
+CREATE TABLE worker_cursors (
+  name TEXT PRIMARY KEY,
+  last_event_id INTEGER NOT NULL
+);
+)SQL"},
 };
 
 }  // namespace

@@ -1,0 +1,196 @@
+#include "services/notifications.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "storage/notifications_repository.h"
+#include "storage/repairs_repository.h"
+
+namespace portico::services {
+namespace json = boost::json;
+namespace {
+
+constexpr const char* kCursor = "notifications";
+constexpr std::int64_t kBatch = 500;
+
+constexpr storage::Sql kRepairTechnician{"notification_repair_technician",
+                                         "SELECT technician_id FROM repairs WHERE id = $1"};
+
+std::string Str(const json::object& o, const char* key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string Pretty(std::string status) {
+  for (auto& c : status) c = c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return status;
+}
+
+}  // namespace
+
+NotificationWorker::NotificationWorker(Deps deps, EventPublisher publish, bool email_enabled)
+    : deps_(deps), publish_(std::move(publish)), email_enabled_(email_enabled) {}
+
+NotificationWorker::~NotificationWorker() { Stop(); }
+
+void NotificationWorker::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void NotificationWorker::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void NotificationWorker::Wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void NotificationWorker::Loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait_for(lock, std::chrono::seconds(5), [this] { return woken_ || stopping_; });
+      if (stopping_) return;
+      woken_ = false;
+    }
+    try {
+      RunOnce();
+    } catch (const std::exception& e) {
+      spdlog::error("notification worker: {}", e.what());
+    }
+  }
+}
+
+std::int64_t NotificationWorker::RunOnce() {
+  std::int64_t created = 0;
+  for (;;) {
+    std::map<std::int64_t, std::int64_t> published;  // tenant -> newest event id
+    auto tx = deps_.db.Write();
+    auto& c = tx->conn();
+    auto cursor = storage::GetCursor(c, kCursor);
+    auto events = storage::ListAllEventsAfter(c, cursor, kBatch);
+    if (events.empty()) return created;
+    const UnixSeconds now = deps_.clock.Now();
+    for (const auto& e : events) {
+      cursor = e.id;
+      if (!e.repair || !e.customer) continue;
+      json::error_code ec;
+      auto parsed = json::parse(e.data, ec);
+      if (ec || !parsed.is_object()) continue;
+      const auto& data = parsed.as_object();
+      std::int64_t by = 0;
+      if (auto* v = data.if_contains("by_id"); v && v->is_int64()) by = v->as_int64();
+      const std::string unit = Str(data, "unit_number");
+      const std::string id = "#" + std::to_string(e.repair->value);
+
+      struct Target {
+        std::vector<UserId> users;
+        bool customer_side = false;
+      };
+      std::vector<Target> targets;
+      std::string type, title;
+      if (e.type == "repair.created" && Str(data, "status") == "REQUESTED") {
+        type = "new_request";
+        title = "New repair request " + id + (unit.empty() ? "" : " for unit " + unit);
+        targets.push_back({storage::UsersWithRoles(c, e.tenant, {"manager", "admin"}), false});
+      } else if (e.type == "repair.created" && Str(data, "status") == "PENDING") {
+        type = "approval_wanted";
+        title = "Your approval is wanted for repair " + id + (unit.empty() ? "" : " on unit " + unit);
+        targets.push_back({storage::CustomerUsers(c, *e.customer, std::string("approver")), true});
+      } else if (e.type == "repair.status_changed") {
+        type = "status_changed";
+        title = "Repair " + id + " is now " + Pretty(Str(data, "status"));
+        targets.push_back({storage::CustomerUsers(c, *e.customer, std::nullopt), true});
+      } else if (e.type == "repair.approval") {
+        type = "customer_decision";
+        bool approved = false;
+        if (auto* v = data.if_contains("approved"); v && v->is_bool()) approved = v->as_bool();
+        title = std::string("The customer ") + (approved ? "approved" : "denied") + " repair " + id;
+        std::vector<UserId> staff = storage::UsersWithRoles(c, e.tenant, {"manager"});
+        if (auto row = c.QueryOne(kRepairTechnician, {e.repair->value}); row && !row->IsNull(0)) {
+          staff.emplace_back(row->Int(0));
+        }
+        targets.push_back({staff, false});
+        // The customer's other users hear of the status change too.
+        targets.push_back({storage::CustomerUsers(c, *e.customer, std::nullopt), true});
+      } else {
+        continue;
+      }
+      bool customer_email = email_enabled_ && storage::CustomerWantsEmail(c, *e.customer);
+      std::set<std::int64_t> told;
+      for (const auto& target : targets) {
+        for (auto user : target.users) {
+          if (user.value == by || !told.insert(user.value).second) continue;
+          storage::NotificationRecord n;
+          n.tenant = e.tenant;
+          n.user = user;
+          n.event_id = e.id;
+          n.type = type;
+          n.repair = e.repair;
+          n.title = title;
+          n.created_at = now;
+          bool email = target.customer_side ? customer_email : email_enabled_;
+          auto nid = storage::InsertNotification(c, n, email);
+          if (!nid) continue;
+          ++created;
+          storage::EventRecord ev;
+          ev.tenant = e.tenant;
+          ev.type = "notification.created";
+          ev.repair = e.repair;
+          ev.user = user;
+          ev.internal = false;
+          ev.data = json::serialize(json::object{{"notification_id", *nid}, {"type", type}, {"title", title}});
+          ev.occurred_at = now;
+          published[e.tenant.value] = storage::InsertEvent(c, ev);
+        }
+      }
+    }
+    storage::SetCursor(c, kCursor, cursor);
+    tx->Commit();
+    if (publish_) {
+      for (const auto& [tenant, last] : published) publish_(TenantId(tenant), last);
+    }
+    if (static_cast<std::int64_t>(events.size()) < kBatch) return created;
+  }
+}
+
+PageOf<storage::NotificationRecord> NotificationService::List(const policy::Actor& actor, bool unread_only,
+                                                              const PageRequest& page) {
+  auto tx = deps_.db.Read();
+  return storage::ListNotifications(tx->conn(), actor.user, unread_only, page);
+}
+
+std::int64_t NotificationService::UnreadCount(const policy::Actor& actor) {
+  auto tx = deps_.db.Read();
+  return storage::CountUnread(tx->conn(), actor.user);
+}
+
+storage::NotificationRecord NotificationService::MarkRead(const policy::Actor& actor, std::int64_t id) {
+  auto tx = deps_.db.Write();
+  auto n = storage::MarkRead(tx->conn(), actor.user, id, deps_.clock.Now());
+  if (!n) throw Error::NotFound("No such notification.");
+  tx->Commit();
+  return *n;
+}
+
+std::int64_t NotificationService::MarkAllRead(const policy::Actor& actor) {
+  auto tx = deps_.db.Write();
+  auto n = storage::MarkAllRead(tx->conn(), actor.user, deps_.clock.Now());
+  tx->Commit();
+  return n;
+}
+
+}  // namespace portico::services
