@@ -24,7 +24,11 @@ import assert from 'node:assert/strict';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.PORTICO_BIN ? path.resolve(process.env.PORTICO_BIN) : path.join(REPO_ROOT, 'build', 'portico');
 export const WEB_BUILD = path.join(REPO_ROOT, 'web', 'build');
-export const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
+// Screenshots go to docs/screenshots (shown in the README) only when PORTICO_SCREENSHOTS=1; an ordinary
+// test run writes them to a temporary folder so it leaves the work tree clean.
+export const SCREENSHOTS = process.env.PORTICO_SCREENSHOTS === '1'
+  ? path.join(REPO_ROOT, 'docs', 'screenshots')
+  : path.join(os.tmpdir(), 'portico-e2e-screenshots');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const require = createRequire(path.join(REPO_ROOT, 'web', 'package.json'));
