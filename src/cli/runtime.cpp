@@ -25,7 +25,9 @@ Runtime::Runtime(Config c)
       repairs(deps),
       events(deps),
       notifications(deps),
-      notifier(deps, [this](TenantId tenant, std::int64_t last_id) { broker.Publish(tenant, last_id); }, false) {
+      notifier(deps, [this](TenantId tenant, std::int64_t last_id) { broker.Publish(tenant, last_id); },
+               !config.smtp_host.empty()),
+      mailer(deps) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](TenantId tenant, std::int64_t last_id) {
     broker.Publish(tenant, last_id);
@@ -75,7 +77,9 @@ int Serve(Runtime& rt) {
   metrics.AddGauge("portico_db_connections_open", "Database connections open.",
                    [&rt] { return static_cast<double>(rt.db->PoolUse().second); });
   rt.notifier.Start();
+  if (!rt.config.smtp_host.empty()) rt.mailer.Start();
   server.Run();
+  rt.mailer.Stop();
   rt.notifier.Stop();
   return 0;
 }

@@ -9,6 +9,7 @@
 #include "services/auth_service.h"
 #include "services/event_broker.h"
 #include "services/event_service.h"
+#include "services/mailer.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
 #include "storage/db.h"
@@ -30,6 +31,7 @@ struct Runtime {
   services::EventService events;
   services::NotificationService notifications;
   services::NotificationWorker notifier;
+  services::MailWorker mailer;
   int schema_version = 0;
 };
 

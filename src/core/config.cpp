@@ -35,6 +35,14 @@ const std::vector<KeyBinding>& Bindings() {
        &Config::session_idle_minutes},
       {{"auth.session_absolute_hours", "PORTICO_SESSION_ABSOLUTE_HOURS", "session-absolute-hours"},
        &Config::session_absolute_hours},
+      {{"server.public_url", "PORTICO_PUBLIC_URL", "public-url"}, &Config::public_url},
+      {{"smtp.host", "PORTICO_SMTP_HOST", "smtp-host"}, &Config::smtp_host},
+      {{"smtp.port", "PORTICO_SMTP_PORT", "smtp-port"}, &Config::smtp_port},
+      {{"smtp.username", "PORTICO_SMTP_USERNAME", "smtp-username"}, &Config::smtp_username},
+      {{"smtp.password", "PORTICO_SMTP_PASSWORD", "smtp-password"}, &Config::smtp_password},
+      {{"smtp.from", "PORTICO_SMTP_FROM", "smtp-from"}, &Config::smtp_from},
+      {{"smtp.starttls", "PORTICO_SMTP_STARTTLS", "smtp-starttls"}, &Config::smtp_starttls},
+      {{"smtp.timeout_seconds", "PORTICO_SMTP_TIMEOUT_SECONDS", "smtp-timeout-seconds"}, &Config::smtp_timeout_seconds},
       {{"limits.max_body_bytes", "PORTICO_MAX_BODY_BYTES", "max-body-bytes"}, &Config::max_body_bytes},
       {{"limits.max_header_bytes", "PORTICO_MAX_HEADER_BYTES", "max-header-bytes"}, &Config::max_header_bytes},
       {{"limits.read_timeout_seconds", "PORTICO_READ_TIMEOUT_SECONDS", "read-timeout-seconds"},
@@ -103,6 +111,10 @@ void Validate(const Config& c) {
   }
   if (c.io_threads < 1 || c.io_threads > 64) Bad("server.io_threads", "must be 1..64");
   if (c.worker_threads < 1 || c.worker_threads > 256) Bad("server.worker_threads", "must be 1..256");
+  if (c.smtp_starttls != "auto" && c.smtp_starttls != "always" && c.smtp_starttls != "never") {
+    Bad("smtp.starttls", "must be \"auto\", \"always\" or \"never\"");
+  }
+  if (c.smtp_port < 1 || c.smtp_port > 65535) Bad("smtp.port", "must be 1..65535");
   if (c.max_body_bytes < 1024) Bad("limits.max_body_bytes", "must be at least 1024");
   if (c.max_header_bytes < 1024) Bad("limits.max_header_bytes", "must be at least 1024");
 }

@@ -26,6 +26,16 @@ struct Config {
   std::string password_hash = "interactive";  // "interactive" or, for tests only, "min"
   std::int64_t session_idle_minutes = 12 * 60;
   std::int64_t session_absolute_hours = 7 * 24;
+  std::string public_url;                   // how users reach the portal, for links in e-mail
+                                            // (default: http://<listen>)
+  // [smtp] (off while host is empty)
+  std::string smtp_host;
+  std::int64_t smtp_port = 587;
+  std::string smtp_username;
+  std::string smtp_password;
+  std::string smtp_from = "portico@localhost";  // envelope and From address; the display name is the tenant's
+  std::string smtp_starttls = "auto";           // auto (when offered), always, never
+  std::int64_t smtp_timeout_seconds = 20;
   // [limits]
   std::int64_t max_body_bytes = 1 << 20;    // JSON bodies (API.md: 1 MiB)
   std::int64_t max_header_bytes = 16 << 10;

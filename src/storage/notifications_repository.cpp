@@ -31,7 +31,7 @@ constexpr Sql kCustomerUsers{"customer_users",
 constexpr Sql kWantsEmail{"customer_wants_email", "SELECT receive_email_notifications FROM customers WHERE id = $1"};
 constexpr Sql kDue{"due_emails",
                    "SELECT n.id, n.tenant_id, n.user_id, n.event_id, n.type, n.repair_id, n.title, n.body, n.read_at, "
-                   "n.created_at, u.email, u.name, t.name, n.email_attempts FROM notifications n "
+                   "n.created_at, u.email, u.name, t.name, n.email_attempts, t.slug, u.role FROM notifications n "
                    "JOIN users u ON u.id = n.user_id JOIN tenants t ON t.id = n.tenant_id "
                    "WHERE n.email_state = 'pending' AND n.email_next_at <= $1 ORDER BY n.email_next_at, n.id LIMIT $2"};
 constexpr Sql kSent{"email_sent", "UPDATE notifications SET email_state = 'sent' WHERE id = $1"};
@@ -118,7 +118,7 @@ bool CustomerWantsEmail(Connection& c, CustomerId customer) {
 std::vector<OutgoingEmail> DueEmails(Connection& c, UnixSeconds now, std::int64_t limit) {
   std::vector<OutgoingEmail> out;
   for (const auto& r : c.Query(kDue, {now, limit})) {
-    out.push_back({Read(r), r.Text(10), r.Text(11), r.Text(12), r.Int(13)});
+    out.push_back({Read(r), r.Text(10), r.Text(11), r.Text(12), r.Text(14), r.Text(15) != "customer", r.Int(13)});
   }
   return out;
 }

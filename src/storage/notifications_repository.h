@@ -34,6 +34,8 @@ bool CustomerWantsEmail(Connection& c, CustomerId customer);
 struct OutgoingEmail {
   NotificationRecord notification;
   std::string to_email, to_name, tenant_name;
+  std::string tenant_slug;
+  bool to_staff = false;
   std::int64_t attempts = 0;
 };
 std::vector<OutgoingEmail> DueEmails(Connection& c, UnixSeconds now, std::int64_t limit);

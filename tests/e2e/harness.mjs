@@ -153,7 +153,8 @@ async function tokenClient(baseUrl, email) {
 }
 
 export class App {
-  constructor() {
+  constructor({ browser = true } = {}) {
+    this.wantBrowser = browser;
     this.dir = null;
     this.proc = null;
     this.baseUrl = null;
@@ -184,6 +185,7 @@ export class App {
     await this._serve();
     this.apis.admin = await tokenClient(this.baseUrl, emailOf('admin'));
     await this.apis.admin.put(`/api/v1/tenants/${TENANT}/branding`, BRANDING);
+    if (!this.wantBrowser) return;
     this.browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -249,6 +251,8 @@ export class App {
     const page = await context.newPage();
     page.errors = [];
     page.on('pageerror', (e) => page.errors.push(e.message));
+    page.websockets = []; // every WebSocket the page opened (Playwright WebSocket objects)
+    page.on('websocket', (ws) => page.websockets.push(ws));
     page.apiRequests = 0; // API requests other than the live-update long-poll
     page.on('request', (r) => { if (r.url().includes('/api/') && !r.url().includes('/api/v1/events')) page.apiRequests++; });
     return page;
@@ -290,9 +294,12 @@ App.prototype.completedRepair = async function (fields = {}) {
   return manager.get(`/api/v1/repairs/${r.id}`);
 };
 
-/** Registers before/after hooks that start the app for this file; the returned object is filled in `before`. */
-export function useApp() {
-  const app = new App();
+/**
+ * Registers before/after hooks that start the app for this file; the returned object is filled in `before`.
+ * `{ browser: false }` skips launching Chromium (API-only files).
+ */
+export function useApp(options) {
+  const app = new App(options);
   before(async () => { await app.start(); }, { timeout: 60_000 });
   after(async () => { await app.stop(); }, { timeout: 30_000 });
   return app;
@@ -300,7 +307,7 @@ export function useApp() {
 
 /**
  * Saves a screenshot to docs/screenshots/NAME.png. The caller waits for the content it is about first;
- * networkidle is never reached here (the live-update long-poll is always open), so just let the
+ * networkidle is never reached here (the live-update socket or long-poll is always open), so just let the
  * loading placeholders and charts settle a moment.
  */
 export async function shot(page, name, { fullPage = true } = {}) {

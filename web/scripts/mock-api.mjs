@@ -385,6 +385,7 @@ async function api(req, res, url) {
 		return json(res, 200, out);
 	}
 	if (path === '/events') {
+		if (!url.searchParams.has('after')) return json(res, 200, { events: [], last_id: eventId });
 		const after = Number(url.searchParams.get('after') ?? 0);
 		const wait = Math.min(30, Number(url.searchParams.get('wait') ?? 0));
 		const end = Date.now() + wait * 1000;
@@ -393,6 +394,7 @@ async function api(req, res, url) {
 		return json(res, 200, { events: list, last_id: list.length ? list[list.length - 1].id : Math.max(after, eventId) });
 	}
 	if (path === '/notifications') return json(res, 200, paginate(url, []));
+	if (path === '/notifications/unread_count' || path === '/notifications/read_all') return json(res, 200, { unread: 0 });
 	return problem(res, 404, 'No such endpoint.');
 }
 

@@ -1,7 +1,7 @@
 /** The tenant's branding, applied to the page as CSS custom properties. */
 import { ApiError } from './api/client';
 import * as api from './api/endpoints';
-import type { Branding, BrandingColors } from './api/types';
+import type { Branding, BrandingColors, BrandingInput } from './api/types';
 
 export const DEFAULT_COLORS: BrandingColors = {
 	primary: '#1f4e79',
@@ -15,8 +15,19 @@ export function defaultBranding(slug: string): Branding {
 	return {
 		company: { name: slug, display_name: '', support_email: '', support_phone: '', support_hours: '', website: '' },
 		colors: { ...DEFAULT_COLORS },
-		logo_url: null,
+		logo_url: '',
 		portal: { welcome_message: '', footer_text: '' }
+	};
+}
+
+/** A branding answer with every field present (defaults for what the server left out). */
+export function completeBranding(slug: string, b: BrandingInput): Branding {
+	const base = defaultBranding(slug);
+	return {
+		company: { ...base.company, ...b.company },
+		colors: { ...base.colors, ...b.colors },
+		logo_url: b.logo_url ?? '',
+		portal: { ...base.portal, ...b.portal }
 	};
 }
 
@@ -38,7 +49,7 @@ class BrandingState {
 		try {
 			const b = await api.branding(slug);
 			if (this.slug !== slug) return;
-			this.value = b;
+			this.value = completeBranding(slug, b);
 			this.status = 'ready';
 		} catch (err) {
 			if (this.slug !== slug) return;

@@ -3,7 +3,7 @@ import { del, get, patch, post, put, request, type Query } from './client';
 import type {
 	AppConfig,
 	ApprovalDecision,
-	Branding,
+	BrandingInput,
 	Customer,
 	CustomerCreate,
 	EventBatch,
@@ -31,6 +31,7 @@ import type {
 	Unit,
 	UnitCreate,
 	UnitStat,
+	UnreadCount,
 	User
 } from './types';
 
@@ -44,8 +45,8 @@ export const me = (allow401 = false) => get<Me>('/me', undefined, { allow401 });
 export const config = () => get<AppConfig>('/config', undefined, { allow401: true });
 
 // branding
-export const branding = (slug: string) => get<Branding>(`/tenants/${enc(slug)}/branding`, undefined, { allow401: true });
-export const saveBranding = (slug: string, body: Branding) => put<Branding>(`/tenants/${enc(slug)}/branding`, body);
+export const branding = (slug: string) => get<BrandingInput>(`/tenants/${enc(slug)}/branding`, undefined, { allow401: true });
+export const saveBranding = (slug: string, body: BrandingInput) => put<BrandingInput>(`/tenants/${enc(slug)}/branding`, body);
 
 // users
 export const users = (query?: Query) => get<Page<User>>('/users', query);
@@ -90,10 +91,16 @@ export const periodStats = (query: Query) => get<PeriodStat[]>('/stats/repairs',
 export const statusStats = (query?: Query) => get<StatusStats>('/stats/status', query);
 
 // live updates
-export const events = (after: Id, wait: number, signal?: AbortSignal) =>
+/** Without `after`: no events, just the `last_id` to start from. */
+export const events = (after: Id | undefined, wait: number, signal?: AbortSignal) =>
 	request<EventBatch>('GET', '/events', { query: { after, wait }, signal });
-export const notifications = (unread?: boolean) => get<Page<Notification>>('/notifications', { unread: unread ? 'true' : undefined });
-export const readNotification = (id: Id) => post<void>(`/notifications/${id}/read`);
+
+// notifications (the signed-in user's own)
+export const notifications = (query?: { unread?: boolean; page?: number; page_size?: number }) =>
+	get<Page<Notification>>('/notifications', { ...query, unread: query?.unread ? 'true' : undefined });
+export const unreadCount = () => get<UnreadCount>('/notifications/unread_count');
+export const readNotification = (id: Id) => post<Notification>(`/notifications/${id}/read`);
+export const readAllNotifications = () => post<UnreadCount>('/notifications/read_all');
 
 /** Lists that API.md calls "paginated" but that a server might still send as plain arrays. */
 export function rows<T>(value: Page<T> | T[] | null | undefined): T[] {
