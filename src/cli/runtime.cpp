@@ -1,6 +1,7 @@
 #include "cli/runtime.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -14,6 +15,10 @@
 namespace portico::cli {
 namespace fs = std::filesystem;
 
+services::EventAudience Audience(const storage::EventRecord& e) {
+  return {e.tenant, e.customer, e.internal, e.user};
+}
+
 Runtime::Runtime(Config c)
     : config(std::move(c)),
       db(storage::OpenDatabase(config.database, static_cast<int>(config.worker_threads) + 2)),
@@ -25,12 +30,12 @@ Runtime::Runtime(Config c)
       repairs(deps),
       events(deps),
       notifications(deps),
-      notifier(deps, [this](TenantId tenant, std::int64_t last_id) { broker.Publish(tenant, last_id); },
+      notifier(deps, [this](const storage::EventRecord& e) { broker.Publish(Audience(e), e.id); },
                !config.smtp_host.empty()),
       mailer(deps) {
   schema_version = db->Migrate();
-  repairs.SetPublisher([this](TenantId tenant, std::int64_t last_id) {
-    broker.Publish(tenant, last_id);
+  repairs.SetPublisher([this](const storage::EventRecord& e) {
+    broker.Publish(Audience(e), e.id);
     notifier.Wake();
   });
 }
@@ -56,7 +61,20 @@ std::string FindWebDir(const std::string& configured) {
 
 }  // namespace
 
+namespace {
+/// Each connection is a file descriptor: raise the soft limit to the hard one (10k WebSockets need it).
+void RaiseFileLimit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0) spdlog::info("open files limit: {}", static_cast<long long>(lim.rlim_cur));
+}
+}  // namespace
+
 int Serve(Runtime& rt) {
+  RaiseFileLimit();
   http::Metrics metrics;
   http::StaticFiles web(FindWebDir(rt.config.web_dir));
   http::App app(rt.config, rt.auth, metrics, web);

@@ -35,6 +35,9 @@ struct Runtime {
   int schema_version = 0;
 };
 
+/// Who may see an event, for waking live-update subscribers.
+services::EventAudience Audience(const storage::EventRecord& e);
+
 /// Serves HTTP until SIGINT/SIGTERM (CLI.md, serve).
 int Serve(Runtime& rt);
 

@@ -64,6 +64,9 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           if (wait == 0 || res.body.find("\"events\":[]") == std::string::npos) return res;
           auto poll = std::make_shared<LongPoll>();
           poll->tenant = actor.tenant.value;
+          poll->user = actor.user.value;
+          poll->all_of_tenant = actor.IsStaff();
+          for (const auto& g : actor.customers) poll->customers.push_back(g.customer.value);
           poll->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
           poll->retry = [&events, actor, after]() { return EventsPage(events, actor, after); };
           res.long_poll = poll;
@@ -84,6 +87,9 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           if (!ctx.req.QueryParam("after")) after = events.LastId(actor);
           auto ws = std::make_shared<WebSocketSession>();
           ws->tenant = actor.tenant.value;
+          ws->user = actor.user.value;
+          ws->all_of_tenant = actor.IsStaff();
+          for (const auto& g : actor.customers) ws->customers.push_back(g.customer.value);
           ws->after = after;
           ws->check_origin = ctx.auth->kind == services::AuthKind::kSession;
           ws->fetch = [&events, actor](std::int64_t& last) {

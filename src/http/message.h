@@ -36,6 +36,9 @@ struct Response;
 /// at the deadline, runs `retry` on a worker; `retry` answers at once when the deadline has passed.
 struct LongPoll {
   std::int64_t tenant = 0;
+  std::int64_t user = 0;
+  bool all_of_tenant = false;
+  std::vector<std::int64_t> customers;
   std::chrono::steady_clock::time_point deadline;
   std::function<Response()> retry;
 };
@@ -43,6 +46,9 @@ struct LongPoll {
 /// An accepted WebSocket upgrade: the server takes the connection over.
 struct WebSocketSession {
   std::int64_t tenant = 0;
+  std::int64_t user = 0;
+  bool all_of_tenant = false;
+  std::vector<std::int64_t> customers;
   std::int64_t after = 0;            // last event id the client has
   bool check_origin = false;         // cookie-authenticated: Origin must be this server
   /// Runs on a worker: the next frames after `after` (and advances it); empty when none.

@@ -85,6 +85,16 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& res, unsigned version, bo
   return out;
 }
 
+template <class T>
+services::EventInterest Interest(const T& t) {
+  services::EventInterest i;
+  i.tenant = TenantId(t.tenant);
+  i.user = UserId(t.user);
+  i.all_of_tenant = t.all_of_tenant;
+  for (auto c : t.customers) i.customers.emplace_back(c);
+  return i;
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -252,13 +262,22 @@ struct Server::Impl {
   asio::awaitable<Response> WaitLongPoll(std::shared_ptr<LongPoll> poll) {
     auto executor = co_await asio::this_coro::executor;
     auto timer = std::make_shared<asio::steady_timer>(executor);
-    auto handle = broker.Subscribe(TenantId(poll->tenant), [timer, executor] {
-      asio::post(executor, [timer] { timer->cancel(); });
+    // Set on this coroutine's strand by a wake-up. It starts true: an event committed between the
+    // handler's first look and this subscription must not wait until the deadline.
+    auto woken = std::make_shared<bool>(true);
+    auto handle = broker.Subscribe(Interest(*poll), [timer, woken, executor] {
+      asio::post(executor, [timer, woken] {
+        *woken = true;
+        timer->cancel();
+      });
     });
     Response res;
     for (;;) {
-      timer->expires_at(poll->deadline);
-      co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+      if (!*woken) {
+        timer->expires_at(poll->deadline);
+        co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+      }
+      *woken = false;
       res = co_await asio::co_spawn(
           workers, [p = poll.get()]() -> asio::awaitable<Response> { co_return p->retry(); }, asio::use_awaitable);
       if (stopping || std::chrono::steady_clock::now() >= poll->deadline ||
@@ -291,8 +310,14 @@ struct Server::Impl {
     auto executor = co_await asio::this_coro::executor;
     auto wake = std::make_shared<asio::steady_timer>(executor);
     auto closed = std::make_shared<bool>(false);
-    auto handle = broker.Subscribe(TenantId(session->tenant), [wake, executor] {
-      asio::post(executor, [wake] { wake->cancel(); });
+    // Set on this connection's strand by a wake-up, so one that arrives while we fetch or send is not
+    // lost (a timer cancel only affects a wait already pending).
+    auto woken = std::make_shared<bool>(false);
+    auto handle = broker.Subscribe(Interest(*session), [wake, woken, executor] {
+      asio::post(executor, [wake, woken] {
+        *woken = true;
+        wake->cancel();
+      });
     });
     // Reader: keeps the connection's control frames flowing and notices the client leaving.
     asio::co_spawn(
@@ -311,6 +336,7 @@ struct Server::Impl {
     ws.text(true);
     std::int64_t after = session->after;
     while (!*closed && !stopping) {
+      *woken = false;  // what is committed from here on is either fetched now or wakes us again
       auto frames = co_await asio::co_spawn(
           workers,
           // Only trivially destructible captures in a co_await full-expression: g++ 12 may destroy such a
@@ -340,6 +366,7 @@ struct Server::Impl {
         continue;  // more to send
       }
       if (stopping) break;
+      if (*woken) continue;
       wake->expires_after(std::chrono::seconds(25));
       co_await wake->async_wait(asio::as_tuple(asio::use_awaitable));
     }

@@ -4,12 +4,23 @@
 
 namespace portico::services {
 
-void EventBroker::Publish(TenantId tenant, std::int64_t /*last_id*/) {
+bool EventInterest::Wants(const EventAudience& a) const {
+  if (a.tenant != tenant) return false;
+  if (a.user) return *a.user == user;
+  if (all_of_tenant) return true;
+  if (a.internal || !a.customer) return false;
+  for (auto c : customers) {
+    if (c == *a.customer) return true;
+  }
+  return false;
+}
+
+void EventBroker::Publish(const EventAudience& audience, std::int64_t /*last_id*/) {
   std::vector<Wake> to_wake;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [handle, sub] : subs_) {
-      if (sub.tenant == tenant) to_wake.push_back(sub.wake);
+      if (sub.interest.Wants(audience)) to_wake.push_back(sub.wake);
     }
   }
   for (auto& w : to_wake) w();
@@ -24,10 +35,10 @@ void EventBroker::WakeAll() {
   for (auto& w : to_wake) w();
 }
 
-std::uint64_t EventBroker::Subscribe(TenantId tenant, Wake wake) {
+std::uint64_t EventBroker::Subscribe(EventInterest interest, Wake wake) {
   std::lock_guard lock(mutex_);
   auto h = next_++;
-  subs_.emplace(h, Sub{tenant, std::move(wake)});
+  subs_.emplace(h, Sub{std::move(interest), std::move(wake)});
   return h;
 }
 

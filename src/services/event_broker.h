@@ -8,29 +8,51 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
+
+#include <vector>
 
 #include "core/ids.h"
 
 namespace portico::services {
 
+/// Who an event is for: the same rule as the SQL of ListEventsAfter (policy: staff see their tenant's
+/// events; customer users their customers' non-internal ones; a user-addressed event only its user).
+struct EventAudience {
+  TenantId tenant;
+  std::optional<CustomerId> customer;
+  bool internal = false;
+  std::optional<UserId> user;
+};
+
+/// What a subscriber may see.
+struct EventInterest {
+  TenantId tenant;
+  UserId user;
+  bool all_of_tenant = false;           // staff
+  std::vector<CustomerId> customers;    // customer users
+
+  bool Wants(const EventAudience& a) const;
+};
+
 class EventBroker {
  public:
   using Wake = std::function<void()>;
 
-  /// Records that `tenant`'s newest event id is now `last_id` and wakes its subscribers.
-  void Publish(TenantId tenant, std::int64_t last_id);
+  /// Wakes the subscribers that may see an event for `audience` (newest id `last_id`).
+  void Publish(const EventAudience& audience, std::int64_t last_id);
   /// Wakes every subscriber of every tenant (shutdown: waiters then notice the server is stopping).
   void WakeAll();
   /// Registers a wake function; returns a handle for Unsubscribe.
-  std::uint64_t Subscribe(TenantId tenant, Wake wake);
+  std::uint64_t Subscribe(EventInterest interest, Wake wake);
   void Unsubscribe(std::uint64_t handle);
   /// Number of current subscribers (for /metrics).
   std::size_t subscribers() const;
 
  private:
   struct Sub {
-    TenantId tenant;
+    EventInterest interest;
     Wake wake;
   };
   mutable std::mutex mutex_;

@@ -77,7 +77,7 @@ void NotificationWorker::Loop() {
 std::int64_t NotificationWorker::RunOnce() {
   std::int64_t created = 0;
   for (;;) {
-    std::map<std::int64_t, std::int64_t> published;  // tenant -> newest event id
+    std::vector<storage::EventRecord> published;
     auto tx = deps_.db.Write();
     auto& c = tx->conn();
     auto cursor = storage::GetCursor(c, kCursor);
@@ -154,14 +154,15 @@ std::int64_t NotificationWorker::RunOnce() {
           ev.internal = false;
           ev.data = json::serialize(json::object{{"notification_id", *nid}, {"type", type}, {"title", title}});
           ev.occurred_at = now;
-          published[e.tenant.value] = storage::InsertEvent(c, ev);
+          ev.id = storage::InsertEvent(c, ev);
+          published.push_back(ev);
         }
       }
     }
     storage::SetCursor(c, kCursor, cursor);
     tx->Commit();
     if (publish_) {
-      for (const auto& [tenant, last] : published) publish_(TenantId(tenant), last);
+      for (const auto& ev : published) publish_(ev);
     }
     if (static_cast<std::int64_t>(events.size()) < kBatch) return created;
   }

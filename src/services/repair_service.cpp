@@ -91,7 +91,7 @@ RepairView RepairService::View(const policy::Actor& actor, storage::RepairRecord
   return v;
 }
 
-std::int64_t RepairService::Emit(storage::Connection& c, const policy::Actor& actor, const storage::RepairRecord& r,
+storage::EventRecord RepairService::Emit(storage::Connection& c, const policy::Actor& actor, const storage::RepairRecord& r,
                          const char* type, std::string data, bool internal) {
   storage::EventRecord e;
   e.tenant = actor.tenant;
@@ -108,11 +108,12 @@ std::int64_t RepairService::Emit(storage::Connection& c, const policy::Actor& ac
   }
   e.data = std::move(data);
   e.occurred_at = deps_.clock.Now();
-  return storage::InsertEvent(c, e);
+  e.id = storage::InsertEvent(c, e);
+  return e;
 }
 
-void RepairService::Published(TenantId tenant, std::int64_t event_id) {
-  if (publish_) publish_(tenant, event_id);
+void RepairService::Published(const storage::EventRecord& event) {
+  if (publish_) publish_(event);
 }
 
 // ---- repairs ----
@@ -171,12 +172,12 @@ RepairView RepairService::Create(const policy::Actor& actor, const NewRepair& in
   r.created_at = r.updated_at = now;
   r.id = storage::InsertRepair(c, r);
   storage::InsertLog(c, actor.tenant, r.id, std::nullopt, r.status, actor.user, "", now);
-  auto event_id = Emit(c, actor, r, "repair.created",
+  auto event = Emit(c, actor, r, "repair.created",
        json::serialize(json::object{{"status", r.status}, {"unit_number", r.unit_number}, {"by", actor.name}}));
   auto created = Load(c, actor, r.id);
   auto pricing = Pricing(c, actor.tenant);
   tx->Commit();
-  Published(actor.tenant, event_id);
+  Published(event);
   return View(actor, std::move(created), pricing);
 }
 
@@ -289,11 +290,11 @@ RepairView RepairService::Update(const policy::Actor& actor, RepairId id, const 
   for (const auto& f : p.present) {
     if (f != "version") fields.emplace_back(f);
   }
-  auto event_id = Emit(c, actor, r, "repair.updated", json::serialize(json::object{{"fields", fields}, {"by", actor.name}}));
+  auto event = Emit(c, actor, r, "repair.updated", json::serialize(json::object{{"fields", fields}, {"by", actor.name}}));
   auto updated = Load(c, actor, id);
   auto pricing = Pricing(c, actor.tenant);
   tx->Commit();
-  Published(actor.tenant, event_id);
+  Published(event);
   return View(actor, std::move(updated), pricing);
 }
 
@@ -342,12 +343,12 @@ RepairView RepairService::Move(const policy::Actor& actor, RepairId id, const st
   r.status = std::string(domain::ToString(*to));
   if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
   storage::InsertLog(c, actor.tenant, r.id, previous, r.status, actor.user, notes, now);
-  auto event_id = Emit(c, actor, r, "repair.status_changed",
+  auto event = Emit(c, actor, r, "repair.status_changed",
        json::serialize(json::object{{"previous_status", previous}, {"status", r.status}, {"by", actor.name}}));
   auto moved = Load(c, actor, id);
   auto pricing = Pricing(c, actor.tenant);
   tx->Commit();
-  Published(actor.tenant, event_id);
+  Published(event);
   return View(actor, std::move(moved), pricing);
 }
 
@@ -372,13 +373,13 @@ RepairView RepairService::Approve(const policy::Actor& actor, RepairId id, bool 
   r.status = std::string(domain::ToString(to));
   if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
   storage::InsertLog(c, actor.tenant, r.id, previous, r.status, actor.user, notes, now);
-  auto event_id = Emit(c, actor, r, "repair.approval",
+  auto event = Emit(c, actor, r, "repair.approval",
        json::serialize(json::object{
            {"approved", approved}, {"previous_status", previous}, {"status", r.status}, {"by", actor.name}}));
   auto decided = Load(c, actor, id);
   auto pricing = Pricing(c, actor.tenant);
   tx->Commit();
-  Published(actor.tenant, event_id);
+  Published(event);
   return View(actor, std::move(decided), pricing);
 }
 
@@ -427,13 +428,13 @@ storage::MaterialRecord RepairService::AddMaterial(const policy::Actor& actor, R
   m.id = storage::InsertMaterial(c, actor.tenant, m, actor.user);
   r.materials_cents = storage::SumMaterials(c, id);
   if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
-  auto event_id = Emit(c, actor, r, "repair.material_added",
+  auto event = Emit(c, actor, r, "repair.material_added",
        json::serialize(json::object{{"material_id", m.id},
                                     {"material_type", m.material_type},
                                     {"materials_total", domain::FormatMoney(r.materials_cents)},
                                     {"by", actor.name}}));
   tx->Commit();
-  Published(actor.tenant, event_id);
+  Published(event);
   return m;
 }
 
@@ -447,12 +448,12 @@ void RepairService::RemoveMaterial(const policy::Actor& actor, RepairId id, std:
   if (!storage::DeleteMaterial(c, id, material_id)) throw Error::NotFound("No such material on this repair.");
   r.materials_cents = storage::SumMaterials(c, id);
   if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
-  auto event_id = Emit(c, actor, r, "repair.updated",
+  auto event = Emit(c, actor, r, "repair.updated",
        json::serialize(json::object{{"fields", json::array{"materials"}},
                                     {"materials_total", domain::FormatMoney(r.materials_cents)},
                                     {"by", actor.name}}));
   tx->Commit();
-  Published(actor.tenant, event_id);
+  Published(event);
 }
 
 std::vector<storage::NoteRecord> RepairService::Notes(const policy::Actor& actor, RepairId id) {
@@ -483,11 +484,11 @@ storage::NoteRecord RepairService::AddNote(const policy::Actor& actor, RepairId 
   n.visibility = visibility;
   n.created_at = now;
   n.id = storage::InsertNote(c, actor.tenant, n);
-  auto event_id = Emit(c, actor, r, "repair.note_added",
+  auto event = Emit(c, actor, r, "repair.note_added",
        json::serialize(json::object{{"note_id", n.id}, {"visibility", visibility}, {"by", actor.name}}),
        visibility == "internal");
   tx->Commit();
-  Published(actor.tenant, event_id);
+  Published(event);
   return n;
 }
 
@@ -560,10 +561,11 @@ UnitView RepairService::ReplaceUnit(const policy::Actor& actor, UnitId id) {
                                         {"previous_repair_count", before},
                                         {"by", actor.name}});
   e.occurred_at = now;
-  auto event_id = storage::InsertEvent(c, e);
+  e.id = storage::InsertEvent(c, e);
+  auto event = e;
   auto price = domain::EstimatedLabour(Pricing(c, actor.tenant), 0);
   tx->Commit();
-  Published(actor.tenant, event_id);
+  Published(event);
   return {*u, price};
 }
 

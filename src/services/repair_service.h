@@ -73,8 +73,8 @@ struct TechnicianView {
   std::int64_t completed_repairs = 0;
 };
 
-/// Called after a transaction that wrote events commits (live updates wake up here).
-using EventPublisher = std::function<void(TenantId tenant, std::int64_t last_event_id)>;
+/// Called after a transaction that wrote an event commits (live updates wake up here), with that event.
+using EventPublisher = std::function<void(const storage::EventRecord& event)>;
 
 class RepairService {
  public:
@@ -123,11 +123,11 @@ class RepairService {
   RepairView View(const policy::Actor& actor, storage::RepairRecord r, const domain::PricingSettings& pricing) const;
   domain::PricingSettings Pricing(storage::Connection& c, TenantId tenant) const;
   storage::RepairRecord Load(storage::Connection& c, const policy::Actor& actor, RepairId id) const;
-  /// Records one event in the caller's transaction; returns its id.
-  std::int64_t Emit(storage::Connection& c, const policy::Actor& actor, const storage::RepairRecord& r,
-                    const char* type, std::string data, bool internal = false);
-  /// After commit: tells the publisher the newest event id.
-  void Published(TenantId tenant, std::int64_t event_id);
+  /// Records one event in the caller's transaction; returns it (with its id).
+  storage::EventRecord Emit(storage::Connection& c, const policy::Actor& actor, const storage::RepairRecord& r,
+                            const char* type, std::string data, bool internal = false);
+  /// After commit: hands the event to the publisher.
+  void Published(const storage::EventRecord& event);
 
   Deps deps_;
   EventPublisher publish_;

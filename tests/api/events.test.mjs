@@ -113,6 +113,26 @@ describe('long-poll basics', () => {
     }
   });
 
+  test('a write right after long-polls start wakes every one of them (30 rounds of 20 polls)', async () => {
+    const s = ctx.server;
+    const admin = await s.bearer('acme', 'admin');
+    const tech = await s.bearer('acme', 'technician');
+    const r = await repairIn(s, 'APPROVED');
+    for (let round = 0; round < 30; round++) {
+      const after = await lastId(admin);
+      const polls = Array.from({ length: 20 }, () => poll(admin, after, 3).then((p) => ({ ...p, end: Date.now() })));
+      await sleep(round % 4);
+      const note = await addNote(tech, r.id, 'internal');
+      const committed = Date.now();
+      const results = await Promise.all(polls);
+      const late = results.filter((p) => p.end - committed > 1000);
+      assert.deepEqual(late.map((p) => `${p.end - committed} ms`), [],
+        `round ${round}: ${late.length} of 20 long-polls answered more than 1 s after note ${note.id} was committed ` +
+        '(woken only by their `wait` running out)');
+      for (const p of results) assert.ok(p.events.some((e) => e.data?.note_id === note.id), `round ${round}: the note is in every answer`);
+    }
+  });
+
   test("a customer's long-poll is not answered by events it may not see (waits the full time)", async () => {
     const s = ctx.server;
     const admin = await s.bearer('acme', 'admin');

@@ -15,6 +15,12 @@ import {
 
 const ctx = useServer();
 const WS_PATH = `${API}/events/ws`;
+/**
+ * How long tests whose subject is not latency wait for a pushed event. Generous on purpose: the latency
+ * itself is asserted by 'events from concurrent writes reach an open stream within a second'; a missed
+ * wake-up (see that test) would otherwise make unrelated tests fail at random.
+ */
+const DELIVERY_MS = 30_000;
 
 /** Waits until the stream holds every id of `ids`. */
 const holdsAll = (ids) => (events) => { const got = new Set(events.map((e) => e.id)); return ids.every((id) => got.has(id)); };
@@ -79,7 +85,7 @@ describe('handshake and credentials', () => {
     const stream = await openStream(s, admin, { after: await lastId(admin) });
     try {
       await move(tech, r.id, 'IN_PROGRESS');
-      await stream.waitFor((ev) => ev.some((e) => e.type === 'repair.status_changed' && e.repair_id === r.id), 3000, 'the status change');
+      await stream.waitFor((ev) => ev.some((e) => e.type === 'repair.status_changed' && e.repair_id === r.id), DELIVERY_MS, 'the status change');
       for (const e of stream.events) assertEventShape(e, 'ws frame');
       assert.ok(stream.raw.every((d) => typeof d === 'string'), 'text frames');
       const ev = stream.events.find((e) => e.type === 'repair.status_changed');
@@ -101,7 +107,7 @@ describe('handshake and credentials', () => {
       await sleep(200);
       assert.deepEqual(stream.events, [], `nothing replayed: ${summarize(stream.events)}`);
       await addNote(tech, r.id, 'internal');
-      await stream.waitFor((ev) => ev.some((e) => e.type === 'repair.note_added' && e.repair_id === r.id), 3000, 'the note');
+      await stream.waitFor((ev) => ev.some((e) => e.type === 'repair.note_added' && e.repair_id === r.id), DELIVERY_MS, 'the note');
       assert.ok(stream.events.every((e) => e.id > before), `only events after ${before}: ${summarize(stream.events)}`);
     } finally {
       await stream.close();
@@ -145,14 +151,14 @@ describe('what each caller receives', () => {
       const repairCustomer = new Map([[r1.id, c1], [r2.id, c2]]);
 
       const staffView = await settledDrain(who.admin, start);
-      await streams.admin.waitFor(holdsAll(staffView.map((e) => e.id)), 5000, 'all staff events');
+      await streams.admin.waitFor(holdsAll(staffView.map((e) => e.id)), DELIVERY_MS, 'all staff events');
       const noteEvents = staffView.filter((e) => e.type === 'repair.note_added');
       assert.deepEqual(noteEvents.map((e) => e.data.note_id), notes.map((n) => n.id), 'staff get every note event, in order');
       assert.ok(staffView.some((e) => e.type === 'repair.status_changed' && e.repair_id === r2.id));
 
       for (const k of Object.keys(scope)) {
         const expected = await drain(who[k], start);
-        await streams[k].waitFor(holdsAll(expected.map((e) => e.id)), 5000, `${k}'s events`);
+        await streams[k].waitFor(holdsAll(expected.map((e) => e.id)), DELIVERY_MS, `${k}'s events`);
       }
       await sleep(300); // stragglers, if any, would arrive now
       for (const [k, customers] of Object.entries(scope)) {
@@ -205,7 +211,7 @@ describe('what each caller receives', () => {
       const X = await lastId(client);
       const first = await openStream(s, client, { after: X });
       await writes(3);
-      await first.waitFor((ev) => ev.length >= 4, 5000, `${key}: some events`);
+      await first.waitFor((ev) => ev.length >= 4, DELIVERY_MS, `${key}: some events`);
       await first.close();
       const got1 = [...first.events];
       assert.ok(got1.length >= 4);
@@ -215,7 +221,7 @@ describe('what each caller receives', () => {
       try {
         await writes(2); // after reconnecting
         const all = (await settledDrain(client, 0)).filter((e) => e.id > X);
-        await second.waitFor(holdsAll(all.filter((e) => e.id > resume).map((e) => e.id)), 5000, `${key}: the rest`);
+        await second.waitFor(holdsAll(all.filter((e) => e.id > resume).map((e) => e.id)), DELIVERY_MS, `${key}: the rest`);
         await sleep(200);
         const union = [...got1, ...second.events].map((e) => e.id);
         assertAscendingUnique(union, `${key}: first connection then the second`);
@@ -235,19 +241,49 @@ describe('what each caller receives', () => {
     const admin = await s.bearer('acme', 'admin');
     const tech = await s.bearer('acme', 'technician');
     const c1 = s.customer('acme', 'c1').id;
+    const c2 = s.customer('acme', 'c2').id;
     const { user, client } = await newCustomerUser(s, 'acme', c1, 'viewer');
-    const r = await repairIn(s, 'APPROVED');
+    assertStatus(await admin.post(`${API}/customers/${c2}/access`, { user_id: user.id, access: 'viewer', is_primary_contact: false }), [200, 201]);
+    const r1 = await repairIn(s, 'APPROVED');
+    const r2 = await repairIn(s, 'PENDING', { customerId: c2, approver: await s.bearer('acme', 'c2_approver') });
     const stream = await openStream(s, client, { after: await lastId(client) });
     try {
-      const n1 = await addNote(tech, r.id, 'customer');
-      await stream.waitFor((ev) => ev.some((e) => e.data?.note_id === n1.id), 3000, 'the first note');
+      const n1 = await addNote(tech, r1.id, 'customer');
+      await stream.waitFor((ev) => ev.some((e) => e.data?.note_id === n1.id), DELIVERY_MS, 'the first note');
       assertStatus(await admin.delete(`${API}/customers/${c1}/access/${user.id}`), 204);
-      assertStatus(await client.get(`${API}/repairs/${r.id}`), 404);
-      const n2 = await addNote(tech, r.id, 'customer');
-      await move(tech, r.id, 'IN_PROGRESS');
-      await sleep(700);
-      const leaked = stream.events.filter((e) => e.data?.note_id === n2.id || e.type === 'repair.status_changed');
-      assert.deepEqual(leaked, [], `events about a repair the user may no longer read reached its open stream (close code ${stream.closeInfo?.code ?? 'still open'})`);
+      assertStatus(await client.get(`${API}/repairs/${r1.id}`), 404);
+      const n2 = await addNote(tech, r1.id, 'customer');
+      await move(tech, r1.id, 'IN_PROGRESS');
+      // a later event the user may still see: once it is there, anything before it has been sent
+      const sentinel = await addNote(tech, r2.id, 'customer');
+      await stream.waitFor((ev) => ev.some((e) => e.data?.note_id === sentinel.id) || stream.isClosed(), DELIVERY_MS, 'the c2 note').catch(() => {});
+      const leaked = stream.events.filter((e) => e.repair_id === r1.id && e.id > n1.id);
+      assert.deepEqual(leaked.map((e) => [e.id, e.type, e.data]), [],
+        `events about a repair the user may no longer read (GET is 404) reached its open stream (${stream.isClosed() ? `closed ${stream.closeInfo.code}` : 'still open'}); n2=${n2.id}`);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  test('events from concurrent writes reach an open stream within a second (40 rounds of 3 notes)', async () => {
+    const s = ctx.server;
+    const admin = await s.bearer('acme', 'admin');
+    const tech = await s.bearer('acme', 'technician');
+    const r = await repairIn(s, 'APPROVED');
+    const stream = await openStream(s, admin, { after: await lastId(admin) });
+    try {
+      for (let round = 0; round < 40; round++) {
+        const notes = await Promise.all([0, 1, 2].map(() => addNote(tech, r.id, 'internal')));
+        const t0 = Date.now();
+        const want = (ev) => notes.every((n) => ev.some((e) => e.data?.note_id === n.id));
+        const inTime = await stream.waitFor(want, 1000, 'the round').then(() => true, () => false);
+        if (!inTime) {
+          const late = await stream.waitFor(want, DELIVERY_MS, 'the round, late').then(() => Date.now() - t0, () => null);
+          assert.fail(`round ${round}: notes ${notes.map((n) => n.id)} committed, but the open stream ` +
+            (late === null ? `did not get them within ${DELIVERY_MS} ms` : `got them only after ${late} ms`) +
+            ` (got so far: ${summarize(stream.events)})`);
+        }
+      }
     } finally {
       await stream.close();
     }
@@ -284,11 +320,12 @@ describe('connections that vanish', () => {
     assert.equal(await eventually(async () => (await wsGauge(s)) === 0, 5000), true, `gauge back to 0 (got ${await wsGauge(s)})`);
     assertStatus(await s.client().get('/healthz'), 200);
     assertStatus(await s.client().get('/readyz'), 200);
-    // and it still serves WebSockets
-    const fresh = await openStream(s, admin);
+    // and it still serves WebSockets (replay of a note made just before connecting)
+    const before = await lastId(admin);
+    const n = await addNote(tech, r.id, 'internal');
+    const fresh = await openStream(s, admin, { after: before });
     try {
-      const n = await addNote(tech, r.id, 'internal');
-      await fresh.waitFor((ev) => ev.some((e) => e.data?.note_id === n.id), 3000, 'a new event on a fresh stream');
+      await fresh.waitFor((ev) => ev.some((e) => e.data?.note_id === n.id), 3000, 'the note on a fresh stream');
     } finally {
       await fresh.close();
     }
@@ -334,7 +371,7 @@ describe('slow consumers', () => {
         await again.close();
       }
       // the customer, for whom the 5300 internal notes are invisible, is neither flooded nor cut off
-      await customerStream.waitFor((ev) => ev.some((e) => e.data?.note_id === tail.id), 5000, 'the customer note after the burst');
+      await customerStream.waitFor((ev) => ev.some((e) => e.data?.note_id === tail.id), DELIVERY_MS, 'the customer note after the burst');
       assert.ok(!customerStream.isClosed(), `customer stream closed: ${JSON.stringify(customerStream.closeInfo)}`);
       assert.ok(!customerStream.events.some(isInternalNote), 'no internal note reached the customer');
       assert.ok(customerStream.events.length < 50, `customer got ${customerStream.events.length} events`);

@@ -48,7 +48,7 @@ test('the approver is notified without reloading, opens the panel and follows th
   await page.context().close();
 });
 
-test('"Mark all read" clears the count; a customer is never notified of another user\'s events', async () => {
+test('"Mark all read" clears the count; the list is newest first; each user has their own count', async () => {
   const page = await app.signedIn('approver');
   await bell(page, 'Notifications, none unread').waitFor();
   await app.staffRepair({ unit_number: 'BELL-2', description: 'First of two' });
@@ -65,7 +65,7 @@ test('"Mark all read" clears the count; a customer is never notified of another 
   assert.equal(await unreadOf('approver'), 0);
   await page.keyboard.press('Escape');
 
-  // The viewer only reads: no approval wanted from them, so their bell stays at what the server says.
+  // The viewer's bell shows the viewer's own count (what the server says for them), not the approver's.
   const viewer = await app.signedIn('viewer');
   const viewerUnread = await unreadOf('viewer');
   await bell(viewer, viewerUnread === 0 ? 'Notifications, none unread' : `Notifications, ${viewerUnread} unread`).waitFor();
@@ -188,12 +188,10 @@ test('a dropped socket: long-poll meanwhile, "Reconnecting…" while both are do
   await page.context().close();
 });
 
-// Server bug (src/http/server.cpp RunWebSocket): the broker's wake is a timer cancel, which is lost when it
-// comes while the socket is fetching or sending (no wait pending); the socket then sleeps until the next
-// event or 25 s. The notification worker publishes its notification.created a few ms after the repair event,
-// i.e. mostly during that window. The portals cope (the bell looks again after repair events); this checks
-// the socket itself and stays a todo until the server keeps a pending-wake flag.
-test('every notification.created reaches an open socket promptly', { todo: 'server: lost WebSocket wake-up (RunWebSocket)' }, async () => {
+// The notification worker publishes its notification.created a few ms after the repair event, typically
+// while the socket is still sending that event: the server must not lose that wake-up (a pending-wake flag
+// in RunWebSocket), so the frame arrives promptly rather than with the next event or after 25 s.
+test('every notification.created reaches an open socket promptly', async () => {
   const page = await app.signedIn('approver');
   await page.locator('.live[data-transport="ws"]').waitFor();
   const socket = page.websockets.filter((ws) => new URL(ws.url()).pathname === WS_PATH).at(-1);

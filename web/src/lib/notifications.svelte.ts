@@ -28,10 +28,6 @@ class Notifications {
 		if (this.off) return;
 		this.off = live.subscribe((events) => {
 			if (events.some((e) => e.type === 'notification.created')) this.changed();
-			// The server's worker turns repair events into notifications a moment later. Its
-			// notification.created can reach an open socket late (server bug: a wake-up published while the
-			// socket is busy sending is lost until the next event or 25 s), so look again shortly after.
-			else if (events.some((e) => e.type.startsWith('repair.'))) this.changed(1200);
 		});
 		void this.refreshCount();
 	}
