@@ -31,6 +31,9 @@ echo bench-password-1 | P user create --tenant bench --email manager@bench.test 
 echo bench-password-1 | P user create --tenant bench --email tech@bench.test --name Tech --role technician --password-stdin >/dev/null
 CUST=$(echo bench-password-1 | P user create --tenant bench --email police@bench.test --name Officer --role customer --password-stdin)
 P access grant --tenant bench --customer "$POLICE" --user "$CUST" --access approver
+WATER=$(sqlite3 "$WORK/bench.db" "SELECT id FROM customers WHERE name = 'WATER WORKS'")
+IDLEU=$(echo bench-password-1 | P user create --tenant bench --email water@bench.test --name Plumber --role customer --password-stdin)
+P access grant --tenant bench --customer "$WATER" --user "$IDLEU" --access viewer
 for i in 1 2 3 4; do echo bench-password-1 | P user create --tenant bench --email "login$i@bench.test" --name "Login $i" --role technician --password-stdin >/dev/null; done
 
 "$BIN" --database "$DB" --log-level info serve --listen "127.0.0.1:$PORT" 2> "$WORK/server.log" &
@@ -49,6 +52,7 @@ login() {  # email -> "cookie csrf"
 read -r M_COOKIE M_CSRF <<< "$(login manager@bench.test)"
 read -r T_COOKIE T_CSRF <<< "$(login tech@bench.test)"
 read -r C_COOKIE C_CSRF <<< "$(login police@bench.test)"
+read -r W_COOKIE W_CSRF <<< "$(login water@bench.test)"
 
 # Repairs to move: created by the manager (PENDING), approved by the customer, claimed/released by wrk.
 MOVES=200
@@ -90,6 +94,17 @@ wait $(jobs -p | grep -v "^$SERVER$") 2>/dev/null || true
 LOGINS=$(cat "$WORK"/login*.txt | awk '/Requests\/sec/ {s += $2} END {printf "%.1f", s}')
 
 RSS_KB=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status)
+
+# WebSockets: 10,000 idle connections, then a status change fanned out to 1,000 subscribers.
+WS_ID=$(curl -s -H "Cookie: $M_COOKIE" -H "X-CSRF-Token: $M_CSRF" -H 'content-type: application/json' \
+  -d "{\"customer_id\":$POLICE,\"unit_number\":\"BENCH-WS\",\"description\":\"live\"}" \
+  "$URL/api/v1/repairs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -s -o /dev/null -H "Cookie: $C_COOKIE" -H "X-CSRF-Token: $C_CSRF" -H 'content-type: application/json' \
+  -d '{"approved":true}' "$URL/api/v1/repairs/$WS_ID/approval"
+WS_JSON=$(NODE_OPTIONS=--experimental-websocket node bench/ws_bench.mjs "$URL" "$SERVER" "$C_COOKIE" "$W_COOKIE" \
+  "$T_COOKIE" "$T_CSRF" "$WS_ID" 2>/dev/null || echo '{}')
+# Long-poll: cost of 1,000 waiting clients (RSS), answered by one commit.
+LP_JSON=$(node bench/longpoll_bench.mjs "$URL" "$SERVER" "$C_COOKIE" "$T_COOKIE" "$T_CSRF" "$WS_ID" 2>/dev/null || echo '{}')
 HEALTH_RPS=$(echo "$R_HEALTH" | cut -d'|' -f2)
 ratio() { python3 -c "print(f'{float(\"$1\")/float(\"$HEALTH_RPS\")*100:.0f}%')"; }
 
@@ -104,4 +119,8 @@ for r in "$R_HEALTH" "$R_ME" "$R_LIST" "$R_ONE" "$R_MOVE" "$R_HEALTH_LOGIN"; do
   echo "| $name | $rps | $(ratio "$rps") | $p50 | $p99 | $non2xx |"
 done
 echo
-echo "Logins during the last row: $LOGINS/s in all (4 clients). Server RSS at the end: $((RSS_KB / 1024)) MB."
+echo "Logins during the last row: $LOGINS/s in all (4 clients). Server RSS after the HTTP runs: $((RSS_KB / 1024)) MB."
+echo
+echo "WebSockets: \`$WS_JSON\`"
+echo
+echo "Long-poll: \`$LP_JSON\`"

@@ -2,11 +2,12 @@
 //  1. IDLE idle WebSocket connections: the server's RSS before and after (from /proc/PID/status).
 //  2. Fan-out: FANOUT of those connections subscribe as the same customer user; the manager moves a
 //     repair ROUNDS times; latency from the commit (the HTTP response of the move) to each receipt.
-// Usage: node --experimental-websocket bench/ws_bench.mjs URL SERVER_PID COOKIE TECH_COOKIE TECH_CSRF REPAIR_ID
-//        with env IDLE (default 10000) FANOUT (1000) ROUNDS (20)
+// Usage: node --experimental-websocket bench/ws_bench.mjs URL SERVER_PID COOKIE IDLE_COOKIE TECH_COOKIE TECH_CSRF REPAIR_ID
+//        with env IDLE (default 10000) FANOUT (1000) ROUNDS (20). The first FANOUT sockets use COOKIE (a user
+//        who sees the repair); the others IDLE_COOKIE (a user of another customer: connected, never woken).
 import { readFileSync } from 'node:fs';
 
-const [url, pid, cookie, techCookie, techCsrf, repairId] = process.argv.slice(2);
+const [url, pid, cookie, idleCookie, techCookie, techCsrf, repairId] = process.argv.slice(2);
 const IDLE = Number(process.env.IDLE ?? 10000);
 const FANOUT = Number(process.env.FANOUT ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 20);
@@ -19,9 +20,9 @@ const rssMb = () => {
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function open(onMessage) {
+function open(onMessage, asCookie) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl, { headers: { Cookie: cookie, Origin: origin } });
+    const ws = new WebSocket(wsUrl, { headers: { Cookie: asCookie, Origin: origin } });
     const t = setTimeout(() => reject(new Error('open timeout')), 30000);
     ws.onopen = () => { clearTimeout(t); resolve(ws); };
     ws.onerror = (e) => { clearTimeout(t); reject(new Error(e.message ?? 'ws error')); };
@@ -41,7 +42,7 @@ for (let i = 0; i < IDLE; i += 200) {
     batch.push(open(listen ? (m) => {
       const ev = JSON.parse(m.data);
       if (ev.type === 'repair.status_changed' && round >= 0) receipts.get(round).push(performance.now());
-    } : null));
+    } : null, listen ? cookie : idleCookie));
   }
   sockets.push(...(await Promise.all(batch)));
   if (Date.now() - t0 > 120000) throw new Error('opening took more than 2 minutes');

@@ -3,19 +3,18 @@
 -- again only after a whole block of other requests (few collisions; a collision is a correct 409).
 local ids = {}
 local counter = 0
-local thread_index = 0
-local threads = {}
+local next_index = 0
 
+-- setup() runs in the main Lua state; it gives each thread's own state its block number (a global there).
 function setup(thread)
-  thread:set("thread_index", thread_index)
-  thread_index = thread_index + 1
-  table.insert(threads, thread)
+  thread:set("block", next_index)
+  next_index = next_index + 1
 end
 
 function init(args)
   local first = tonumber(os.getenv("FIRST_ID"))
   local per = tonumber(os.getenv("PER_THREAD"))
-  for i = 0, per - 1 do ids[#ids + 1] = first + thread_index * per + i end
+  for i = 0, per - 1 do ids[#ids + 1] = first + block * per + i end
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Cookie"] = os.getenv("COOKIE")
   wrk.headers["X-CSRF-Token"] = os.getenv("CSRF")

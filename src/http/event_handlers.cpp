@@ -94,13 +94,18 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           ws->check_origin = ctx.auth->kind == services::AuthKind::kSession;
           ws->fetch = [&events, actor](std::int64_t& last) {
             std::vector<std::string> frames;
-            for (const auto& e : events.After(actor, last, services::EventService::kMaxBatch)) {
-              frames.push_back(json::serialize(EventJson(e)));
-              last = e.id;
+            try {
+              for (const auto& e : events.After(actor, last, services::EventService::kMaxBatch)) {
+                frames.push_back(json::serialize(EventJson(e)));
+                last = e.id;
+              }
+            } catch (const Error& e) {
+              if (e.code() != ErrorCode::kUnauthenticated) throw;
+              last = -1;  // the user is gone: the server closes the socket (1008)
             }
             return frames;
           };
-          ws->backlog = [&events, actor](std::int64_t last) { return events.LastId(actor) - last; };
+          ws->backlog = [&events, actor](std::int64_t last) { return events.Backlog(actor, last, 5000); };
           Response res;
           res.status = 101;
           res.websocket = ws;

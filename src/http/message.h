@@ -51,7 +51,8 @@ struct WebSocketSession {
   std::vector<std::int64_t> customers;
   std::int64_t after = 0;            // last event id the client has
   bool check_origin = false;         // cookie-authenticated: Origin must be this server
-  /// Runs on a worker: the next frames after `after` (and advances it); empty when none.
+  /// Runs on a worker: the next frames after `after` (and advances it); empty when none. Sets `after`
+  /// to -1 when the caller's credentials are no longer valid.
   std::function<std::vector<std::string>(std::int64_t& after)> fetch;
   /// Runs on a worker: how far behind the newest visible event the client is (events).
   std::function<std::int64_t(std::int64_t after)> backlog;

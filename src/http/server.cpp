@@ -343,6 +343,12 @@ struct Server::Impl {
           // temporary twice (a captured shared_ptr then frees the session early). `session` owns it.
           [s = session.get(), &after]() -> asio::awaitable<std::vector<std::string>> { co_return s->fetch(after); },
           asio::use_awaitable);
+      if (after < 0) {
+        websocket::close_reason reason(websocket::close_code::policy_error);
+        reason.reason = "credentials are no longer valid";
+        co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
+        break;
+      }
       bool failed = false;
       for (const auto& f : frames) {
         auto [wec, wn] = co_await ws.async_write(asio::buffer(f), asio::as_tuple(asio::use_awaitable));

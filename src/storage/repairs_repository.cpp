@@ -10,16 +10,23 @@ namespace portico::storage {
 namespace {
 
 // ---- scope fragments: the tenant always; customer users also their customer ids ----
-// `col` is the customer id column of the row being scoped. Parameters $1 (tenant) and $2 (JSON ids).
+// Customer scopes bind one placeholder per customer ("customer_id IN ($2, $3)"), so that the planner
+// uses the (customer_id, tenant_id, created_at) index: for one customer it is both covering and in
+// order. For several, the tenant column is written "+col" (a no-op in PostgreSQL), which keeps SQLite
+// from walking the tenant-wide index instead. An empty scope sees nothing.
 std::string ScopeWhere(const policy::CustomerScope& scope, const char* tenant_col, const char* customer_col) {
-  std::string w = std::string(tenant_col) + " = $1";
-  if (!scope.all_of_tenant) w += std::string(" AND ") + customer_col + " IN (SELECT value FROM json_each($2))";
-  return w;
+  if (scope.all_of_tenant) return std::string(tenant_col) + " = $1";
+  if (scope.customers.empty()) return std::string(tenant_col) + " = $1 AND 0 = 1";
+  std::string w = std::string(scope.customers.size() > 1 ? "+" : "") + tenant_col + " = $1 AND " + customer_col + " IN (";
+  for (std::size_t i = 0; i < scope.customers.size(); ++i) w += (i ? ", $" : "$") + std::to_string(i + 2);
+  return w + ")";
 }
 
 void BindScope(std::vector<Value>& params, const policy::CustomerScope& scope) {
   params.emplace_back(scope.tenant.value);
-  if (!scope.all_of_tenant) params.emplace_back(ScopeList(scope));
+  if (!scope.all_of_tenant) {
+    for (auto id : scope.customers) params.emplace_back(id.value);
+  }
 }
 
 std::string Param(const std::vector<Value>& params) { return "$" + std::to_string(params.size()); }
@@ -276,10 +283,12 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
   BindScope(p, scope);
   std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id");
   if (!f.statuses.empty()) {
-    std::string list = "[";
-    for (const auto& s : f.statuses) list += (list.size() > 1 ? ",\"" : "\"") + s + "\"";
-    p.emplace_back(list + "]");
-    where += " AND r.status IN (SELECT value FROM json_each(" + Param(p) + "))";
+    where += " AND r.status IN (";
+    for (std::size_t i = 0; i < f.statuses.size(); ++i) {
+      p.emplace_back(f.statuses[i]);
+      where += (i ? ", " : "") + Param(p);
+    }
+    where += ")";
   }
   if (f.customer) {
     p.emplace_back(f.customer->value);
@@ -495,9 +504,9 @@ std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerSc
   std::vector<Value> p;
   BindScope(p, scope);
   // Events addressed to one user reach only that user; the others follow the row scope.
-  std::string visible = "(user_id IS NULL AND " +
-                        std::string(scope.all_of_tenant ? "1 = 1" : "customer_id IN (SELECT value FROM json_each($2)) "
-                                                                    "AND internal = 0") + ")";
+  std::string visible = scope.all_of_tenant ? std::string("user_id IS NULL")
+                                            : "(user_id IS NULL AND internal = 0 AND " +
+                                                  ScopeWhere(scope, "tenant_id", "customer_id") + ")";
   p.emplace_back(viewer.value);
   std::string where = "WHERE tenant_id = $1 AND (" + visible + " OR user_id = " + Param(p) + ")";
   p.emplace_back(after_id);

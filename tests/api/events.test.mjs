@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer, assertProblem, assertStatus } from './harness.mjs';
 import { API, uniq, createRepair, move, repairIn } from './lifecycle_helpers.mjs';
-import { poll, lastId, drain, addNote, isInternalNote, sleep, assertEventShape } from './events_helpers.mjs';
+import { poll, lastId, settledLastId, drain, addNote, isInternalNote, sleep, assertEventShape } from './events_helpers.mjs';
 
 const ctx = useServer();
 
@@ -21,7 +21,7 @@ describe('long-poll basics', () => {
     const all = await drain(admin, 0);
     assert.ok(all.length > 0, 'the new repair made an event');
     const newest = all[all.length - 1].id;
-    const start = await lastId(admin);
+    const start = await settledLastId(admin);
     assert.ok(start >= newest, `last_id without after (${start}) >= newest visible id ${newest}`);
     assert.deepEqual((await poll(admin, start)).events, [], 'nothing visible after last_id');
     assert.ok(all.some((e) => e.type === 'repair.created' && e.repair_id === r.id), 'repair.created of the new repair');
@@ -67,7 +67,7 @@ describe('long-poll basics', () => {
     const admin = await s.bearer('acme', 'admin');
     const tech = await s.bearer('acme', 'technician');
     const r = await repairIn(s, 'APPROVED');
-    const after = await lastId(admin);
+    const after = await settledLastId(admin);
     await move(tech, r.id, 'IN_PROGRESS');
     await addNote(tech, r.id, 'customer');
     const { events, last_id, ms } = await poll(admin, after, 10);
@@ -82,7 +82,7 @@ describe('long-poll basics', () => {
   test('without newer events it waits `wait` seconds and answers with none', async () => {
     const s = ctx.server;
     const admin = await s.bearer('acme', 'admin');
-    const after = await lastId(admin);
+    const after = await settledLastId(admin);
     const { events, last_id, ms } = await poll(admin, after, 2);
     assert.deepEqual(events, []);
     assert.equal(last_id, after, 'last_id stays at `after`');
@@ -96,7 +96,7 @@ describe('long-poll basics', () => {
     const viewer = await s.bearer('acme', 'c1_viewer');
     const tech = await s.bearer('acme', 'technician');
     const r = await repairIn(s, 'APPROVED');
-    const after = await lastId(admin);
+    const after = await settledLastId(admin);
     const t0 = Date.now();
     const polls = [admin, viewer].map((c) => poll(c, after, 10).then((p) => ({ ...p, end: Date.now() })));
     await sleep(300);
@@ -118,8 +118,9 @@ describe('long-poll basics', () => {
     const admin = await s.bearer('acme', 'admin');
     const tech = await s.bearer('acme', 'technician');
     const r = await repairIn(s, 'APPROVED');
+    await settledLastId(admin);
     for (let round = 0; round < 30; round++) {
-      const after = await lastId(admin);
+      const after = await lastId(admin); // internal notes cause no follow-up events
       const polls = Array.from({ length: 20 }, () => poll(admin, after, 3).then((p) => ({ ...p, end: Date.now() })));
       await sleep(round % 4);
       const note = await addNote(tech, r.id, 'internal');
@@ -141,7 +142,7 @@ describe('long-poll basics', () => {
     const c2viewer = await s.bearer('acme', 'c2_viewer');
     const r1 = await createRepair(manager, { customer_id: s.customer('acme', 'c1').id, unit_number: uniq('U') });
     const r2 = await createRepair(manager, { customer_id: s.customer('acme', 'c2').id, unit_number: uniq('U') });
-    const after = await lastId(admin);
+    const after = await settledLastId(admin);
     const p = poll(c2viewer, after, 3);
     await sleep(300);
     await addNote(tech, r2.id, 'internal'); // c2's repair, but internal
@@ -158,7 +159,7 @@ describe('long-poll basics', () => {
     const gadmin = await s.bearer('globex', 'admin');
     const tech = await s.bearer('acme', 'technician');
     const r = await repairIn(s, 'APPROVED');
-    const after = await lastId(gadmin);
+    const after = await settledLastId(gadmin);
     const p = poll(gadmin, after, 2);
     await sleep(300);
     await move(tech, r.id, 'IN_PROGRESS');
@@ -181,8 +182,8 @@ describe('visibility with interleaved writes on two customers', () => {
     const c1 = s.customer('acme', 'c1').id;
     const c2 = s.customer('acme', 'c2').id;
 
-    const start = await lastId(acme.admin);
-    const gstart = await lastId(gadmin);
+    const start = await settledLastId(acme.admin);
+    const gstart = await settledLastId(gadmin);
 
     // Long-poll loops running while the writes happen (each a stream as one caller sees it).
     let stop = false;

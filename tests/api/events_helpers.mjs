@@ -49,6 +49,33 @@ export async function lastId(client) {
   return res.body.last_id;
 }
 
+/**
+ * The starting point once asynchronous follow-up events (notification.created, written by a background
+ * worker after the write that caused them) have settled: last_id unchanged for 200 ms.
+ */
+export async function settledLastId(client) {
+  let prev = await lastId(client);
+  for (let i = 0; i < 25; i++) {
+    await sleep(200);
+    const next = await lastId(client);
+    if (next === prev) return next;
+    prev = next;
+  }
+  return prev;
+}
+
+/** drain() once asynchronous follow-up events have settled (two drains 150 ms apart agree). */
+export async function settledDrain(client, after) {
+  let prev = await drain(client, after);
+  for (let i = 0; i < 25; i++) {
+    await sleep(150);
+    const next = await drain(client, after);
+    if (next.length === prev.length) return next;
+    prev = next;
+  }
+  return prev;
+}
+
 /** Every event the caller may see after `after`, page by page (wait=0); asserts ascending unique ids. */
 export async function drain(client, after = 0) {
   const out = [];

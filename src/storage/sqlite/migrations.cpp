@@ -126,7 +126,7 @@ CREATE TABLE repairs (
 );
 CREATE INDEX repairs_tenant_status ON repairs (tenant_id, status, updated_at);
 CREATE INDEX repairs_tenant_created ON repairs (tenant_id, created_at);
-CREATE INDEX repairs_customer_created ON repairs (customer_id, created_at);
+CREATE INDEX repairs_customer_created ON repairs (customer_id, tenant_id, created_at);
 CREATE INDEX repairs_unit ON repairs (unit_id, repair_date);
 CREATE INDEX repairs_technician ON repairs (technician_id, status) WHERE technician_id IS NOT NULL;
 CREATE VIRTUAL TABLE repair_search USING fts5 (description, unit_number, damage_type, tokenize='unicode61');
