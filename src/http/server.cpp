@@ -302,6 +302,8 @@ struct Server::Impl {
     websocket::stream_base::timeout opt{std::chrono::seconds(30), std::chrono::seconds(60), true};
     ws.set_option(opt);
     ws.read_message_max(static_cast<std::size_t>(config.max_ws_message_bytes));
+    ws.write_buffer_bytes(1024);  // events are small; 10k idle sockets should not hold 4 KiB each
+    ws.auto_fragment(false);
     ws.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(bhttp::field::server, "portico"); }));
     auto [aec] = co_await ws.async_accept(req, asio::as_tuple(asio::use_awaitable));

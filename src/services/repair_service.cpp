@@ -285,7 +285,8 @@ RepairView RepairService::Update(const policy::Actor& actor, RepairId id, const 
   if (p.resin_viscosity) r.resin_viscosity = *p.resin_viscosity;
   if (p.technician_id) r.technician = *p.technician_id ? std::optional<UserId>(UserId(**p.technician_id)) : std::nullopt;
   if (override_cents) r.price_override_cents = *override_cents;
-  if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
+  const bool search_changed = p.description.has_value() || p.damage_type.has_value();
+  if (!storage::UpdateRepair(c, r, now, search_changed)) throw Error::Conflict("The repair was changed by someone else; reload it.");
   json::array fields;
   for (const auto& f : p.present) {
     if (f != "version") fields.emplace_back(f);

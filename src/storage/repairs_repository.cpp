@@ -302,15 +302,39 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
     p.emplace_back(f.technician->value);
     where += " AND r.technician_id = " + Param(p);
   }
+  std::string fts_where;
   if (f.q) {
     auto fts = FtsQuery(*f.q);
     if (!fts.empty()) {
       p.emplace_back(fts);
-      where += " AND r.id IN (SELECT rowid FROM repair_search WHERE repair_search MATCH " + Param(p) + ")";
+      fts_where = " AND r.id IN (SELECT rowid FROM repair_search WHERE repair_search MATCH " + Param(p) + ")";
+      where += fts_where;
     }
   }
   PageOf<RepairRecord> out;
-  out.count = c.QueryV(ComposedSql("count_repairs", "SELECT COUNT(*) FROM repairs r " + where), p).front().Int(0);
+  if (!f.unit && !f.technician && fts_where.empty()) {
+    // Scope and status only: the maintained per-customer counts answer without counting rows.
+    std::vector<Value> cp;
+    BindScope(cp, scope);
+    std::string cw = "WHERE " + ScopeWhere(scope, "k.tenant_id", "k.customer_id");
+    if (!f.statuses.empty()) {
+      cw += " AND k.status IN (";
+      for (std::size_t i = 0; i < f.statuses.size(); ++i) {
+        cp.emplace_back(f.statuses[i]);
+        cw += (i ? ", " : "") + Param(cp);
+      }
+      cw += ")";
+    }
+    if (f.customer) {
+      cp.emplace_back(f.customer->value);
+      cw += " AND k.customer_id = " + Param(cp);
+    }
+    out.count = c.QueryV(ComposedSql("count_repairs_fast", "SELECT COALESCE(SUM(k.n), 0) FROM repair_counts k " + cw), cp)
+                    .front()
+                    .Int(0);
+  } else {
+    out.count = c.QueryV(ComposedSql("count_repairs", "SELECT COUNT(*) FROM repairs r " + where), p).front().Int(0);
+  }
 
   // ORDER BY from a whitelist (the caller validated f.ordering against RepairOrderings()).
   bool desc = !f.ordering.empty() && f.ordering.front() == '-';
@@ -343,7 +367,7 @@ RepairId InsertRepair(Connection& c, const RepairRecord& r) {
   return id;
 }
 
-bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now) {
+bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now, bool search_changed) {
   auto changed = c.Execute(
       kUpdateRepair,
       {r.id.value, r.version, r.technician ? Value(r.technician->value) : Value(nullptr), r.status, r.description,
@@ -353,8 +377,10 @@ bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now) {
        Nullable(r.windshield_temperature_unit), Nullable(r.resin_viscosity), Nullable(r.labour_cents),
        Nullable(r.price_override_cents), r.materials_cents, r.cost_cents, now});
   if (changed == 0) return false;
-  c.Execute(kDeleteSearch, {r.id.value});
-  c.Execute(kInsertSearch, {r.id.value, r.description, r.unit_number, r.damage_type});
+  if (search_changed) {
+    c.Execute(kDeleteSearch, {r.id.value});
+    c.Execute(kInsertSearch, {r.id.value, r.description, r.unit_number, r.damage_type});
+  }
   return true;
 }
 
@@ -575,9 +601,9 @@ std::vector<PeriodFigure> MonthFigures(Connection& c, const policy::CustomerScop
 std::vector<std::pair<std::string, std::int64_t>> StatusCounts(Connection& c, const policy::CustomerScope& scope) {
   std::vector<Value> p;
   BindScope(p, scope);
-  const Sql& sql = ComposedSql("status_counts", "SELECT r.status, COUNT(*) FROM repairs r WHERE " +
-                                                    ScopeWhere(scope, "r.tenant_id", "r.customer_id") +
-                                                    " GROUP BY r.status");
+  const Sql& sql = ComposedSql("status_counts", "SELECT k.status, SUM(k.n) FROM repair_counts k WHERE " +
+                                                    ScopeWhere(scope, "k.tenant_id", "k.customer_id") +
+                                                    " GROUP BY k.status");
   std::vector<std::pair<std::string, std::int64_t>> out;
   for (const auto& r : c.QueryV(sql, p)) out.emplace_back(r.Text(0), r.Int(1));
   return out;

@@ -45,8 +45,9 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
 /// Inserts a repair (version 1) and its search entry; returns its id.
 RepairId InsertRepair(Connection& c, const RepairRecord& r);
 /// Writes every mutable field of `r` if its version is still `r.version`; the stored version becomes
-/// r.version + 1. False when someone else changed it first.
-bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now);
+/// r.version + 1. False when someone else changed it first. `search_changed`: description or damage type
+/// changed, so the full-text entry is rewritten (status moves leave it alone).
+bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now, bool search_changed = false);
 
 void InsertApproval(Connection& c, RepairId repair, bool approved, UserId by, UnixSeconds at, const std::string& notes);
 void InsertLog(Connection& c, TenantId tenant, RepairId repair, const std::optional<std::string>& previous,

@@ -219,6 +219,33 @@ CREATE TABLE worker_cursors (
   last_event_id INTEGER NOT NULL
 );
 )SQL"},
+    {3, "repair_counts", R"SQL(
+-- Repairs per customer and status, kept by triggers in the same transaction as every change, so that a
+-- list's total and the status figures do not count a large customer's rows on every request.
+CREATE TABLE repair_counts (
+  tenant_id INTEGER NOT NULL,
+  customer_id INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (customer_id, status)
+);
+CREATE INDEX repair_counts_tenant ON repair_counts (tenant_id, status);
+INSERT INTO repair_counts (tenant_id, customer_id, status, n)
+  SELECT tenant_id, customer_id, status, COUNT(*) FROM repairs GROUP BY tenant_id, customer_id, status;
+CREATE TRIGGER repair_counts_insert AFTER INSERT ON repairs BEGIN
+  INSERT INTO repair_counts (tenant_id, customer_id, status, n) VALUES (NEW.tenant_id, NEW.customer_id, NEW.status, 1)
+    ON CONFLICT (customer_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER repair_counts_update AFTER UPDATE OF status, customer_id ON repairs
+  WHEN OLD.status IS NOT NEW.status OR OLD.customer_id IS NOT NEW.customer_id BEGIN
+  UPDATE repair_counts SET n = n - 1 WHERE customer_id = OLD.customer_id AND status = OLD.status;
+  INSERT INTO repair_counts (tenant_id, customer_id, status, n) VALUES (NEW.tenant_id, NEW.customer_id, NEW.status, 1)
+    ON CONFLICT (customer_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER repair_counts_delete AFTER DELETE ON repairs BEGIN
+  UPDATE repair_counts SET n = n - 1 WHERE customer_id = OLD.customer_id AND status = OLD.status;
+END;
+)SQL"},
 };
 
 }  // namespace
