@@ -36,6 +36,8 @@ const std::vector<KeyBinding>& Bindings() {
       {{"auth.session_absolute_hours", "PORTICO_SESSION_ABSOLUTE_HOURS", "session-absolute-hours"},
        &Config::session_absolute_hours},
       {{"server.public_url", "PORTICO_PUBLIC_URL", "public-url"}, &Config::public_url},
+      {{"events.retention_days", "PORTICO_EVENT_RETENTION_DAYS", "event-retention-days"},
+       &Config::event_retention_days},
       {{"smtp.host", "PORTICO_SMTP_HOST", "smtp-host"}, &Config::smtp_host},
       {{"smtp.port", "PORTICO_SMTP_PORT", "smtp-port"}, &Config::smtp_port},
       {{"smtp.username", "PORTICO_SMTP_USERNAME", "smtp-username"}, &Config::smtp_username},

@@ -28,6 +28,8 @@ struct Config {
   std::int64_t session_absolute_hours = 7 * 24;
   std::string public_url;                   // how users reach the portal, for links in e-mail
                                             // (default: http://<listen>)
+  // [events]
+  std::int64_t event_retention_days = 30;   // older events are pruned in the background (0: keep all)
   // [smtp] (off while host is empty)
   std::string smtp_host;
   std::int64_t smtp_port = 587;

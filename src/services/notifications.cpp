@@ -68,6 +68,10 @@ void NotificationWorker::Loop() {
     }
     try {
       RunOnce();
+      if (deps_.clock.Now() - last_prune_ >= 3600) {
+        last_prune_ = deps_.clock.Now();
+        if (auto n = PruneOldEvents()) spdlog::info("pruned {} events older than {} days", n, deps_.config.event_retention_days);
+      }
     } catch (const std::exception& e) {
       spdlog::error("notification worker: {}", e.what());
     }
@@ -165,6 +169,19 @@ std::int64_t NotificationWorker::RunOnce() {
       for (const auto& ev : published) publish_(ev);
     }
     if (static_cast<std::int64_t>(events.size()) < kBatch) return created;
+  }
+}
+
+std::int64_t NotificationWorker::PruneOldEvents() {
+  if (deps_.config.event_retention_days <= 0) return 0;
+  const UnixSeconds before = deps_.clock.Now() - deps_.config.event_retention_days * 86400;
+  std::int64_t total = 0;
+  for (;;) {  // in slices, so the writer is not held for long
+    auto tx = deps_.db.Write();
+    auto n = storage::PruneEvents(tx->conn(), before, storage::GetCursor(tx->conn(), kCursor), 5000);
+    tx->Commit();
+    total += n;
+    if (n < 5000) return total;
   }
 }
 

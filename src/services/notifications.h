@@ -6,7 +6,8 @@
 //   repair status changed         -> the customer's users ("status changed")
 //   customer approved or denied   -> the assigned technician and the managers ("customer decision")
 // The person who caused the event is not told about it. Each notification also writes a
-// notification.created event addressed to its user only.
+// notification.created event addressed to its user only. The same worker prunes the event log past
+// its retention period, hourly.
 #pragma once
 
 #include <condition_variable>
@@ -33,6 +34,9 @@ class NotificationWorker {
   void Wake();
   /// Processes every event after the cursor; returns the number of notifications created.
   std::int64_t RunOnce();
+  /// Deletes events older than the retention period (config events.retention_days; 0 keeps all), never
+  /// ones the worker has not read yet. Returns how many were deleted.
+  std::int64_t PruneOldEvents();
 
  private:
   void Loop();
@@ -44,6 +48,7 @@ class NotificationWorker {
   bool woken_ = false;
   bool stopping_ = false;
   std::thread thread_;
+  UnixSeconds last_prune_ = 0;
 };
 
 class NotificationService {

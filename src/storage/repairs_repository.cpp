@@ -548,6 +548,13 @@ std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerSc
 
 
 
+std::int64_t PruneEvents(Connection& c, UnixSeconds before, std::int64_t up_to_id, std::int64_t limit) {
+  static constexpr Sql kPrune{"prune_events",
+                              "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE occurred_at < $1 "
+                              "AND id <= $2 ORDER BY id LIMIT $3)"};
+  return c.Execute(kPrune, {before, up_to_id, limit});
+}
+
 std::int64_t LastEventId(Connection& c, TenantId tenant) { return c.Query(kLastEvent, {tenant.value}).front().Int(0); }
 
 std::vector<UnitFigure> UnitFigures(Connection& c, const policy::CustomerScope& scope,

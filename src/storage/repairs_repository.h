@@ -78,6 +78,9 @@ std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerSc
 /// Events of every tenant after `after_id` (the notification worker), oldest first.
 std::vector<EventRecord> ListAllEventsAfter(Connection& c, std::int64_t after_id, std::int64_t limit);
 std::int64_t LastEventId(Connection& c, TenantId tenant);
+/// Deletes events older than `before` whose id is at most `up_to_id` (never ones a worker has yet to
+/// read), at most `limit` per call; returns how many.
+std::int64_t PruneEvents(Connection& c, UnixSeconds before, std::int64_t up_to_id, std::int64_t limit);
 
 // ---- figures ----
 struct UnitFigure {

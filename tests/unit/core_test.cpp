@@ -136,3 +136,15 @@ TEST(LoginThrottleTest, FailuresOutsideTheWindowDoNotCount) {
 
 }  // namespace
 }  // namespace portico
+
+namespace portico {
+namespace {
+TEST(ConfigTest, EventRetentionAndSmtpSettings) {
+  auto c = LoadConfig(std::nullopt, {{"PORTICO_EVENT_RETENTION_DAYS", "7"}, {"PORTICO_SMTP_HOST", "mail"}}, {});
+  EXPECT_EQ(c.event_retention_days, 7);
+  EXPECT_EQ(c.smtp_host, "mail");
+  EXPECT_EQ(c.smtp_starttls, "auto");
+  EXPECT_THROW(LoadConfig(std::nullopt, {{"PORTICO_SMTP_STARTTLS", "maybe"}}, {}), Error);
+}
+}  // namespace
+}  // namespace portico

@@ -1,0 +1,157 @@
+// Storage tests on a real SQLite file: migrations, the repair_counts triggers, event pruning and the
+// visibility of events per scope.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "storage/db.h"
+#include "storage/notifications_repository.h"
+#include "storage/repairs_repository.h"
+
+namespace portico::storage {
+namespace {
+
+class StorageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("portico-storage-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+    std::filesystem::remove(path_);
+    db_ = OpenDatabase("sqlite://" + path_.string(), 2);
+    EXPECT_GE(db_->Migrate(), 3);
+    auto tx = db_->Write();
+    static constexpr Sql kSeed{"seed", "SELECT 1"};
+    tx->conn().Query(kSeed);
+    tx->conn().ExecuteScript(
+        "INSERT INTO tenants (id, slug, name, branding, created_at, updated_at) VALUES (1, 't', 'T', '{}', 0, 0);"
+        "INSERT INTO customers (id, tenant_id, name, created_at, updated_at) VALUES (10, 1, 'A', 0, 0), (20, 1, 'B', 0, 0);"
+        "INSERT INTO units (id, tenant_id, customer_id, unit_number, created_at, updated_at) VALUES (1, 1, 10, 'U', 0, 0);");
+    tx->Commit();
+  }
+  void TearDown() override {
+    db_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+  }
+
+  std::int64_t Count(const std::string& status, CustomerId customer) {
+    auto tx = db_->Read();
+    static constexpr Sql kCount{"test_count", "SELECT COALESCE(SUM(n), 0) FROM repair_counts WHERE customer_id = $1 AND status = $2"};
+    return tx->conn().Query(kCount, {customer.value, status}).front().Int(0);
+  }
+
+  RepairId Insert(const std::string& status) {
+    RepairRecord r;
+    r.tenant = TenantId(1);
+    r.customer = CustomerId(10);
+    r.unit = UnitId(1);
+    r.unit_number = "U";
+    r.status = status;
+    r.description = "chip";
+    r.repair_date = "2024-05-01";
+    auto tx = db_->Write();
+    auto id = InsertRepair(tx->conn(), r);
+    tx->Commit();
+    return id;
+  }
+
+  std::filesystem::path path_;
+  std::unique_ptr<Database> db_;
+};
+
+TEST_F(StorageTest, RepairCountsFollowInsertsMovesAndDeletes) {
+  auto a = Insert("REQUESTED");
+  Insert("REQUESTED");
+  EXPECT_EQ(Count("REQUESTED", CustomerId(10)), 2);
+  policy::CustomerScope staff{TenantId(1), true, {}};
+  {
+    auto tx = db_->Write();
+    auto r = FindRepair(tx->conn(), staff, a);
+    ASSERT_TRUE(r);
+    r->status = "APPROVED";
+    EXPECT_TRUE(UpdateRepair(tx->conn(), *r, 1));
+    EXPECT_FALSE(UpdateRepair(tx->conn(), *r, 2)) << "a stale version must not write";
+    tx->Commit();
+  }
+  EXPECT_EQ(Count("REQUESTED", CustomerId(10)), 1);
+  EXPECT_EQ(Count("APPROVED", CustomerId(10)), 1);
+  {
+    auto tx = db_->Write();
+    static constexpr Sql kDelete{"test_delete", "DELETE FROM repairs WHERE id = $1"};
+    tx->conn().Execute(kDelete, {a.value});
+    tx->Commit();
+  }
+  EXPECT_EQ(Count("APPROVED", CustomerId(10)), 0);
+  // The list's total (from the counts) equals a real count.
+  auto tx = db_->Read();
+  auto page = ListRepairs(tx->conn(), staff, RepairFilter{}, PageRequest{});
+  EXPECT_EQ(page.count, 1);
+  EXPECT_EQ(page.results.size(), 1u);
+}
+
+TEST_F(StorageTest, CustomerScopesSeeOnlyTheirCustomersAndEmptyScopesNothing) {
+  Insert("PENDING");
+  auto tx = db_->Read();
+  policy::CustomerScope own{TenantId(1), false, {CustomerId(10)}};
+  policy::CustomerScope other{TenantId(1), false, {CustomerId(20)}};
+  policy::CustomerScope none{TenantId(1), false, {}};
+  policy::CustomerScope other_tenant{TenantId(2), true, {}};
+  EXPECT_EQ(ListRepairs(tx->conn(), own, {}, {}).count, 1);
+  EXPECT_EQ(ListRepairs(tx->conn(), other, {}, {}).count, 0);
+  EXPECT_EQ(ListRepairs(tx->conn(), other, {}, {}).results.size(), 0u);
+  EXPECT_EQ(ListRepairs(tx->conn(), none, {}, {}).results.size(), 0u);
+  EXPECT_EQ(ListRepairs(tx->conn(), other_tenant, {}, {}).results.size(), 0u);
+}
+
+TEST_F(StorageTest, EventsArePrunedByAgeButNeverPastTheWorkersCursor) {
+  {
+    auto tx = db_->Write();
+    for (int i = 0; i < 5; ++i) {
+      EventRecord e;
+      e.tenant = TenantId(1);
+      e.type = "repair.updated";
+      e.customer = CustomerId(10);
+      e.occurred_at = i < 4 ? 100 : 10'000;  // four old ones, one new
+      InsertEvent(tx->conn(), e);
+    }
+    SetCursor(tx->conn(), "notifications", 2);  // the worker has read the first two only
+    tx->Commit();
+  }
+  auto tx = db_->Write();
+  EXPECT_EQ(PruneEvents(tx->conn(), 5'000, GetCursor(tx->conn(), "notifications"), 100), 2);
+  SetCursor(tx->conn(), "notifications", 5);
+  EXPECT_EQ(PruneEvents(tx->conn(), 5'000, 5, 100), 2);
+  policy::CustomerScope staff{TenantId(1), true, {}};
+  auto left = ListEventsAfter(tx->conn(), staff, UserId(1), 0, 100);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left.front().occurred_at, 10'000);
+}
+
+TEST_F(StorageTest, InternalAndUserAddressedEventsFollowTheirAudience) {
+  auto tx = db_->Write();
+  auto add = [&](std::optional<CustomerId> customer, bool internal, std::optional<UserId> user) {
+    EventRecord e;
+    e.tenant = TenantId(1);
+    e.type = "x";
+    e.customer = customer;
+    e.internal = internal;
+    e.user = user;
+    e.occurred_at = 1;
+    return InsertEvent(tx->conn(), e);
+  };
+  auto visible = add(CustomerId(10), false, std::nullopt);
+  add(CustomerId(10), true, std::nullopt);    // internal note
+  add(CustomerId(20), false, std::nullopt);   // another customer
+  auto mine = add(std::nullopt, false, UserId(7));  // addressed to user 7
+  add(std::nullopt, false, UserId(8));        // addressed to user 8
+  policy::CustomerScope customer{TenantId(1), false, {CustomerId(10)}};
+  auto got = ListEventsAfter(tx->conn(), customer, UserId(7), 0, 100);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].id, visible);
+  EXPECT_EQ(got[1].id, mine);
+  policy::CustomerScope staff{TenantId(1), true, {}};
+  EXPECT_EQ(ListEventsAfter(tx->conn(), staff, UserId(1), 0, 100).size(), 3u);  // not others' notifications
+}
+
+}  // namespace
+}  // namespace portico::storage
