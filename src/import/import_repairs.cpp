@@ -217,7 +217,7 @@ std::string FormatReport(const ImportReport& r, bool dry_run) {
   out += fmt::format("repairs created:    {}\n", r.repairs_created);
   out += fmt::format("already imported:   {}\n", r.already_imported);
   out += fmt::format("rows skipped:       {}\n", r.skipped);
-  for (const auto& [code, n] : r.skipped_by_reason) out += fmt::format("  {:<18}{}\n", code + ":", n);
+  for (const auto& [code, n] : r.skipped_by_reason) out += fmt::format("  {:<20} {}\n", code + ":", n);
   if (!r.first_skips.empty()) {
     out += "first skipped rows:\n";
     for (const auto& s : r.first_skips) out += "  " + s + "\n";
