@@ -11,6 +11,7 @@
 #include <chrono>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/error.h"
@@ -119,6 +120,9 @@ struct Server::Impl {
   std::atomic<int> open{0};
   std::mutex conns_mutex;
   std::unordered_set<std::shared_ptr<Connection>> conns;
+  static constexpr int kMaxWaitsPerUser = 8;  // concurrent long-polls of one user
+  std::mutex waits_mutex;
+  std::unordered_map<std::int64_t, int> waits;  // user id -> long-polls waiting
 
   asio::awaitable<void> Listen() {
     for (;;) {
@@ -260,6 +264,25 @@ struct Server::Impl {
   /// Waits until the tenant publishes an event or the deadline passes, then answers with retry() (on a
   /// worker). Spurious wake-ups (an event this caller may not see) wait again.
   asio::awaitable<Response> WaitLongPoll(std::shared_ptr<LongPoll> poll) {
+    {
+      std::lock_guard lock(waits_mutex);
+      if (waits[poll->user] >= kMaxWaitsPerUser) {
+        Response busy = app.ProtocolError(ErrorCode::kTooManyRequests,
+                                          "Too many waiting requests for this user; use one long-poll or the WebSocket.");
+        busy.close = false;
+        busy.SetHeader("Retry-After", "1");
+        co_return busy;
+      }
+      ++waits[poll->user];
+    }
+    struct Release {
+      Impl* self;
+      std::int64_t user;
+      ~Release() {
+        std::lock_guard lock(self->waits_mutex);
+        if (--self->waits[user] <= 0) self->waits.erase(user);
+      }
+    } release{this, poll->user};
     auto executor = co_await asio::this_coro::executor;
     auto timer = std::make_shared<asio::steady_timer>(executor);
     // Set on this coroutine's strand by a wake-up. It starts true: an event committed between the

@@ -298,3 +298,22 @@ describe('visibility with interleaved writes on two customers', () => {
     for (const list of Object.values(seen)) for (const e of list) assertEventShape(e);
   });
 });
+
+describe('bounded waits', () => {
+  test('one user may hold at most 8 long-polls at once; the 9th is 429 with Retry-After, the others still answer', async () => {
+    const s = ctx.server;
+    const admin = await s.bearer('acme', 'admin');
+    const start = (await admin.get('/api/v1/events')).body.last_id;
+    const waiting = Array.from({ length: 8 }, () => admin.get(`/api/v1/events?after=${start + 1000000}&wait=3`));
+    await new Promise((r) => setTimeout(r, 500));
+    const ninth = await admin.get(`/api/v1/events?after=${start + 1000000}&wait=3`);
+    assert.equal(ninth.status, 429, ninth.summary);
+    assert.ok(ninth.headers.get('retry-after'));
+    const other = await s.bearer('acme', 'manager');
+    const otherRes = await other.get(`/api/v1/events?after=${start + 1000000}&wait=1`);
+    assert.equal(otherRes.status, 200, 'another user is not limited by the first');
+    for (const r of await Promise.all(waiting)) assert.equal(r.status, 200);
+    const after = await admin.get(`/api/v1/events?after=${start}&wait=0`);
+    assert.equal(after.status, 200, 'the slots are free again');
+  });
+});
