@@ -90,7 +90,7 @@ test('the technician drags the card to In progress, notes it, and completes it f
   await approvedCard.locator('.cust').dragTo(page.locator('section[data-status="IN_PROGRESS"]'));
   const working = cardIn(page, 'IN_PROGRESS', repairId);
   await working.waitFor();
-  assert.equal(await approvedCard.count(), 0, 'the card left the Approved column');
+  await approvedCard.waitFor({ state: 'detached', timeout: 5000 }); // the card left the Approved column
   await working.getByText(PEOPLE.tech.name).waitFor(); // claimed: assigned to the technician
   let stored = await (await app.api('manager')).get(`/api/v1/repairs/${repairId}`);
   assert.equal(stored.status, 'IN_PROGRESS');
@@ -123,7 +123,7 @@ test('the technician drags the card to In progress, notes it, and completes it f
   await dialog.getByLabel('Notes (optional)').fill('Crack filled and cured');
   await dialog.getByRole('button', { name: 'Complete' }).click();
   await cardIn(page, 'COMPLETED', repairId).waitFor();
-  assert.equal(await cardIn(page, 'IN_PROGRESS', repairId).count(), 0);
+  await cardIn(page, 'IN_PROGRESS', repairId).waitFor({ state: 'detached', timeout: 5000 });
 
   stored = await (await app.api('manager')).get(`/api/v1/repairs/${repairId}`);
   assert.equal(stored.status, 'COMPLETED');
