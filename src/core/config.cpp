@@ -52,6 +52,8 @@ const std::vector<KeyBinding>& Bindings() {
       {{"limits.idle_timeout_seconds", "PORTICO_IDLE_TIMEOUT_SECONDS", "idle-timeout-seconds"},
        &Config::idle_timeout_seconds},
       {{"limits.max_connections", "PORTICO_MAX_CONNECTIONS", "max-connections"}, &Config::max_connections},
+      {{"limits.max_waits_per_user", "PORTICO_MAX_WAITS_PER_USER", "max-waits-per-user"},
+       &Config::max_waits_per_user},
       {{"limits.max_ws_message_bytes", "PORTICO_MAX_WS_MESSAGE_BYTES", "max-ws-message-bytes"},
        &Config::max_ws_message_bytes},
   };

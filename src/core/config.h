@@ -45,6 +45,7 @@ struct Config {
   std::int64_t idle_timeout_seconds = 60;   // keep-alive connection with no request
   std::int64_t max_connections = 20000;
   std::int64_t max_ws_message_bytes = 64 << 10;
+  std::int64_t max_waits_per_user = 32;     // concurrent long-polls of one user (429 beyond)
 };
 
 /// One settable key: its TOML path ("server.listen"), its environment variable and its flag name.

@@ -4,6 +4,7 @@
 #include "http/dto.h"
 #include "http/handlers.h"
 #include "http/json_io.h"
+#include "policy/policy.h"
 
 namespace portico::http {
 namespace json = boost::json;
@@ -65,8 +66,9 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           auto poll = std::make_shared<LongPoll>();
           poll->tenant = actor.tenant.value;
           poll->user = actor.user.value;
-          poll->all_of_tenant = actor.IsStaff();
-          for (const auto& g : actor.customers) poll->customers.push_back(g.customer.value);
+          const auto scope = policy::ScopeOf(actor);
+          poll->all_of_tenant = scope.all_of_tenant;
+          for (auto c : scope.customers) poll->customers.push_back(c.value);
           poll->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
           poll->retry = [&events, actor, after]() { return EventsPage(events, actor, after); };
           res.long_poll = poll;
@@ -88,8 +90,9 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           auto ws = std::make_shared<WebSocketSession>();
           ws->tenant = actor.tenant.value;
           ws->user = actor.user.value;
-          ws->all_of_tenant = actor.IsStaff();
-          for (const auto& g : actor.customers) ws->customers.push_back(g.customer.value);
+          const auto scope = policy::ScopeOf(actor);
+          ws->all_of_tenant = scope.all_of_tenant;
+          for (auto c : scope.customers) ws->customers.push_back(c.value);
           ws->after = after;
           ws->check_origin = ctx.auth->kind == services::AuthKind::kSession;
           ws->fetch = [&events, actor](std::int64_t& last) {

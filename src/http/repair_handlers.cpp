@@ -219,9 +219,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           auto visibility = rd.String("visibility", false, 20);
           rd.CheckUnknown();
           ThrowIfErrors(errors);
-          const auto& actor = ctx.actor();
-          std::string vis = visibility.value_or(actor.IsStaff() ? "internal" : "customer");
-          return JsonResponse(201, NoteJson(repairs.AddNote(actor, id, *text, vis)));
+          return JsonResponse(201, NoteJson(repairs.AddNote(ctx.actor(), id, *text, visibility.value_or(""))));
         });
 
   // ---- units ----

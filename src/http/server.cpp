@@ -120,7 +120,6 @@ struct Server::Impl {
   std::atomic<int> open{0};
   std::mutex conns_mutex;
   std::unordered_set<std::shared_ptr<Connection>> conns;
-  static constexpr int kMaxWaitsPerUser = 8;  // concurrent long-polls of one user
   std::mutex waits_mutex;
   std::unordered_map<std::int64_t, int> waits;  // user id -> long-polls waiting
 
@@ -266,7 +265,7 @@ struct Server::Impl {
   asio::awaitable<Response> WaitLongPoll(std::shared_ptr<LongPoll> poll) {
     {
       std::lock_guard lock(waits_mutex);
-      if (waits[poll->user] >= kMaxWaitsPerUser) {
+      if (waits[poll->user] >= config.max_waits_per_user) {
         Response busy = app.ProtocolError(ErrorCode::kTooManyRequests,
                                           "Too many waiting requests for this user; use one long-poll or the WebSocket.");
         busy.close = false;

@@ -94,6 +94,13 @@ std::vector<std::string> EditableRepairFields(const Actor& actor, CustomerId cus
   return {};
 }
 
+bool MayEditInStatus(const Actor& actor, domain::RepairStatus status) {
+  if (actor.IsStaff()) return true;
+  return status == domain::RepairStatus::kRequested || status == domain::RepairStatus::kPending;
+}
+
+std::string DefaultNoteVisibility(const Actor& actor) { return actor.IsStaff() ? "internal" : "customer"; }
+
 bool CanWriteNote(const Actor& actor, CustomerId customer, const std::string& visibility) {
   if (actor.IsStaff()) return visibility == "internal" || visibility == "customer";
   return visibility == "customer" && CanCreateRepairFor(actor, customer);

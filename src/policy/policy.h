@@ -58,6 +58,15 @@ bool CanCreateRepairFor(const Actor& actor, CustomerId customer);
 /// while REQUESTED or PENDING) is the workflow's rule, applied by the service as a 409.
 std::vector<std::string> EditableRepairFields(const Actor& actor, CustomerId customer);
 
+/// Whether `actor`'s role may still edit a repair in `status`: staff while it is not final (the final
+/// case is a workflow conflict, decided by the service); customer users only while REQUESTED or PENDING,
+/// when they may still cancel it (API.md, PATCH /repairs/{id}).
+bool MayEditInStatus(const Actor& actor, domain::RepairStatus status);
+
+/// The visibility of a note written without one: internal for staff (nothing reaches a customer by
+/// accident), customer for customer users.
+std::string DefaultNoteVisibility(const Actor& actor);
+
 /// May `actor` write a note of `visibility` ("internal" or "customer") on a repair of `customer`?
 /// Staff: both; customer requester or approver: customer notes only; viewers: none.
 bool CanWriteNote(const Actor& actor, CustomerId customer, const std::string& visibility);

@@ -228,7 +228,7 @@ RepairView RepairService::Update(const policy::Actor& actor, RepairId id, const 
   const auto status = StatusOf(r);
   // Customers may edit only while they may still cancel (REQUESTED, PENDING): afterwards they are not
   // allowed (403), as for cancelling. For staff, a final repair is a workflow conflict (409).
-  if (!actor.IsStaff() && status != RepairStatus::kRequested && status != RepairStatus::kPending) {
+  if (!policy::MayEditInStatus(actor, status)) {
     throw Error::Forbidden("The repair is " + r.status + "; only the shop can change it now.");
   }
   FieldErrors errors;
@@ -469,10 +469,11 @@ storage::NoteRecord RepairService::AddNote(const policy::Actor& actor, RepairId 
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
   auto r = Load(c, actor, id);
-  if (visibility != "internal" && visibility != "customer") {
+  const std::string vis = visibility.empty() ? policy::DefaultNoteVisibility(actor) : visibility;
+  if (vis != "internal" && vis != "customer") {
     throw Error::Field("visibility", "Either \"internal\" (staff only) or \"customer\".");
   }
-  if (!policy::CanWriteNote(actor, r.customer, visibility)) {
+  if (!policy::CanWriteNote(actor, r.customer, vis)) {
     throw Error::Forbidden(actor.IsStaff() ? "You may not write notes." : "You may not write this note.");
   }
   std::string text = Trimmed(body);
@@ -482,12 +483,12 @@ storage::NoteRecord RepairService::AddNote(const policy::Actor& actor, RepairId 
   n.author = actor.user;
   n.author_name = actor.name;
   n.body = text;
-  n.visibility = visibility;
+  n.visibility = vis;
   n.created_at = now;
   n.id = storage::InsertNote(c, actor.tenant, n);
   auto event = Emit(c, actor, r, "repair.note_added",
-       json::serialize(json::object{{"note_id", n.id}, {"visibility", visibility}, {"by", actor.name}}),
-       visibility == "internal");
+       json::serialize(json::object{{"note_id", n.id}, {"visibility", vis}, {"by", actor.name}}),
+       vis == "internal");
   tx->Commit();
   Published(event);
   return n;

@@ -95,6 +95,7 @@ class RepairService {
   storage::MaterialRecord AddMaterial(const policy::Actor& actor, RepairId id, const NewMaterial& in);
   void RemoveMaterial(const policy::Actor& actor, RepairId id, std::int64_t material_id);
   std::vector<storage::NoteRecord> Notes(const policy::Actor& actor, RepairId id);
+  /// `visibility` "internal" or "customer"; empty: the policy's default for the actor.
   storage::NoteRecord AddNote(const policy::Actor& actor, RepairId id, const std::string& body,
                               const std::string& visibility);
 

@@ -300,11 +300,11 @@ describe('visibility with interleaved writes on two customers', () => {
 });
 
 describe('bounded waits', () => {
-  test('one user may hold at most 8 long-polls at once; the 9th is 429 with Retry-After, the others still answer', async () => {
+  test('one user may hold at most 32 long-polls at once (limits.max_waits_per_user); the 33rd is 429 with Retry-After', async () => {
     const s = ctx.server;
     const admin = await s.bearer('acme', 'admin');
     const start = (await admin.get('/api/v1/events')).body.last_id;
-    const waiting = Array.from({ length: 8 }, () => admin.get(`/api/v1/events?after=${start + 1000000}&wait=3`));
+    const waiting = Array.from({ length: 32 }, () => admin.get(`/api/v1/events?after=${start + 1000000}&wait=3`));
     await new Promise((r) => setTimeout(r, 500));
     const ninth = await admin.get(`/api/v1/events?after=${start + 1000000}&wait=3`);
     assert.equal(ninth.status, 429, ninth.summary);

@@ -126,3 +126,24 @@ TEST(ActorTest, AccessToIsNulloptForStaffAndStrangers) {
 
 }  // namespace
 }  // namespace portico::policy
+
+namespace portico::policy {
+namespace {
+TEST(PolicyMatrix, EditWindowAndDefaultNoteVisibility) {
+  using domain::RepairStatus;
+  for (auto status : domain::kAllRepairStatuses) {
+    for (const auto& who : Everyone()) {
+      bool expected = who.actor.IsStaff() || status == RepairStatus::kRequested || status == RepairStatus::kPending;
+      EXPECT_EQ(MayEditInStatus(who.actor, status), expected) << who.name << " " << domain::ToString(status);
+    }
+  }
+  EXPECT_EQ(DefaultNoteVisibility(Make(Role::kTechnician)), "internal");
+  EXPECT_EQ(DefaultNoteVisibility(Make(Role::kCustomer, CustomerAccess::kRequester)), "customer");
+  EXPECT_TRUE(CanWriteNote(Make(Role::kTechnician), kOwn, "internal"));
+  EXPECT_FALSE(CanWriteNote(Make(Role::kCustomer, CustomerAccess::kApprover), kOwn, "internal"));
+  EXPECT_TRUE(CanWriteNote(Make(Role::kCustomer, CustomerAccess::kRequester), kOwn, "customer"));
+  EXPECT_FALSE(CanWriteNote(Make(Role::kCustomer, CustomerAccess::kViewer), kOwn, "customer"));
+  EXPECT_FALSE(CanWriteNote(Make(Role::kCustomer, CustomerAccess::kRequester), kOther, "customer"));
+}
+}  // namespace
+}  // namespace portico::policy
