@@ -1,7 +1,9 @@
 // Pagination (API.md, Conventions): ?page=1&page_size=50, default 50, capped at 200.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <vector>
 
 namespace portico {
@@ -17,6 +19,18 @@ struct PageOf {
   std::int64_t count = 0;  // total matching rows
   std::vector<T> results;
 };
+
+/// One page of a list that is already in memory (short lists: tokens, notes, materials, shifts).
+template <class T>
+PageOf<T> Paginate(std::vector<T> all, const PageRequest& page) {
+  PageOf<T> out;
+  out.count = static_cast<std::int64_t>(all.size());
+  const auto begin = static_cast<std::size_t>(std::min<std::int64_t>(page.Offset(), out.count));
+  const auto end = static_cast<std::size_t>(std::min<std::int64_t>(page.Offset() + page.page_size, out.count));
+  out.results.assign(std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(begin)),
+                     std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(end)));
+  return out;
+}
 
 constexpr std::int64_t kDefaultPageSize = 50;
 constexpr std::int64_t kMaxPageSize = 200;

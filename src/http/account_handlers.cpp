@@ -94,13 +94,7 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
                                        .response_schema = "Token", .paginated = true, .query = {"page", "page_size"}},
         [&auth = s.auth](RequestContext& ctx) {
           auto page = ctx.Page();
-          auto all = auth.ListTokens(ctx.actor());
-          PageOf<storage::TokenRecord> p;
-          p.count = static_cast<std::int64_t>(all.size());
-          for (std::size_t i = static_cast<std::size_t>(page.Offset()); i < all.size() && p.results.size() < static_cast<std::size_t>(page.page_size); ++i) {
-            p.results.push_back(all[i]);
-          }
-          return JsonResponse(200, PageJson(ctx.req, page, p, TokenJson));
+          return JsonResponse(200, PageJson(ctx.req, page, Paginate(auth.ListTokens(ctx.actor()), page), TokenJson));
         });
   r.Add("POST", "/api/v1/auth/tokens", {.summary = "Create a personal API token (shown once)", .tag = "auth", .body = true,
                                         .status = 201, .request_schema = "TokenRequest", .response_schema = "CreatedToken"},

@@ -163,13 +163,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
         {.summary = "Materials used on a repair", .tag = "repairs", .response_schema = "Material", .paginated = true},
         [&repairs](RequestContext& ctx) {
           auto page = ctx.Page();
-          auto all = repairs.Materials(ctx.actor(), RepairId(ctx.IdParam("id")));
-          PageOf<storage::MaterialRecord> p;
-          p.count = static_cast<std::int64_t>(all.size());
-          for (std::size_t i = static_cast<std::size_t>(page.Offset());
-               i < all.size() && p.results.size() < static_cast<std::size_t>(page.page_size); ++i) {
-            p.results.push_back(all[i]);
-          }
+          auto p = Paginate(repairs.Materials(ctx.actor(), RepairId(ctx.IdParam("id"))), page);
           return JsonResponse(200, PageJson(ctx.req, page, p, MaterialJson));
         });
   r.Add("POST", "/api/v1/repairs/{id}/materials",
@@ -198,13 +192,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
          .response_schema = "Note", .paginated = true},
         [&repairs](RequestContext& ctx) {
           auto page = ctx.Page();
-          auto all = repairs.Notes(ctx.actor(), RepairId(ctx.IdParam("id")));
-          PageOf<storage::NoteRecord> p;
-          p.count = static_cast<std::int64_t>(all.size());
-          for (std::size_t i = static_cast<std::size_t>(page.Offset());
-               i < all.size() && p.results.size() < static_cast<std::size_t>(page.page_size); ++i) {
-            p.results.push_back(all[i]);
-          }
+          auto p = Paginate(repairs.Notes(ctx.actor(), RepairId(ctx.IdParam("id"))), page);
           return JsonResponse(200, PageJson(ctx.req, page, p, NoteJson));
         });
   r.Add("POST", "/api/v1/repairs/{id}/notes",
@@ -273,14 +261,8 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
          .paginated = true, .query = {"from", "to"}},
         [&repairs](RequestContext& ctx) {
           auto page = ctx.Page();
-          auto all = repairs.Schedule(ctx.actor(), UserId(ctx.IdParam("id")), DateQuery(ctx, "from"),
-                                      DateQuery(ctx, "to"));
-          PageOf<storage::ScheduleEntry> p;
-          p.count = static_cast<std::int64_t>(all.size());
-          for (std::size_t i = static_cast<std::size_t>(page.Offset());
-               i < all.size() && p.results.size() < static_cast<std::size_t>(page.page_size); ++i) {
-            p.results.push_back(all[i]);
-          }
+          auto p = Paginate(repairs.Schedule(ctx.actor(), UserId(ctx.IdParam("id")), DateQuery(ctx, "from"),
+                                      DateQuery(ctx, "to")), page);
           return JsonResponse(200, PageJson(ctx.req, page, p, ScheduleJson));
         });
   r.Add("POST", "/api/v1/technicians/{id}/schedule",

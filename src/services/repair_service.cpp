@@ -578,17 +578,15 @@ PageOf<TechnicianView> RepairService::Technicians(const policy::Actor& actor, co
   auto tx = deps_.db.Read();
   auto techs = storage::ListTechnicians(tx->conn(), actor.tenant);
   auto completed = storage::CompletedPerTechnician(tx->conn(), actor.tenant);
-  PageOf<TechnicianView> out;
-  out.count = static_cast<std::int64_t>(techs.size());
-  for (std::size_t i = static_cast<std::size_t>(page.Offset());
-       i < techs.size() && out.results.size() < static_cast<std::size_t>(page.page_size); ++i) {
-    TechnicianView v{techs[i].first, techs[i].second, 0};
+  std::vector<TechnicianView> all;
+  for (auto& [user, open] : techs) {
+    TechnicianView v{std::move(user), open, 0};
     for (const auto& [id, n] : completed) {
       if (id == v.user.id) v.completed_repairs = n;
     }
-    out.results.push_back(std::move(v));
+    all.push_back(std::move(v));
   }
-  return out;
+  return Paginate(std::move(all), page);
 }
 
 std::vector<storage::ScheduleEntry> RepairService::Schedule(const policy::Actor& actor, UserId technician,

@@ -31,6 +31,16 @@ void BindScope(std::vector<Value>& params, const policy::CustomerScope& scope) {
 
 std::string Param(const std::vector<Value>& params) { return "$" + std::to_string(params.size()); }
 
+/// " AND col IN ($n, $n+1, ...)" binding `values`.
+std::string InList(std::vector<Value>& params, const char* col, const std::vector<std::string>& values) {
+  std::string w = std::string(" AND ") + col + " IN (";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    params.emplace_back(values[i]);
+    w += (i ? ", " : "") + Param(params);
+  }
+  return w + ")";
+}
+
 // ---- units ----
 constexpr const char* kUnitColumns =
     "SELECT u.id, u.tenant_id, u.customer_id, u.unit_number, u.description, u.repair_count, u.replaced_at, "
@@ -282,14 +292,7 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
   std::vector<Value> p;
   BindScope(p, scope);
   std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id");
-  if (!f.statuses.empty()) {
-    where += " AND r.status IN (";
-    for (std::size_t i = 0; i < f.statuses.size(); ++i) {
-      p.emplace_back(f.statuses[i]);
-      where += (i ? ", " : "") + Param(p);
-    }
-    where += ")";
-  }
+  if (!f.statuses.empty()) where += InList(p, "r.status", f.statuses);
   if (f.customer) {
     p.emplace_back(f.customer->value);
     where += " AND r.customer_id = " + Param(p);
@@ -317,14 +320,7 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
     std::vector<Value> cp;
     BindScope(cp, scope);
     std::string cw = "WHERE " + ScopeWhere(scope, "k.tenant_id", "k.customer_id");
-    if (!f.statuses.empty()) {
-      cw += " AND k.status IN (";
-      for (std::size_t i = 0; i < f.statuses.size(); ++i) {
-        cp.emplace_back(f.statuses[i]);
-        cw += (i ? ", " : "") + Param(cp);
-      }
-      cw += ")";
-    }
+    if (!f.statuses.empty()) cw += InList(cp, "k.status", f.statuses);
     if (f.customer) {
       cp.emplace_back(f.customer->value);
       cw += " AND k.customer_id = " + Param(cp);
