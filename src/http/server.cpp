@@ -117,6 +117,8 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   asio::signal_set signals;
   std::atomic<bool> stopping{false};
+  asio::steady_timer drain_timer{ioc};
+  std::chrono::steady_clock::time_point drain_deadline;
   std::atomic<int> open{0};
   std::mutex conns_mutex;
   std::unordered_set<std::shared_ptr<Connection>> conns;
@@ -429,6 +431,25 @@ struct Server::Impl {
     }
   }
 
+  /// Every 20 ms after a shutdown began: stops the I/O context once no connection is open (or 10 s passed),
+  /// cancelling connections that became idle meanwhile.
+  void PollDrain() {
+    if (open.load() == 0 || std::chrono::steady_clock::now() > drain_deadline) {
+      ioc.stop();
+      return;
+    }
+    {
+      std::lock_guard lock(conns_mutex);
+      for (auto& c : conns) {
+        asio::post(c->stream.get_executor(), [c] {
+          if (c->idle) c->stream.cancel();
+        });
+      }
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([this](const boost::system::error_code&) { PollDrain(); });
+  }
+
   void Shutdown() {
     if (stopping.exchange(true)) return;
     spdlog::info("shutting down: no new connections; finishing {} open", open.load());
@@ -446,27 +467,8 @@ struct Server::Impl {
         if (c->idle) c->stream.cancel();
       });
     }
-    auto timer = std::make_shared<asio::steady_timer>(ioc);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    auto poll = std::make_shared<std::function<void()>>();
-    *poll = [this, timer, deadline, poll] {
-      if (open.load() == 0 || std::chrono::steady_clock::now() > deadline) {
-        ioc.stop();
-        return;
-      }
-      // Late idle connections (e.g. one that just finished a request) are cancelled too.
-      {
-        std::lock_guard lock(conns_mutex);
-        for (auto& c : conns) {
-          asio::post(c->stream.get_executor(), [c] {
-            if (c->idle) c->stream.cancel();
-          });
-        }
-      }
-      timer->expires_after(std::chrono::milliseconds(20));
-      timer->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
-    };
-    (*poll)();
+    drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    PollDrain();
   }
 };
 
