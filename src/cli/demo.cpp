@@ -10,6 +10,7 @@
 #include "import/import_repairs.h"
 #include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
+#include "storage/repairs_repository.h"
 
 namespace portico::cli {
 namespace {
@@ -113,11 +114,7 @@ void RunDemo(Runtime& rt, const DemoOptions& options) {
     std::vector<CustomerId> top;
     {
       auto tx = rt.db->Read();
-      static constexpr storage::Sql kLargest{
-          "demo_largest_customers",
-          "SELECT c.id FROM customers c LEFT JOIN repairs r ON r.customer_id = c.id WHERE c.tenant_id = $1 "
-          "GROUP BY c.id ORDER BY COUNT(r.id) DESC, c.id LIMIT 2"};
-      for (const auto& r : tx->conn().Query(kLargest, {tenant.id.value})) top.push_back(CustomerId(r.Int(0)));
+      top = storage::LargestCustomers(tx->conn(), tenant.id, 2);
     }
     for (const auto& u : kUsers) {
       auto user = rt.users.CreateInTenant(kSlug, {u.email, u.name, u.role, kPassword});

@@ -14,13 +14,7 @@ void RegisterOpsRoutes(App& app, storage::Database& db, const Config& config) {
         [](RequestContext&) { return JsonResponse(200, json::object{{"status", "ok"}}); });
   r.Add("GET", "/readyz", {.summary = "200 when the database answers", .tag = "ops", .auth = false, .response_schema = "Health"},
         [&db](RequestContext&) {
-          static constexpr storage::Sql kPing{"ping", "SELECT 1"};
-          try {
-            auto tx = db.Read();
-            tx->conn().Query(kPing);
-          } catch (const Error& e) {
-            throw Error(ErrorCode::kUnavailable, "The database does not answer.", e.what());
-          }
+          if (!db.Ping()) throw Error(ErrorCode::kUnavailable, "The database does not answer.");
           return JsonResponse(200, json::object{{"status", "ready"}});
         });
   r.Add("GET", "/metrics", {.summary = "Prometheus metrics", .tag = "ops", .auth = false, .response_schema = "Metrics"},

@@ -8,42 +8,14 @@
 #include "core/error.h"
 #include "import/csv_reader.h"
 #include "storage/accounts_repository.h"
+#include "storage/import_repository.h"
+#include "storage/repairs_repository.h"
 
 namespace portico::importer {
 namespace {
 
-using storage::Sql;
-using storage::Value;
-
 constexpr std::int64_t kBatchRows = 20000;
 constexpr std::size_t kMaxSkipExamples = 10;
-
-constexpr Sql kTenantCustomers{"import_tenant_customers",
-                               "SELECT id, COALESCE(external_ref, name) FROM customers WHERE tenant_id = $1"};
-constexpr Sql kInsertCustomer{"import_insert_customer",
-                              "INSERT INTO customers (tenant_id, name, external_ref, created_at, updated_at) "
-                              "VALUES ($1, $2, $3, $4, $4) RETURNING id"};
-constexpr Sql kTenantUnits{"import_tenant_units",
-                           "SELECT id, customer_id, unit_number, repair_count FROM units WHERE tenant_id = $1"};
-constexpr Sql kInsertUnit{"import_insert_unit",
-                          "INSERT INTO units (tenant_id, customer_id, unit_number, description, repair_count, "
-                          "created_at, updated_at) VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id"};
-constexpr Sql kSetUnitCount{"import_set_unit_count", "UPDATE units SET repair_count = $2, updated_at = $3 WHERE id = $1"};
-constexpr Sql kInsertRepair{
-    "import_insert_repair",
-    "INSERT INTO repairs (tenant_id, customer_id, unit_id, status, description, damage_type, priority, repair_date, "
-    "cost_cents, external_ref, version, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) "
-    "ON CONFLICT (tenant_id, external_ref) DO NOTHING RETURNING id"};
-constexpr Sql kInsertSearch{"import_insert_search",
-                            "INSERT INTO repair_search (rowid, description, unit_number, damage_type) "
-                            "VALUES ($1, $2, $3, $4)"};
-constexpr Sql kInsertLog{"import_insert_log",
-                         "INSERT INTO repair_log (tenant_id, repair_id, previous_status, new_status, changed_by, notes, "
-                         "created_at) VALUES ($1, $2, NULL, $3, NULL, $4, $5)"};
-constexpr Sql kInsertEvent{"import_insert_event",
-                           "INSERT INTO events (tenant_id, type, internal, data, occurred_at) "
-                           "VALUES ($1, 'import.completed', 1, $2, $3)"};
 
 struct UnitState {
   std::int64_t id = 0;
@@ -72,7 +44,7 @@ struct RepairImporter::State {
     const UnixSeconds now = clock.Now();
     for (auto& [key, u] : units) {
       if (!u.dirty) continue;
-      tx->conn().Execute(kSetUnitCount, {u.id, u.count, now});
+      storage::SetUnitRepairCount(tx->conn(), UnitId(u.id), u.count, std::nullopt, now);
       u.dirty = false;
     }
   }
@@ -88,9 +60,9 @@ RepairImporter::RepairImporter(storage::Database& db, const Clock& clock, const 
   auto tenant = storage::FindTenantBySlug(s.tx->conn(), tenant_slug);
   if (!tenant) throw Error(ErrorCode::kNotFound, "no tenant '" + tenant_slug + "' (create it with: portico tenant create)");
   s.tenant = tenant->id;
-  for (const auto& r : s.tx->conn().Query(kTenantCustomers, {s.tenant.value})) s.customers[r.Text(1)] = r.Int(0);
-  for (const auto& r : s.tx->conn().Query(kTenantUnits, {s.tenant.value})) {
-    s.units[std::to_string(r.Int(1)) + "\n" + r.Text(2)] = {r.Int(0), r.Int(3), false};
+  for (const auto& [key, id] : storage::ImportCustomerKeys(s.tx->conn(), s.tenant)) s.customers[key] = id;
+  for (const auto& u : storage::ImportUnits(s.tx->conn(), s.tenant)) {
+    s.units[std::to_string(u.customer) + "\n" + u.unit_number] = {u.id, u.repair_count, false};
   }
 }
 
@@ -117,7 +89,7 @@ void RepairImporter::Add(const ImportedRepair& in, std::int64_t row_number) {
   const std::string customer_key = in.customer_ref.empty() ? in.customer_name : in.customer_ref;
   auto cit = s.customers.find(customer_key);
   if (cit == s.customers.end()) {
-    auto id = c.QueryOne(kInsertCustomer, {s.tenant.value, in.customer_name, customer_key, now})->Int(0);
+    auto id = storage::InsertImportedCustomer(c, s.tenant, in.customer_name, customer_key, now);
     cit = s.customers.emplace(customer_key, id).first;
     ++report_.customers_created;
   }
@@ -125,23 +97,28 @@ void RepairImporter::Add(const ImportedRepair& in, std::int64_t row_number) {
   const std::string unit_key = std::to_string(customer) + "\n" + in.unit_number;
   auto uit = s.units.find(unit_key);
   if (uit == s.units.end()) {
-    auto id = c.QueryOne(kInsertUnit, {s.tenant.value, customer, in.unit_number, in.unit_description, now})->Int(0);
+    auto id = storage::InsertImportedUnit(c, s.tenant, customer, in.unit_number, in.unit_description, now);
     uit = s.units.emplace(unit_key, UnitState{id, 0, false}).first;
     ++report_.units_created;
   }
-  std::string repair_date = in.repair_date.empty() ? in.created_date : in.repair_date;
-  Value ref = in.external_ref.empty() ? Value(nullptr) : Value(in.external_ref);
-  auto rows = c.Query(kInsertRepair, {s.tenant.value, customer, uit->second.id, in.status, in.description,
-                                      in.damage_type, std::int64_t{in.priority}, repair_date,
-                                      in.cost_cents.value_or(0), ref, *created});
-  if (rows.empty()) {
+  storage::ImportedRepairRow row;
+  row.tenant = s.tenant;
+  row.customer = customer;
+  row.unit = uit->second.id;
+  row.unit_number = in.unit_number;
+  row.status = in.status;
+  row.description = in.description;
+  row.damage_type = in.damage_type;
+  row.priority = in.priority;
+  row.repair_date = in.repair_date.empty() ? in.created_date : in.repair_date;
+  row.cost_cents = in.cost_cents.value_or(0);
+  if (!in.external_ref.empty()) row.external_ref = in.external_ref;
+  row.created_at = *created;
+  row.log_note = "Imported from " + s.source + (in.external_ref.empty() ? "" : " (" + in.external_ref + ")");
+  if (!storage::InsertImportedRepair(c, row)) {
     ++report_.already_imported;
     return;
   }
-  const std::int64_t repair = rows.front().Int(0);
-  c.Execute(kInsertSearch, {repair, in.description, in.unit_number, in.damage_type});
-  std::string note = "Imported from " + s.source + (in.external_ref.empty() ? "" : " (" + in.external_ref + ")");
-  c.Execute(kInsertLog, {s.tenant.value, repair, in.status, note, *created});
   ++report_.repairs_created;
   if (in.cost_cents) {
     ++report_.with_cost;
@@ -171,9 +148,14 @@ ImportReport RepairImporter::Finish() {
     s.tx.reset();  // rolls back
     return report_;
   }
-  auto summary = fmt::format(R"({{"source":"{}","repairs_created":{},"skipped":{}}})", s.source,
-                             report_.repairs_created, report_.skipped);
-  s.tx->conn().Execute(kInsertEvent, {s.tenant.value, summary, s.clock.Now()});
+  storage::EventRecord event;
+  event.tenant = s.tenant;
+  event.type = "import.completed";
+  event.internal = true;  // staff only
+  event.data = fmt::format(R"({{"source":"{}","repairs_created":{},"skipped":{}}})", s.source,
+                           report_.repairs_created, report_.skipped);
+  event.occurred_at = s.clock.Now();
+  storage::InsertEvent(s.tx->conn(), event);
   s.tx->Commit();
   s.tx.reset();
   return report_;

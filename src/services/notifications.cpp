@@ -17,8 +17,6 @@ namespace {
 constexpr const char* kCursor = "notifications";
 constexpr std::int64_t kBatch = 500;
 
-constexpr storage::Sql kRepairTechnician{"notification_repair_technician",
-                                         "SELECT technician_id FROM repairs WHERE id = $1"};
 
 std::string Str(const json::object& o, const char* key) {
   auto* v = o.if_contains(key);
@@ -124,9 +122,7 @@ std::int64_t NotificationWorker::RunOnce() {
         if (auto* v = data.if_contains("approved"); v && v->is_bool()) approved = v->as_bool();
         title = std::string("The customer ") + (approved ? "approved" : "denied") + " repair " + id;
         std::vector<UserId> staff = storage::UsersWithRoles(c, e.tenant, {"manager"});
-        if (auto row = c.QueryOne(kRepairTechnician, {e.repair->value}); row && !row->IsNull(0)) {
-          staff.emplace_back(row->Int(0));
-        }
+        if (auto technician = storage::RepairTechnician(c, *e.repair)) staff.push_back(*technician);
         targets.push_back({staff, false});
         // The customer's other users hear of the status change too.
         targets.push_back({storage::CustomerUsers(c, *e.customer, std::nullopt), true});

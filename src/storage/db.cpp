@@ -89,6 +89,16 @@ void Transaction::Commit() {
   done_ = true;
 }
 
+bool Database::Ping() {
+  static constexpr Sql kPing{"ping", "SELECT 1"};
+  try {
+    auto tx = Read();
+    return tx->conn().Query(kPing).size() == 1;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 std::unique_ptr<Database> OpenDatabase(const std::string& url, int pool_size) {
   constexpr std::string_view kSqlite = "sqlite://";
   if (url.rfind(kSqlite, 0) == 0) {

@@ -109,6 +109,8 @@ class Database {
   virtual int Migrate() = 0;
   /// Writes a consistent copy of the database to `path` while others may use it.
   virtual void Backup(const std::string& path) = 0;
+  /// True when a read transaction can run a trivial query (/readyz).
+  bool Ping();
   /// Number of connections in use and in the pool (for /metrics).
   virtual std::pair<int, int> PoolUse() const = 0;
 

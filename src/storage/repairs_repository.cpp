@@ -391,6 +391,22 @@ bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now, bool se
   return true;
 }
 
+std::optional<UserId> RepairTechnician(Connection& c, RepairId id) {
+  static constexpr Sql kTechnician{"repair_technician", "SELECT technician_id FROM repairs WHERE id = $1"};
+  auto row = c.QueryOne(kTechnician, {id.value});
+  if (!row || row->IsNull(0)) return std::nullopt;
+  return UserId(row->Int(0));
+}
+
+std::vector<CustomerId> LargestCustomers(Connection& c, TenantId tenant, std::int64_t limit) {
+  static constexpr Sql kLargest{"largest_customers",
+                                "SELECT c.id FROM customers c LEFT JOIN repair_counts k ON k.customer_id = c.id "
+                                "WHERE c.tenant_id = $1 GROUP BY c.id ORDER BY COALESCE(SUM(k.n), 0) DESC, c.id LIMIT $2"};
+  std::vector<CustomerId> out;
+  for (const auto& r : c.Query(kLargest, {tenant.value, limit})) out.emplace_back(r.Int(0));
+  return out;
+}
+
 void InsertApproval(Connection& c, RepairId repair, bool approved, UserId by, UnixSeconds at, const std::string& notes) {
   c.Execute(kInsertApproval, {repair.value, std::int64_t{approved}, by.value, at, notes});
 }

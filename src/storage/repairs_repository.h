@@ -49,6 +49,11 @@ RepairId InsertRepair(Connection& c, const RepairRecord& r);
 /// changed, so the full-text entry is rewritten (status moves leave it alone).
 bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now, bool search_changed = false);
 
+/// The technician assigned to a repair (no scope: for the notification worker).
+std::optional<UserId> RepairTechnician(Connection& c, RepairId id);
+/// The tenant's customers with the most repairs, largest first (the demo's picks).
+std::vector<CustomerId> LargestCustomers(Connection& c, TenantId tenant, std::int64_t limit);
+
 void InsertApproval(Connection& c, RepairId repair, bool approved, UserId by, UnixSeconds at, const std::string& notes);
 void InsertLog(Connection& c, TenantId tenant, RepairId repair, const std::optional<std::string>& previous,
                const std::string& next, std::optional<UserId> by, const std::string& notes, UnixSeconds at);

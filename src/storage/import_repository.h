@@ -1,0 +1,44 @@
+// The bulk writes of `portico import repairs`: keyed lookups of what a tenant already has, and
+// inserts that skip repairs already imported (external reference unique per tenant).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/db.h"
+#include "storage/records.h"
+
+namespace portico::storage {
+
+/// (key, id) of a tenant's customers; the key is the external reference, else the name.
+std::vector<std::pair<std::string, std::int64_t>> ImportCustomerKeys(Connection& c, TenantId tenant);
+std::int64_t InsertImportedCustomer(Connection& c, TenantId tenant, const std::string& name, const std::string& key,
+                                    UnixSeconds now);
+
+struct ImportUnitRow {
+  std::int64_t id = 0;
+  std::int64_t customer = 0;
+  std::string unit_number;
+  std::int64_t repair_count = 0;
+};
+std::vector<ImportUnitRow> ImportUnits(Connection& c, TenantId tenant);
+std::int64_t InsertImportedUnit(Connection& c, TenantId tenant, std::int64_t customer, const std::string& unit_number,
+                                const std::string& description, UnixSeconds now);
+
+struct ImportedRepairRow {
+  TenantId tenant;
+  std::int64_t customer = 0;
+  std::int64_t unit = 0;
+  std::string unit_number, status, description, damage_type, repair_date;
+  std::int64_t priority = 3;
+  std::int64_t cost_cents = 0;
+  std::optional<std::string> external_ref;
+  UnixSeconds created_at = 0;
+  std::string log_note;  // the creation log entry's note
+};
+/// Inserts the repair with its search entry and creation log entry; nullopt when the tenant already has
+/// a repair with that external reference.
+std::optional<std::int64_t> InsertImportedRepair(Connection& c, const ImportedRepairRow& r);
+
+}  // namespace portico::storage
