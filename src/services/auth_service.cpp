@@ -121,9 +121,8 @@ LoginResult AuthService::Login(const LoginInput& in) {
   result.auth.kind = AuthKind::kSession;
   result.expires_at = now + deps_.config.session_absolute_hours * 3600;
   auto tx = deps_.db.Write();
-  storage::InsertSession(tx->conn(), HashToken(result.session_token), user->id, result.auth.csrf_token, now,
-                         result.expires_at);
-  if (auto s = storage::FindSession(tx->conn(), HashToken(result.session_token))) result.auth.session_id = s->first.id;
+  result.auth.session_id = storage::InsertSession(tx->conn(), HashToken(result.session_token), user->id,
+                                                 result.auth.csrf_token, now, result.expires_at);
   result.auth.actor = LoadActor(tx->conn(), *user);
   tx->Commit();
   return result;

@@ -80,7 +80,7 @@ constexpr Sql kListTechnicians{
 
 constexpr Sql kInsertSession{"insert_session",
                              "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, "
-                             "expires_at) VALUES ($1, $2, $3, $4, $4, $5)"};
+                             "expires_at) VALUES ($1, $2, $3, $4, $4, $5) RETURNING id"};
 constexpr Sql kFindSession{
     "find_session",
     "SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, "
@@ -184,9 +184,9 @@ std::vector<std::pair<UserRecord, std::int64_t>> ListTechnicians(Connection& c, 
   return out;
 }
 
-void InsertSession(Connection& c, const std::string& token_hash, UserId user, const std::string& csrf,
-                   UnixSeconds now, UnixSeconds expires_at) {
-  c.Execute(kInsertSession, {token_hash, user.value, csrf, now, expires_at});
+std::int64_t InsertSession(Connection& c, const std::string& token_hash, UserId user, const std::string& csrf,
+                           UnixSeconds now, UnixSeconds expires_at) {
+  return c.QueryOne(kInsertSession, {token_hash, user.value, csrf, now, expires_at})->Int(0);
 }
 
 std::optional<std::pair<SessionRecord, UserRecord>> FindSession(Connection& c, const std::string& token_hash) {

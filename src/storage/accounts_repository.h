@@ -28,8 +28,9 @@ void UpdateUser(Connection& c, const UserRecord& u);
 /// Staff users with role technician, with their count of open (APPROVED, IN_PROGRESS) repairs.
 std::vector<std::pair<UserRecord, std::int64_t>> ListTechnicians(Connection& c, TenantId tenant);
 
-void InsertSession(Connection& c, const std::string& token_hash, UserId user, const std::string& csrf,
-                   UnixSeconds now, UnixSeconds expires_at);
+/// Returns the new session's id.
+std::int64_t InsertSession(Connection& c, const std::string& token_hash, UserId user, const std::string& csrf,
+                           UnixSeconds now, UnixSeconds expires_at);
 /// The session with this token hash and its user, if any (expiry is checked by the caller).
 std::optional<std::pair<SessionRecord, UserRecord>> FindSession(Connection& c, const std::string& token_hash);
 void TouchSession(Connection& c, std::int64_t session_id, UnixSeconds now);
