@@ -125,7 +125,13 @@ test('the technician drags the card to In progress, notes it, and completes it f
   await cardIn(page, 'COMPLETED', repairId).waitFor();
   await cardIn(page, 'IN_PROGRESS', repairId).waitFor({ state: 'detached', timeout: 5000 });
 
-  stored = await (await app.api('manager')).get(`/api/v1/repairs/${repairId}`);
+  // The board moves the card before the server answers (optimistic), so wait for the commit itself.
+  const manager = await app.api('manager');
+  for (let i = 0; i < 50; i++) {
+    stored = await manager.get(`/api/v1/repairs/${repairId}`);
+    if (stored.status === 'COMPLETED') break;
+    await page.waitForTimeout(100);
+  }
   assert.equal(stored.status, 'COMPLETED');
   assert.equal(stored.cost, '75.00');
   await page.context().close();
