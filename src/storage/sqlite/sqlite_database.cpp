@@ -2,11 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <ctime>
 #include <filesystem>
 #include <unordered_map>
 
 #include "core/error.h"
-#include "storage/sqlite/migrations.h"
+#include "storage/migrations.h"
 
 namespace portico::storage::sqlite {
 namespace {
@@ -245,7 +246,7 @@ std::pair<int, int> SqliteDatabase::PoolUse() const {
 
 int SqliteDatabase::Migrate() {
   auto tx = Write();
-  int version = ApplyMigrations(tx->conn());
+  int version = ApplyMigrations(tx->conn(), Dialect::kSqlite, static_cast<std::int64_t>(std::time(nullptr)));
   tx->Commit();
   return version;
 }

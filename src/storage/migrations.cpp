@@ -1,15 +1,15 @@
-#include "storage/sqlite/migrations.h"
+// The schema migrations: one numbered list for every database, each entry with its SQLite text and its
+// PostgreSQL text (nullptr while a migration has no PostgreSQL form yet; the PostgreSQL driver refuses to
+// migrate past it). Keep the two texts of an entry equivalent: the same tables, columns, constraints and
+// indexes; only the dialect differs (identity columns, full-text search, triggers).
+#include "storage/migrations.h"
 
 #include <spdlog/spdlog.h>
 
-namespace portico::storage::sqlite {
-namespace {
+#include "core/error.h"
 
-struct Migration {
-  int version;
-  const char* name;
-  const char* sql;
-};
+namespace portico::storage {
+namespace {
 
 // Times are Unix seconds (UTC) in INTEGER columns; money is integer cents; dates are 'YYYY-MM-DD' text.
 constexpr Migration kMigrations[] = {
@@ -193,7 +193,7 @@ CREATE TABLE events (
   occurred_at INTEGER NOT NULL
 );
 CREATE INDEX events_tenant ON events (tenant_id, id);
-)SQL"},
+)SQL", nullptr},
     {2, "notifications", R"SQL(
 ALTER TABLE events ADD COLUMN user_id INTEGER;
 CREATE TABLE notifications (
@@ -218,7 +218,7 @@ CREATE TABLE worker_cursors (
   name TEXT PRIMARY KEY,
   last_event_id INTEGER NOT NULL
 );
-)SQL"},
+)SQL", nullptr},
     {3, "repair_counts", R"SQL(
 -- Repairs per customer and status, kept by triggers in the same transaction as every change, so that a
 -- list's total and the status figures do not count a large customer's rows on every request.
@@ -245,29 +245,35 @@ END;
 CREATE TRIGGER repair_counts_delete AFTER DELETE ON repairs BEGIN
   UPDATE repair_counts SET n = n - 1 WHERE customer_id = OLD.customer_id AND status = OLD.status;
 END;
-)SQL"},
+)SQL", nullptr},
 };
 
 }  // namespace
 
-int ApplyMigrations(Connection& conn) {
+std::span<const Migration> Migrations() { return kMigrations; }
+
+int ApplyMigrations(Connection& conn, Dialect dialect, std::int64_t now) {
   static constexpr Sql kCreate{"create_schema_migrations",
                                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                               "name TEXT NOT NULL, applied_at INTEGER NOT NULL)"};
+                               "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"};
   static constexpr Sql kCurrent{"current_schema_version", "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"};
   static constexpr Sql kRecord{"record_migration",
-                               "INSERT INTO schema_migrations (version, name, applied_at) "
-                               "VALUES ($1, $2, CAST(strftime('%s', 'now') AS INTEGER))"};
+                               "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)"};
   conn.Execute(kCreate);
   int current = static_cast<int>(conn.Query(kCurrent).front().Int(0));
   for (const auto& m : kMigrations) {
     if (m.version <= current) continue;
+    const char* text = dialect == Dialect::kSqlite ? m.sqlite : m.postgres;
+    if (text == nullptr) {
+      throw Error::Internal("migration " + std::to_string(m.version) + " (" + m.name +
+                            ") has no text for this database");
+    }
     spdlog::info("applying migration {} ({})", m.version, m.name);
-    conn.ExecuteScript(m.sql);
-    conn.Execute(kRecord, {std::int64_t{m.version}, std::string(m.name)});
+    conn.ExecuteScript(text);
+    conn.Execute(kRecord, {std::int64_t{m.version}, std::string(m.name), now});
     current = m.version;
   }
   return current;
 }
 
-}  // namespace portico::storage::sqlite
+}  // namespace portico::storage
