@@ -38,6 +38,11 @@ Runtime::Runtime(Config c)
     broker.Publish(Audience(e), e.id);
     notifier.Wake();
   });
+  // auth.changed events: the user's live streams (on every instance, through the event log) re-check.
+  auto wake_streams = [this](const storage::EventRecord& e) { broker.Publish(Audience(e), e.id); };
+  auth.SetPublisher(wake_streams);
+  users.SetPublisher(wake_streams);
+  customers.SetPublisher(wake_streams);
 }
 
 namespace {

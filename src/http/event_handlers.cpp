@@ -25,15 +25,24 @@ json::value EventJson(const storage::EventRecord& e) {
                       {"data", std::move(data)}};
 }
 
-Response EventsPage(services::EventService& events, const policy::Actor& actor, std::int64_t after) {
-  auto list = events.After(actor, after, services::EventService::kMaxBatch);
+/// One page of events for a long-poll. A credential that ended answers 401; a changed access answers
+/// the (empty) page at once, so that the client's next poll runs with what it may see now.
+Response EventsPage(services::EventService& events, const policy::Actor& actor, const services::Credential& credential,
+                    std::int64_t after) {
+  services::StreamEnd ended = services::StreamEnd::kNone;
+  auto list = events.After(actor, credential, after, services::EventService::kMaxBatch, ended);
+  if (ended == services::StreamEnd::kCredentialEnded) {
+    throw Error(ErrorCode::kUnauthenticated, "Your session ended; log in again.");
+  }
   json::array a;
   std::int64_t last = after;
   for (const auto& e : list) {
     a.push_back(EventJson(e));
     last = e.id;
   }
-  return JsonResponse(200, json::object{{"events", std::move(a)}, {"last_id", last}});
+  Response res = JsonResponse(200, json::object{{"events", std::move(a)}, {"last_id", last}});
+  if (ended == services::StreamEnd::kAccessChanged) res.SetHeader("X-Portico-Access-Changed", "1");
+  return res;
 }
 
 }  // namespace
@@ -61,7 +70,8 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
             if (!v || *v > kMaxWaitSeconds) throw Error::Field("wait", "0 to 30 seconds.");
             wait = *v;
           }
-          Response res = EventsPage(events, actor, after);
+          const auto credential = ctx.auth->credential();
+          Response res = EventsPage(events, actor, credential, after);
           if (wait == 0 || res.body.find("\"events\":[]") == std::string::npos) return res;
           auto poll = std::make_shared<LongPoll>();
           poll->tenant = actor.tenant.value;
@@ -70,7 +80,15 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           poll->all_of_tenant = scope.all_of_tenant;
           for (auto c : scope.customers) poll->customers.push_back(c.value);
           poll->deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait);
-          poll->retry = [&events, actor, after]() { return EventsPage(events, actor, after); };
+          // Runs after the handler returned: errors become problem responses here (a session that ended
+          // while the poll waited answers 401), with the security headers the pipeline adds to any answer.
+          poll->retry = [&events, actor, credential, after, request_id = ctx.req.request_id]() {
+            try {
+              return EventsPage(events, actor, credential, after);
+            } catch (const Error& e) {
+              return ProblemResponse(e, request_id);
+            }
+          };
           res.long_poll = poll;
           return res;
         });
@@ -95,20 +113,21 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           for (auto c : scope.customers) ws->customers.push_back(c.value);
           ws->after = after;
           ws->check_origin = ctx.auth->kind == services::AuthKind::kSession;
-          ws->fetch = [&events, actor](std::int64_t& last) {
+          const auto credential = ctx.auth->credential();
+          ws->fetch = [&events, actor, credential](std::int64_t& last) {
             std::vector<std::string> frames;
-            try {
-              for (const auto& e : events.After(actor, last, services::EventService::kMaxBatch)) {
-                frames.push_back(json::serialize(EventJson(e)));
-                last = e.id;
-              }
-            } catch (const Error& e) {
-              if (e.code() != ErrorCode::kUnauthenticated) throw;
-              last = -1;  // the user is gone: the server closes the socket (1008)
+            services::StreamEnd ended = services::StreamEnd::kNone;
+            for (const auto& e : events.After(actor, credential, last, services::EventService::kMaxBatch, ended)) {
+              frames.push_back(json::serialize(EventJson(e)));
+              last = e.id;
             }
+            if (ended == services::StreamEnd::kCredentialEnded) last = WebSocketSession::kCredentialEnded;
+            if (ended == services::StreamEnd::kAccessChanged) last = WebSocketSession::kAccessChanged;
             return frames;
           };
-          ws->backlog = [&events, actor](std::int64_t last) { return events.Backlog(actor, last, 5000); };
+          ws->backlog = [&events, actor, credential](std::int64_t last) {
+            return events.Backlog(actor, credential, last, 5000);
+          };
           Response res;
           res.status = 101;
           res.websocket = ws;

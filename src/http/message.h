@@ -51,8 +51,12 @@ struct WebSocketSession {
   std::vector<std::int64_t> customers;
   std::int64_t after = 0;            // last event id the client has
   bool check_origin = false;         // cookie-authenticated: Origin must be this server
+  /// `after` after a fetch when the stream must end: the credential ended (close 1008) or the caller's
+  /// access changed (close 4001: reconnect to wait for what it may see now).
+  static constexpr std::int64_t kCredentialEnded = -1;
+  static constexpr std::int64_t kAccessChanged = -2;
   /// Runs on a worker: the next frames after `after` (and advances it); empty when none. Sets `after`
-  /// to -1 when the caller's credentials are no longer valid.
+  /// to kCredentialEnded or kAccessChanged when the stream must end.
   std::function<std::vector<std::string>(std::int64_t& after)> fetch;
   /// Runs on a worker: how far behind the newest visible event the client is (events).
   std::function<std::int64_t(std::int64_t after)> backlog;

@@ -225,7 +225,16 @@ struct Server::Impl {
         res = co_await asio::co_spawn(
             workers, [this, &req]() -> asio::awaitable<Response> { co_return app.Handle(req); }, asio::use_awaitable);
       }
-      if (res.long_poll) res = co_await WaitLongPoll(std::move(res.long_poll));
+      if (res.long_poll) {
+        // The answer after the wait keeps the headers the pipeline set (security headers, request id).
+        auto headers = std::move(res.headers);
+        res = co_await WaitLongPoll(std::move(res.long_poll));
+        for (auto& [name, value] : headers) {
+          bool present = false;
+          for (const auto& h : res.headers) present = present || h.first == name;
+          if (!present) res.headers.emplace_back(std::move(name), std::move(value));
+        }
+      }
       if (res.websocket) {
         auto ws = std::move(res.websocket);
         if (ws->check_origin && !SameOrigin(parser.get())) {
@@ -304,7 +313,9 @@ struct Server::Impl {
       *woken = false;
       res = co_await asio::co_spawn(
           workers, [p = poll.get()]() -> asio::awaitable<Response> { co_return p->retry(); }, asio::use_awaitable);
-      if (stopping || std::chrono::steady_clock::now() >= poll->deadline ||
+      bool access_changed = false;  // answered at once: the client's next poll sees what it may now see
+      for (const auto& h : res.headers) access_changed = access_changed || h.first == "X-Portico-Access-Changed";
+      if (stopping || access_changed || std::chrono::steady_clock::now() >= poll->deadline ||
           res.body.find("\"events\":[]") == std::string::npos) {
         break;
       }
@@ -372,6 +383,10 @@ struct Server::Impl {
       if (after < 0) {
         websocket::close_reason reason(websocket::close_code::policy_error);
         reason.reason = "credentials are no longer valid";
+        if (after == WebSocketSession::kAccessChanged) {
+          reason.code = 4001;  // application code: access changed; reconnect
+          reason.reason = "access changed: reconnect";
+        }
         co_await ws.async_close(reason, asio::as_tuple(asio::use_awaitable));
         break;
       }

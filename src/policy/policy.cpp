@@ -99,6 +99,8 @@ bool MayEditInStatus(const Actor& actor, domain::RepairStatus status) {
   return status == domain::RepairStatus::kRequested || status == domain::RepairStatus::kPending;
 }
 
+bool SeesUserId(const Actor& actor, UserId id) { return actor.IsStaff() || id == actor.user; }
+
 std::string DefaultNoteVisibility(const Actor& actor) { return actor.IsStaff() ? "internal" : "customer"; }
 
 bool CanWriteNote(const Actor& actor, CustomerId customer, const std::string& visibility) {

@@ -74,6 +74,11 @@ bool CanWriteNote(const Actor& actor, CustomerId customer, const std::string& vi
 /// May `actor` add schedule entries for `technician`? Admin, manager, or the technician itself.
 bool CanWriteSchedule(const Actor& actor, UserId technician);
 
+/// May `actor` learn whether user `id` exists (a user or a technician looked up by id)? Staff: yes;
+/// customer users: only themselves. Outside this scope a lookup answers 404 whether or not the id
+/// exists, before any 403 (API.md, order of checks; issue 18).
+bool SeesUserId(const Actor& actor, UserId id);
+
 /// Which customers' rows an actor may see: all of its tenant's (staff), or exactly a list (customer
 /// users; an empty list sees nothing). Repositories turn this into SQL; there is no unscoped variant.
 struct CustomerScope {

@@ -68,6 +68,7 @@ PageOf<storage::UserRecord> UserService::List(const policy::Actor& actor, const 
 }
 
 storage::UserRecord UserService::Get(const policy::Actor& actor, UserId id) {
+  if (!policy::SeesUserId(actor, id)) throw Error::NotFound("No such user.");
   auto tx = deps_.db.Read();
   auto u = storage::FindUser(tx->conn(), actor.tenant, id);
   if (!u) throw Error::NotFound("No such user.");
@@ -115,6 +116,7 @@ storage::UserRecord UserService::CreateInTenant(const std::string& tenant_slug, 
 }
 
 storage::UserRecord UserService::Update(const policy::Actor& actor, UserId id, const UserPatch& patch) {
+  if (!policy::SeesUserId(actor, id)) throw Error::NotFound("No such user.");
   {
     auto tx = deps_.db.Read();
     if (!storage::FindUser(tx->conn(), actor.tenant, id)) throw Error::NotFound("No such user.");
@@ -152,12 +154,24 @@ storage::UserRecord UserService::Update(const policy::Actor& actor, UserId id, c
   if (patch.name) u->name = *patch.name;
   if (role) u->role = *role;
   if (hash) u->password_hash = *hash;
+  const bool role_changed = role && *role != u->role;
+  const bool deactivated = patch.is_active && !*patch.is_active && u->is_active;
   if (patch.is_active) u->is_active = *patch.is_active;
-  u->updated_at = deps_.clock.Now();
+  const UnixSeconds now = deps_.clock.Now();
+  u->updated_at = now;
   storage::UpdateUser(tx->conn(), *u);
-  // A new password or a deactivation ends the user's sessions everywhere.
-  if (hash || (patch.is_active && !*patch.is_active)) storage::DeleteUserSessions(tx->conn(), id);
+  // A new password or a deactivation ends the user's sessions and API tokens everywhere; a new role
+  // changes what the user's open streams may see. Either way the user's live streams re-check at once.
+  std::optional<storage::EventRecord> event;
+  if (hash || deactivated) {
+    storage::DeleteUserSessions(tx->conn(), id);
+    storage::RevokeUserTokens(tx->conn(), id, now);
+    event = RecordAuthChanged(tx->conn(), actor.tenant, id, hash ? "password_changed" : "deactivated", now);
+  } else if (role_changed) {
+    event = RecordAuthChanged(tx->conn(), actor.tenant, id, "role_changed", now);
+  }
   tx->Commit();
+  if (event) Publish(*event);
   return *u;
 }
 
@@ -294,7 +308,9 @@ storage::AccessRecord CustomerService::Grant(const policy::Actor& actor, Custome
   for (auto& a : storage::ListAccessOfCustomer(tx->conn(), actor.tenant, id)) {
     if (a.user == grant.user) out = a;
   }
+  auto event = RecordAuthChanged(tx->conn(), actor.tenant, grant.user, "access_changed", deps_.clock.Now());
   tx->Commit();
+  Publish(event);
   return out;
 }
 
@@ -313,7 +329,9 @@ void CustomerService::Revoke(const policy::Actor& actor, CustomerId id, UserId u
   if (!storage::FindCustomer(tx->conn(), policy::ScopeOf(actor), id)) throw Error::NotFound("No such customer.");
   Require(actor, Action::kManageAccess);
   if (!storage::DeleteAccess(tx->conn(), actor.tenant, id, user)) throw Error::NotFound("This user has no access.");
+  auto event = RecordAuthChanged(tx->conn(), actor.tenant, user, "access_changed", deps_.clock.Now());
   tx->Commit();
+  Publish(event);
 }
 
 storage::Preferences CustomerService::GetPreferences(const policy::Actor& actor, CustomerId id) {

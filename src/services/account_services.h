@@ -23,7 +23,7 @@ struct UserPatch {
   std::optional<bool> is_active;
 };
 
-class UserService {
+class UserService : public PublishesEvents {
  public:
   UserService(Deps deps, AuthService& auth) : deps_(deps), auth_(auth) {}
   PageOf<storage::UserRecord> List(const policy::Actor& actor, const std::optional<std::string>& role,
@@ -55,7 +55,7 @@ struct AccessGrant {
   bool is_primary_contact = false;
 };
 
-class CustomerService {
+class CustomerService : public PublishesEvents {
  public:
   explicit CustomerService(Deps deps) : deps_(deps) {}
   PageOf<storage::CustomerRecord> List(const policy::Actor& actor, const std::optional<std::string>& q,

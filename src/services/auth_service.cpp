@@ -95,7 +95,9 @@ LoginResult AuthService::Login(const LoginInput& in) {
   const UnixSeconds now = deps_.clock.Now();
   const std::string email = NormaliseEmail(in.email);
   const std::string account_key = in.tenant + "\n" + email;
-  if (throttle_.IsBlocked(account_key, in.client_address, now)) {
+  // Counted before the password is checked, atomically: concurrent attempts cannot check more than the
+  // limit, and a success only takes back its own reservation.
+  if (!throttle_.Reserve(account_key, in.client_address, now)) {
     throw Error(ErrorCode::kTooManyRequests, "Too many failed login attempts; try again in 15 minutes.");
   }
   std::optional<storage::UserRecord> user;
@@ -105,15 +107,15 @@ LoginResult AuthService::Login(const LoginInput& in) {
       user = storage::FindUserByEmail(tx->conn(), tenant->id, email);
     }
   }
-  // Verify outside any transaction: hashing takes ~0.1 s and must not hold a connection.
-  bool ok = user && user->is_active && HashingGate::Verify(user->password_hash, in.password);
-  if (!user) HashingGate::Verify(DummyHash(HashCost()), in.password);
+  // Verify outside any transaction: hashing takes ~0.1 s and must not hold a connection. Exactly one hash
+  // on every path (unknown user, inactive user, wrong password), so timing tells nothing.
+  const bool password_ok = HashingGate::Verify(user ? user->password_hash : DummyHash(HashCost()), in.password);
+  const bool ok = user && password_ok && user->is_active;
   if (!ok) {
-    throttle_.RecordFailure(account_key, in.client_address, now);
+    throttle_.Failed(account_key, in.client_address, now);
     spdlog::info("login failed tenant={} address={}", in.tenant, in.client_address);
     throw Error(ErrorCode::kUnauthenticated, kBadCredentials);
   }
-  throttle_.RecordSuccess(account_key);
 
   LoginResult result;
   result.session_token = RandomToken(32);
@@ -121,6 +123,7 @@ LoginResult AuthService::Login(const LoginInput& in) {
   result.auth.kind = AuthKind::kSession;
   result.expires_at = now + deps_.config.session_absolute_hours * 3600;
   auto tx = deps_.db.Write();
+  throttle_.Succeeded(tx->conn(), account_key, in.client_address);
   result.auth.session_id = storage::InsertSession(tx->conn(), HashToken(result.session_token), user->id,
                                                  result.auth.csrf_token, now, result.expires_at);
   result.auth.actor = LoadActor(tx->conn(), *user);
@@ -132,7 +135,9 @@ void AuthService::Logout(const AuthContext& auth) {
   if (auth.kind != AuthKind::kSession) return;
   auto tx = deps_.db.Write();
   storage::DeleteSession(tx->conn(), auth.session_id);
+  auto event = RecordAuthChanged(tx->conn(), auth.actor.tenant, auth.actor.user, "logout", deps_.clock.Now());
   tx->Commit();
+  Publish(event);
 }
 
 std::optional<AuthContext> AuthService::AuthenticateSession(const std::string& cookie_value) {
@@ -170,6 +175,7 @@ std::optional<AuthContext> AuthService::AuthenticateToken(const std::string& bea
   if (!found || !found->second.is_active) return std::nullopt;
   AuthContext ctx;
   ctx.kind = AuthKind::kToken;
+  ctx.token_id = found->first.id.value;
   ctx.actor = LoadActor(tx->conn(), found->second);
   return ctx;
 }
@@ -194,9 +200,12 @@ std::vector<storage::TokenRecord> AuthService::ListTokens(const policy::Actor& a
 }
 
 void AuthService::RevokeToken(const policy::Actor& actor, TokenId id) {
+  const UnixSeconds now = deps_.clock.Now();
   auto tx = deps_.db.Write();
-  if (!storage::RevokeToken(tx->conn(), actor.user, id, deps_.clock.Now())) throw Error::NotFound("No such token.");
+  if (!storage::RevokeToken(tx->conn(), actor.user, id, now)) throw Error::NotFound("No such token.");
+  auto event = RecordAuthChanged(tx->conn(), actor.tenant, actor.user, "token_revoked", now);
   tx->Commit();
+  Publish(event);
 }
 
 }  // namespace portico::services

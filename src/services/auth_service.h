@@ -8,20 +8,22 @@
 
 #include "core/crypto.h"
 #include "policy/actor.h"
+#include "services/credentials.h"
 #include "services/deps.h"
 #include "services/login_throttle.h"
 #include "storage/records.h"
 
 namespace portico::services {
 
-/// How a request was authenticated; cookie-authenticated writes need the CSRF token.
-enum class AuthKind { kSession, kToken };
-
 struct AuthContext {
   policy::Actor actor;
   AuthKind kind = AuthKind::kSession;
   std::int64_t session_id = 0;  // kSession only
+  std::int64_t token_id = 0;    // kToken only
   std::string csrf_token;       // kSession only
+
+  /// The session or token this request was authenticated with.
+  Credential credential() const { return {kind, kind == AuthKind::kSession ? session_id : token_id}; }
 };
 
 struct LoginInput {
@@ -42,14 +44,15 @@ struct CreatedToken {
   std::string token;  // shown once
 };
 
-class AuthService {
+class AuthService : public PublishesEvents {
  public:
-  explicit AuthService(Deps deps) : deps_(deps) {}
+  explicit AuthService(Deps deps) : deps_(deps), throttle_(deps.db) {}
 
   /// Throws Error(kTooManyRequests) when throttled; Error(kUnauthenticated) with one identical message
-  /// for an unknown tenant, unknown e-mail, inactive user or wrong password.
+  /// for an unknown tenant, unknown e-mail, inactive user or wrong password. Every path that reaches the
+  /// password check costs one hash (no timing difference between unknown, inactive and wrong).
   LoginResult Login(const LoginInput& in);
-  /// Deletes the session server-side.
+  /// Deletes the session server-side; the session's live streams close.
   void Logout(const AuthContext& auth);
   /// The session for a cookie value, or nullopt if unknown or expired (idle or absolute expiry).
   std::optional<AuthContext> AuthenticateSession(const std::string& cookie_value);
@@ -59,7 +62,7 @@ class AuthService {
   /// Creates a personal API token; name 1..100 characters (400 otherwise).
   CreatedToken CreateToken(const policy::Actor& actor, const std::string& name);
   std::vector<storage::TokenRecord> ListTokens(const policy::Actor& actor);
-  /// Throws Error(kNotFound) if the actor has no such active token.
+  /// Throws Error(kNotFound) if the actor has no such active token. Streams opened with it close.
   void RevokeToken(const policy::Actor& actor, TokenId id);
 
   /// Loads an Actor for a user (tenant names, customer access). Used by the CLI and tests too.

@@ -10,9 +10,13 @@
 
 namespace portico::services {
 
-policy::Actor EventService::Fresh(storage::Connection& c, const policy::Actor& actor) {
+std::optional<policy::Actor> EventService::Fresh(storage::Connection& c, const policy::Actor& actor,
+                                                 const Credential& credential, StreamEnd& ended) {
   auto user = storage::FindUser(c, actor.tenant, actor.user);
-  if (!user || !user->is_active) throw Error(ErrorCode::kUnauthenticated, "The user is no longer active.");
+  if (!user || !user->is_active || !CredentialAlive(c, credential, deps_.clock.Now(), deps_.config)) {
+    ended = StreamEnd::kCredentialEnded;
+    return std::nullopt;
+  }
   policy::Actor fresh = actor;
   fresh.role = user->role;
   fresh.customers.clear();
@@ -21,22 +25,35 @@ policy::Actor EventService::Fresh(storage::Connection& c, const policy::Actor& a
       fresh.customers.push_back({g.customer, g.customer_name, g.access, g.is_primary_contact});
     }
   }
+  auto same = [](const policy::CustomerGrant& a, const policy::CustomerGrant& b) {
+    return a.customer == b.customer && a.access == b.access;
+  };
+  if (fresh.role != actor.role ||
+      !std::is_permutation(fresh.customers.begin(), fresh.customers.end(), actor.customers.begin(),
+                           actor.customers.end(), same)) {
+    ended = StreamEnd::kAccessChanged;
+    return std::nullopt;
+  }
   return fresh;
 }
 
-std::vector<storage::EventRecord> EventService::After(const policy::Actor& actor, std::int64_t after,
-                                                      std::int64_t limit) {
+std::vector<storage::EventRecord> EventService::After(const policy::Actor& actor, const Credential& credential,
+                                                      std::int64_t after, std::int64_t limit, StreamEnd& ended) {
   auto tx = deps_.db.Read();
-  auto fresh = Fresh(tx->conn(), actor);
-  return storage::ListEventsAfter(tx->conn(), policy::ScopeOf(fresh), fresh.user, std::max<std::int64_t>(after, 0),
+  auto fresh = Fresh(tx->conn(), actor, credential, ended);
+  if (!fresh) return {};
+  return storage::ListEventsAfter(tx->conn(), policy::ScopeOf(*fresh), fresh->user, std::max<std::int64_t>(after, 0),
                                   std::clamp<std::int64_t>(limit, 1, kMaxBatch));
 }
 
-std::int64_t EventService::Backlog(const policy::Actor& actor, std::int64_t after, std::int64_t cap) {
+std::int64_t EventService::Backlog(const policy::Actor& actor, const Credential& credential, std::int64_t after,
+                                   std::int64_t cap) {
   std::int64_t total = 0;
   // Counted in batches through the same visibility query: bounded work (cap / kMaxBatch queries).
   while (total <= cap) {
-    auto batch = After(actor, after, kMaxBatch);
+    StreamEnd ended = StreamEnd::kNone;
+    auto batch = After(actor, credential, after, kMaxBatch, ended);
+    if (ended != StreamEnd::kNone) return 0;
     total += static_cast<std::int64_t>(batch.size());
     if (static_cast<std::int64_t>(batch.size()) < kMaxBatch) break;
     after = batch.back().id;

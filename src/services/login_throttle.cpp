@@ -1,47 +1,29 @@
 #include "services/login_throttle.h"
 
-#include <algorithm>
+#include "storage/throttle_repository.h"
 
 namespace portico::services {
 
-bool LoginThrottle::Blocked(std::unordered_map<std::string, Entry>& map, const std::string& key, UnixSeconds now) {
-  auto it = map.find(key);
-  return it != map.end() && it->second.locked_until > now;
+bool LoginThrottle::Reserve(const std::string& account, const std::string& address, UnixSeconds now) {
+  auto tx = db_.Write();
+  // Both or neither: a refused address takes the account's reservation back with the rollback.
+  if (!storage::ReserveAttempt(tx->conn(), AccountKey(account), kAccountLimit, kWindowSeconds, now)) return false;
+  if (!storage::ReserveAttempt(tx->conn(), AddressKey(address), kAddressLimit, kWindowSeconds, now)) return false;
+  if (++reservations_ % 256 == 0) storage::PruneThrottle(tx->conn(), now - kWindowSeconds);
+  tx->Commit();
+  return true;
 }
 
-bool LoginThrottle::IsBlocked(const std::string& account, const std::string& address, UnixSeconds now) {
-  std::lock_guard lock(mutex_);
-  return Blocked(accounts_, account, now) || Blocked(addresses_, address, now);
+void LoginThrottle::Failed(const std::string& account, const std::string& address, UnixSeconds now) {
+  auto tx = db_.Write();
+  storage::SettleFailure(tx->conn(), AccountKey(account), kAccountLimit, kWindowSeconds, now);
+  storage::SettleFailure(tx->conn(), AddressKey(address), kAddressLimit, kWindowSeconds, now);
+  tx->Commit();
 }
 
-void LoginThrottle::Fail(std::unordered_map<std::string, Entry>& map, const std::string& key, int limit,
-                         UnixSeconds now) {
-  if (map.size() >= kMaxTracked) Sweep(map, now);
-  auto& e = map[key];
-  std::erase_if(e.failures, [&](UnixSeconds t) { return t <= now - kWindowSeconds; });
-  e.failures.push_back(now);
-  if (static_cast<int>(e.failures.size()) >= limit) {
-    e.locked_until = now + kWindowSeconds;
-    e.failures.clear();
-  }
-}
-
-void LoginThrottle::Sweep(std::unordered_map<std::string, Entry>& map, UnixSeconds now) {
-  std::erase_if(map, [&](const auto& kv) {
-    const Entry& e = kv.second;
-    return e.locked_until <= now && (e.failures.empty() || e.failures.back() <= now - kWindowSeconds);
-  });
-}
-
-void LoginThrottle::RecordFailure(const std::string& account, const std::string& address, UnixSeconds now) {
-  std::lock_guard lock(mutex_);
-  Fail(accounts_, account, kAccountLimit, now);
-  Fail(addresses_, address, kAddressLimit, now);
-}
-
-void LoginThrottle::RecordSuccess(const std::string& account) {
-  std::lock_guard lock(mutex_);
-  accounts_.erase(account);
+void LoginThrottle::Succeeded(storage::Connection& c, const std::string& account, const std::string& address) {
+  storage::SettleSuccess(c, AccountKey(account));
+  storage::SettleSuccess(c, AddressKey(address));
 }
 
 }  // namespace portico::services

@@ -1,16 +1,15 @@
 // Login throttling (API.md, Precise rules): after 5 failed attempts for one account within 15 minutes
 // that account answers 429 for 15 minutes, even to the right password; after 20 failures from one client
-// address within 15 minutes, that address does. In memory: one server process (documented limitation
-// until several instances share a store).
+// address within 15 minutes, that address does. Counted in the database (storage/throttle_repository), so
+// every server instance shares the counts, and counted *before* the password is checked: an attempt
+// reserves its place atomically, so concurrent attempts can never check more than the limit (issue 18).
 #pragma once
 
-#include <cstdint>
-#include <mutex>
+#include <atomic>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "core/clock.h"
+#include "storage/db.h"
 
 namespace portico::services {
 
@@ -19,27 +18,24 @@ class LoginThrottle {
   static constexpr int kAccountLimit = 5;
   static constexpr int kAddressLimit = 20;
   static constexpr UnixSeconds kWindowSeconds = 15 * 60;
-  static constexpr std::size_t kMaxTracked = 100000;  // memory bound; oldest entries are swept past it
 
-  /// True while the account or the address is locked out.
-  bool IsBlocked(const std::string& account, const std::string& address, UnixSeconds now);
-  /// Records a failed attempt for both keys.
-  void RecordFailure(const std::string& account, const std::string& address, UnixSeconds now);
-  /// A successful login clears the account's failures (not the address's).
-  void RecordSuccess(const std::string& account);
+  explicit LoginThrottle(storage::Database& db) : db_(db) {}
+
+  /// Reserves one attempt for the account and for the address in one transaction. False (nothing
+  /// counted) while either is locked or already holds its limit of attempts in the window.
+  bool Reserve(const std::string& account, const std::string& address, UnixSeconds now);
+  /// The reserved attempt failed: a key at its limit is locked for kWindowSeconds.
+  void Failed(const std::string& account, const std::string& address, UnixSeconds now);
+  /// The reserved attempt succeeded: its own reservations are taken back; failures counted by other
+  /// attempts (even concurrent ones) stay.
+  void Succeeded(storage::Connection& c, const std::string& account, const std::string& address);
 
  private:
-  struct Entry {
-    std::vector<UnixSeconds> failures;  // within the window
-    UnixSeconds locked_until = 0;
-  };
-  bool Blocked(std::unordered_map<std::string, Entry>& map, const std::string& key, UnixSeconds now);
-  void Fail(std::unordered_map<std::string, Entry>& map, const std::string& key, int limit, UnixSeconds now);
-  void Sweep(std::unordered_map<std::string, Entry>& map, UnixSeconds now);
+  static std::string AccountKey(const std::string& account) { return "login:account:" + account; }
+  static std::string AddressKey(const std::string& address) { return "login:address:" + address; }
 
-  std::mutex mutex_;
-  std::unordered_map<std::string, Entry> accounts_;
-  std::unordered_map<std::string, Entry> addresses_;
+  storage::Database& db_;
+  std::atomic<unsigned> reservations_{0};
 };
 
 }  // namespace portico::services

@@ -8,6 +8,10 @@
 
 #include "core/crypto.h"
 #include "core/error.h"
+#include "policy/policy.h"
+#include "storage/accounts_repository.h"
+#include "storage/customers_repository.h"
+#include "storage/repairs_repository.h"
 
 namespace portico::services {
 namespace {
@@ -223,6 +227,28 @@ void MailWorker::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+namespace {
+
+/// Whether the recipient may still get this e-mail at send time: still active and, for a notification
+/// about a repair, still able to read that repair (access may have been revoked since the event).
+bool StillEntitled(storage::Connection& c, const storage::OutgoingEmail& e) {
+  auto user = storage::FindUser(c, e.notification.tenant, e.notification.user);
+  if (!user || !user->is_active) return false;
+  if (!e.notification.repair) return true;
+  policy::Actor actor;
+  actor.user = user->id;
+  actor.tenant = user->tenant;
+  actor.role = user->role;
+  if (user->role == domain::Role::kCustomer) {
+    for (const auto& g : storage::ListAccessOfUser(c, user->id)) {
+      actor.customers.push_back({g.customer, g.customer_name, g.access, g.is_primary_contact});
+    }
+  }
+  return storage::FindRepair(c, policy::ScopeOf(actor), *e.notification.repair).has_value();
+}
+
+}  // namespace
+
 int MailWorker::RunOnce() {
   std::vector<storage::OutgoingEmail> due;
   {
@@ -233,6 +259,18 @@ int MailWorker::RunOnce() {
   while (!base.empty() && base.back() == '/') base.pop_back();
   int sent = 0;
   for (const auto& e : due) {
+    bool entitled = false;
+    {
+      auto tx = deps_.db.Read();
+      entitled = StillEntitled(tx->conn(), e);
+    }
+    if (!entitled) {
+      spdlog::info("e-mail for notification {} skipped: the recipient may no longer read it", e.notification.id);
+      auto tx = deps_.db.Write();
+      storage::MarkEmailSkipped(tx->conn(), e.notification.id);
+      tx->Commit();
+      continue;
+    }
     bool ok = true;
     try {
       SendMail(deps_.config, NotificationMail(e, base, deps_.config.smtp_from));

@@ -592,6 +592,7 @@ PageOf<TechnicianView> RepairService::Technicians(const policy::Actor& actor, co
 std::vector<storage::ScheduleEntry> RepairService::Schedule(const policy::Actor& actor, UserId technician,
                                                             const std::optional<std::string>& from,
                                                             const std::optional<std::string>& to) {
+  if (!policy::SeesUserId(actor, technician)) throw Error::NotFound("No such technician.");
   auto tx = deps_.db.Read();
   auto t = storage::FindUser(tx->conn(), actor.tenant, technician);
   if (!t || t->role != domain::Role::kTechnician) throw Error::NotFound("No such technician.");
@@ -607,6 +608,7 @@ storage::ScheduleEntry RepairService::AddSchedule(const policy::Actor& actor, Us
                                                   const std::string& date, const std::string& start_time,
                                                   const std::string& end_time, bool is_available,
                                                   const std::string& notes) {
+  if (!policy::SeesUserId(actor, technician)) throw Error::NotFound("No such technician.");
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
   auto t = storage::FindUser(c, actor.tenant, technician);

@@ -16,6 +16,7 @@
 #include "domain/pricing.h"
 #include "domain/repair_status.h"
 #include "policy/actor.h"
+#include "services/credentials.h"
 #include "services/deps.h"
 #include "storage/records.h"
 #include "storage/repairs_repository.h"
@@ -74,7 +75,6 @@ struct TechnicianView {
 };
 
 /// Called after a transaction that wrote an event commits (live updates wake up here), with that event.
-using EventPublisher = std::function<void(const storage::EventRecord& event)>;
 
 class RepairService {
  public:

@@ -106,6 +106,11 @@ constexpr Sql kListTokens{"list_tokens",
 constexpr Sql kRevokeToken{"revoke_token",
                            "UPDATE api_tokens SET revoked_at = $3 WHERE user_id = $1 AND id = $2 AND revoked_at IS NULL"};
 constexpr Sql kTouchToken{"touch_token", "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1"};
+constexpr Sql kRevokeUserTokens{"revoke_user_tokens",
+                                "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL"};
+constexpr Sql kSessionAlive{"session_alive",
+                            "SELECT 1 FROM sessions WHERE id = $1 AND expires_at > $2 AND last_seen_at > $3"};
+constexpr Sql kTokenAlive{"token_alive", "SELECT 1 FROM api_tokens WHERE id = $1 AND revoked_at IS NULL"};
 
 TokenRecord ReadToken(const Row& r) {
   TokenRecord t;
@@ -231,5 +236,13 @@ bool RevokeToken(Connection& c, UserId user, TokenId id, UnixSeconds now) {
 }
 
 void TouchToken(Connection& c, TokenId id, UnixSeconds now) { c.Execute(kTouchToken, {id.value, now}); }
+
+void RevokeUserTokens(Connection& c, UserId user, UnixSeconds now) { c.Execute(kRevokeUserTokens, {user.value, now}); }
+
+bool SessionAlive(Connection& c, std::int64_t session_id, UnixSeconds now, UnixSeconds idle_cutoff) {
+  return c.QueryOne(kSessionAlive, {session_id, now, idle_cutoff}).has_value();
+}
+
+bool TokenAlive(Connection& c, TokenId id) { return c.QueryOne(kTokenAlive, {id.value}).has_value(); }
 
 }  // namespace portico::storage

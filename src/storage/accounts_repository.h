@@ -45,5 +45,11 @@ std::vector<TokenRecord> ListTokens(Connection& c, UserId user);
 /// Revokes the user's token; false if there is no such active token of that user.
 bool RevokeToken(Connection& c, UserId user, TokenId id, UnixSeconds now);
 void TouchToken(Connection& c, TokenId id, UnixSeconds now);
+/// Revokes every active API token of a user (a password change ends them).
+void RevokeUserTokens(Connection& c, UserId user, UnixSeconds now);
+/// True while the session exists, is before its absolute expiry (`now`) and was seen after `idle_cutoff`.
+bool SessionAlive(Connection& c, std::int64_t session_id, UnixSeconds now, UnixSeconds idle_cutoff);
+/// True while the API token exists and is not revoked.
+bool TokenAlive(Connection& c, TokenId id);
 
 }  // namespace portico::storage

@@ -246,6 +246,22 @@ CREATE TRIGGER repair_counts_delete AFTER DELETE ON repairs BEGIN
   UPDATE repair_counts SET n = n - 1 WHERE customer_id = OLD.customer_id AND status = OLD.status;
 END;
 )SQL", nullptr},
+    {4, "throttle", R"SQL(
+CREATE TABLE throttle (
+  key TEXT PRIMARY KEY,
+  attempts INTEGER NOT NULL,
+  window_start INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL DEFAULT 0
+);
+)SQL",
+     R"SQL(
+CREATE TABLE throttle (
+  key TEXT PRIMARY KEY,
+  attempts INTEGER NOT NULL,
+  window_start BIGINT NOT NULL,
+  locked_until BIGINT NOT NULL DEFAULT 0
+);
+)SQL"},
 };
 
 }  // namespace

@@ -34,6 +34,7 @@ constexpr Sql kDue{"due_emails",
                    "n.created_at, u.email, u.name, t.name, n.email_attempts, t.slug, u.role FROM notifications n "
                    "JOIN users u ON u.id = n.user_id JOIN tenants t ON t.id = n.tenant_id "
                    "WHERE n.email_state = 'pending' AND n.email_next_at <= $1 ORDER BY n.email_next_at, n.id LIMIT $2"};
+constexpr Sql kSkipped{"email_skipped", "UPDATE notifications SET email_state = 'skipped' WHERE id = $1"};
 constexpr Sql kSent{"email_sent", "UPDATE notifications SET email_state = 'sent' WHERE id = $1"};
 constexpr Sql kRetry{"email_retry",
                      "UPDATE notifications SET email_attempts = $2, email_next_at = $3, "
@@ -124,6 +125,8 @@ std::vector<OutgoingEmail> DueEmails(Connection& c, UnixSeconds now, std::int64_
 }
 
 void MarkEmailSent(Connection& c, std::int64_t id) { c.Execute(kSent, {id}); }
+
+void MarkEmailSkipped(Connection& c, std::int64_t id) { c.Execute(kSkipped, {id}); }
 
 void MarkEmailRetry(Connection& c, std::int64_t id, std::int64_t attempts, std::optional<UnixSeconds> next_at) {
   c.Execute(kRetry, {id, attempts, Nullable(next_at)});

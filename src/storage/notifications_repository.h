@@ -40,6 +40,8 @@ struct OutgoingEmail {
 };
 std::vector<OutgoingEmail> DueEmails(Connection& c, UnixSeconds now, std::int64_t limit);
 void MarkEmailSent(Connection& c, std::int64_t id);
+/// The recipient may no longer read the notification's record (or was deactivated): never sent.
+void MarkEmailSkipped(Connection& c, std::int64_t id);
 void MarkEmailRetry(Connection& c, std::int64_t id, std::int64_t attempts, std::optional<UnixSeconds> next_at);
 
 }  // namespace portico::storage

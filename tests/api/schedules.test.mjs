@@ -93,13 +93,13 @@ describe('adding shifts', () => {
     assert.equal(assertPage(await me.get(`${sched(other.user.id)}?from=${date}&to=${date}`)).length, 1);
   });
 
-  test('customers get 403 for reading or adding shifts', async () => {
+  test('customers get 404 for a technician\'s shifts (they may not learn which ids are technicians), 403 for the list', async () => {
     const s = ctx.server;
     const tid = s.user('acme', 'technician').id;
     for (const key of ['c1_approver', 'c1_requester', 'c1_viewer', 'lonely']) {
       const c = await s.bearer('acme', key);
-      assertProblem(await c.get(sched(tid)), 403);
-      assertProblem(await c.post(sched(tid), { date: nextDate(), start_time: '08:00', end_time: '09:00' }), 403);
+      assertProblem(await c.get(sched(tid)), 404);
+      assertProblem(await c.post(sched(tid), { date: nextDate(), start_time: '08:00', end_time: '09:00' }), 404);
       assertProblem(await c.get(`${API}/technicians`), 403);
     }
   });

@@ -8,7 +8,6 @@
 #include "core/config.h"
 #include "core/crypto.h"
 #include "core/error.h"
-#include "services/login_throttle.h"
 
 namespace portico {
 namespace {
@@ -106,32 +105,6 @@ TEST(ClockTest, FormatsAndParses) {
   EXPECT_EQ(ParseTimeOfDay("08:30"), 510);
   EXPECT_EQ(ParseTimeOfDay("24:00"), std::nullopt);
   EXPECT_EQ(FormatTimeOfDay(510), "08:30");
-}
-
-TEST(LoginThrottleTest, AccountLocksAfterFiveFailuresForFifteenMinutes) {
-  services::LoginThrottle t;
-  UnixSeconds now = 1000;
-  for (int i = 0; i < 4; ++i) t.RecordFailure("acme\nx@y.z", "1.2.3.4", now);
-  EXPECT_FALSE(t.IsBlocked("acme\nx@y.z", "1.2.3.4", now));
-  t.RecordFailure("acme\nx@y.z", "1.2.3.4", now);
-  EXPECT_TRUE(t.IsBlocked("acme\nx@y.z", "9.9.9.9", now));    // the account, from anywhere
-  EXPECT_FALSE(t.IsBlocked("acme\nother@y.z", "1.2.3.4", now));  // the address is not yet locked
-  EXPECT_TRUE(t.IsBlocked("acme\nx@y.z", "1.2.3.4", now + 899));
-  EXPECT_FALSE(t.IsBlocked("acme\nx@y.z", "1.2.3.4", now + 901));
-}
-
-TEST(LoginThrottleTest, AddressLocksAfterTwentyFailures) {
-  services::LoginThrottle t;
-  for (int i = 0; i < 20; ++i) t.RecordFailure("acme\nuser" + std::to_string(i), "5.5.5.5", 100);
-  EXPECT_TRUE(t.IsBlocked("acme\nfresh@y.z", "5.5.5.5", 101));
-  EXPECT_FALSE(t.IsBlocked("acme\nfresh@y.z", "6.6.6.6", 101));
-}
-
-TEST(LoginThrottleTest, FailuresOutsideTheWindowDoNotCount) {
-  services::LoginThrottle t;
-  for (int i = 0; i < 4; ++i) t.RecordFailure("a", "ip", 0);
-  t.RecordFailure("a", "ip", 2000);  // the first four are older than 15 minutes
-  EXPECT_FALSE(t.IsBlocked("a", "ip", 2000));
 }
 
 }  // namespace

@@ -77,3 +77,63 @@ TEST(MailerTest, NotificationMailLinksToThePortalOrTheShop) {
 
 }  // namespace
 }  // namespace portico::services
+
+// ---- issue 18: the recipient is checked again at send time ----
+
+#include <filesystem>
+
+#include "storage/db.h"
+
+namespace portico::services {
+namespace {
+
+TEST(MailWorkerTest, SkipsRecipientsWhoMayNoLongerReadTheRecord) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("portico-mailer-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".db");
+  std::filesystem::remove(path);
+  {
+    auto db = storage::OpenDatabase("sqlite://" + path.string(), 2);
+    db->Migrate();
+    {
+      auto tx = db->Write();
+      tx->conn().ExecuteScript(
+          "INSERT INTO tenants (id, slug, name, branding, created_at, updated_at) VALUES (1, 't', 'T', '{}', 0, 0);"
+          "INSERT INTO customers (id, tenant_id, name, created_at, updated_at) VALUES (10, 1, 'A', 0, 0), (20, 1, 'B', 0, 0);"
+          "INSERT INTO units (id, tenant_id, customer_id, unit_number, created_at, updated_at) VALUES (1, 1, 10, 'U', 0, 0);"
+          "INSERT INTO repairs (id, tenant_id, customer_id, unit_id, status, repair_date, created_at, updated_at) "
+          "  VALUES (1, 1, 10, 1, 'PENDING', '2026-01-01', 0, 0);"
+          "INSERT INTO users (id, tenant_id, email, name, role, password_hash, is_active, created_at, updated_at) VALUES "
+          "  (5, 1, 'moved@x.test', 'Moved', 'customer', 'x', 1, 0, 0),"      // access to 20 only now
+          "  (6, 1, 'still@x.test', 'Still', 'customer', 'x', 1, 0, 0),"      // access to 10
+          "  (7, 1, 'gone@x.test', 'Gone', 'manager', 'x', 0, 0, 0);"         // deactivated staff
+          "INSERT INTO customer_access (customer_id, user_id, tenant_id, access, created_at) VALUES "
+          "  (20, 5, 1, 'approver', 0), (10, 6, 1, 'approver', 0);"
+          "INSERT INTO notifications (id, tenant_id, user_id, event_id, type, repair_id, title, email_state, email_next_at, created_at) VALUES "
+          "  (1, 1, 5, 1, 'approval_wanted', 1, 't', 'pending', 0, 0),"
+          "  (2, 1, 6, 1, 'approval_wanted', 1, 't', 'pending', 0, 0),"
+          "  (3, 1, 7, 1, 'status_changed', 1, 't', 'pending', 0, 0);");
+      tx->Commit();
+    }
+    Config config;
+    config.smtp_host = "127.0.0.1";
+    config.smtp_port = 1;  // nothing listens: the entitled recipient's attempt fails and is retried
+    config.smtp_timeout_seconds = 2;
+    FakeClock clock(1000);
+    MailWorker worker(Deps{*db, clock, config});
+    EXPECT_EQ(worker.RunOnce(), 0);
+    static constexpr storage::Sql kStates{"test_states",
+                                          "SELECT id, email_state, email_attempts FROM notifications ORDER BY id"};
+    auto tx = db->Read();
+    auto rows = tx->conn().Query(kStates);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].Text(1), "skipped");  // lost access to the repair's customer
+    EXPECT_EQ(rows[0].Int(2), 0);
+    EXPECT_EQ(rows[1].Text(1), "pending");  // still entitled: tried, to be retried
+    EXPECT_EQ(rows[1].Int(2), 1);
+    EXPECT_EQ(rows[2].Text(1), "skipped");  // deactivated
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+}  // namespace
+}  // namespace portico::services

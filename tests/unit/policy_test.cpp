@@ -99,6 +99,15 @@ TEST(PolicyMatrix, EditableCustomerFields) {
   EXPECT_TRUE(EditableCustomerFields(Make(Role::kCustomer, CustomerAccess::kViewer), kOwn).empty());
 }
 
+// Issue 18: whether a user id exists is staff knowledge; a customer user learns only its own.
+TEST(PolicyMatrix, SeesUserId) {
+  for (const auto& who : Everyone()) {
+    const bool staff = who.actor.IsStaff();
+    EXPECT_TRUE(SeesUserId(who.actor, who.actor.user)) << who.name << " sees itself";
+    EXPECT_EQ(SeesUserId(who.actor, UserId(2)), staff) << who.name << " sees another user id";
+  }
+}
+
 TEST(PolicyScope, StaffSeeTheirTenantCustomersSeeTheirGrants) {
   auto staff = ScopeOf(Make(Role::kTechnician));
   EXPECT_TRUE(staff.all_of_tenant);

@@ -10,6 +10,7 @@
 import { ApiError } from './api/client';
 import * as api from './api/endpoints';
 import type { ApiEvent } from './api/types';
+import { session } from './session.svelte';
 
 type Listener = (events: ApiEvent[]) => void;
 
@@ -18,6 +19,8 @@ const POLL_WAIT = 25;
 const MAX_BACKOFF = 30_000;
 /** Close code of the server for a client that fell behind: reconnect with after=<last id>. */
 const SLOW_CONSUMER = 4008;
+/** The user's role or customer access changed: reload who we are, reconnect at once. */
+const ACCESS_CHANGED = 4001;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -106,7 +109,11 @@ class Live {
 			this.lastId = e.id;
 			fresh.push(e);
 		}
-		if (fresh.length) this.listeners.forEach((fn) => fn(fresh));
+		if (!fresh.length) return;
+		// Our credentials or access changed (another tab logged out, an admin changed our access):
+		// reload /me; a session that ended goes to the login page through the 401 handler.
+		if (fresh.some((e) => e.type === 'auth.changed')) void session.ensure(true).catch(() => {});
+		this.listeners.forEach((fn) => fn(fresh));
 	}
 
 	private update() {
@@ -175,7 +182,8 @@ class Live {
 		if (!this.alive(gen)) return;
 		this.update();
 		if (!this.connected) this.reconnecting = true;
-		const delay = code === SLOW_CONSUMER ? 100 : backoff(++this.wsAttempts);
+		if (code === ACCESS_CHANGED) void session.ensure(true).catch(() => {});
+		const delay = code === SLOW_CONSUMER || code === ACCESS_CHANGED ? 100 : backoff(++this.wsAttempts);
 		if (this.wsTimer) clearTimeout(this.wsTimer);
 		this.wsTimer = setTimeout(() => {
 			this.wsTimer = null;
