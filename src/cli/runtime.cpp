@@ -21,7 +21,9 @@ services::EventAudience Audience(const storage::EventRecord& e) {
 
 Runtime::Runtime(Config c)
     : config(std::move(c)),
-      db(storage::OpenDatabase(config.database, static_cast<int>(config.worker_threads) + 2)),
+      db(storage::OpenDatabase(config.database, static_cast<int>(config.worker_threads) + 2,
+                               {.synchronous = config.database_synchronous == "normal" ? storage::Synchronous::kNormal
+                                                                                       : storage::Synchronous::kFull})),
       deps{*db, clock, config},
       auth(deps),
       users(deps, auth),

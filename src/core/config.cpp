@@ -29,6 +29,8 @@ const std::vector<KeyBinding>& Bindings() {
       {{"server.io_threads", "PORTICO_IO_THREADS", "io-threads"}, &Config::io_threads},
       {{"server.worker_threads", "PORTICO_WORKER_THREADS", "worker-threads"}, &Config::worker_threads},
       {{"database.url", "PORTICO_DATABASE", "database"}, &Config::database},
+      {{"database.synchronous", "PORTICO_DATABASE_SYNCHRONOUS", "database-synchronous"},
+       &Config::database_synchronous},
       {{"log.level", "PORTICO_LOG_LEVEL", "log-level"}, &Config::log_level},
       {{"auth.password_hash", "PORTICO_PASSWORD_HASH", "password-hash"}, &Config::password_hash},
       {{"auth.session_idle_minutes", "PORTICO_SESSION_IDLE_MINUTES", "session-idle-minutes"},
@@ -115,6 +117,9 @@ void Validate(const Config& c) {
   }
   if (c.io_threads < 1 || c.io_threads > 64) Bad("server.io_threads", "must be 1..64");
   if (c.worker_threads < 1 || c.worker_threads > 256) Bad("server.worker_threads", "must be 1..256");
+  if (c.database_synchronous != "full" && c.database_synchronous != "normal") {
+    Bad("database.synchronous", "must be \"full\" or \"normal\"");
+  }
   if (c.smtp_starttls != "auto" && c.smtp_starttls != "always" && c.smtp_starttls != "never") {
     Bad("smtp.starttls", "must be \"auto\", \"always\" or \"never\"");
   }

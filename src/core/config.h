@@ -20,6 +20,10 @@ struct Config {
   std::int64_t worker_threads = 8;          // blocking work: database, password hashing
   // [database]
   std::string database = "sqlite://data/portico.db";
+  // SQLite only: "full" (default) fsyncs the WAL on every commit, so an acknowledged write survives power
+  // loss; "normal" fsyncs only at checkpoints: faster, but the last commits may be lost on power loss or
+  // an OS crash (never on a process crash).
+  std::string database_synchronous = "full";
   // [log]
   std::string log_level = "info";           // trace, debug, info, warn, error, off
   // [auth]

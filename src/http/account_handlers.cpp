@@ -59,7 +59,7 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
 
   // ---- authentication ----
   r.Add("POST", "/api/v1/auth/login",
-        {.summary = "Log in with tenant, e-mail and password; sets the session cookie",
+        {.operation_id = "login", .summary = "Log in with tenant, e-mail and password; sets the session cookie",
          .tag = "auth", .auth = false, .body = true, .request_schema = "LoginRequest", .response_schema = "LoginResponse"},
         [&app, &auth = s.auth](RequestContext& ctx) {
           auto body = ctx.Body();
@@ -76,7 +76,7 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           res.SetHeader("Set-Cookie", app.SessionCookie(result.session_token));
           return res;
         });
-  r.Add("POST", "/api/v1/auth/logout", {.summary = "Log out: the session is deleted server-side", .tag = "auth", .status = 204},
+  r.Add("POST", "/api/v1/auth/logout", {.operation_id = "logout", .summary = "Log out: the session is deleted server-side", .tag = "auth", .status = 204},
         [&app, &auth = s.auth](RequestContext& ctx) {
           auth.Logout(*ctx.auth);
           Response res;
@@ -84,19 +84,19 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           res.SetHeader("Set-Cookie", app.ClearSessionCookie());
           return res;
         });
-  r.Add("GET", "/api/v1/me", {.summary = "The current user, its tenant and customer access", .tag = "auth", .response_schema = "Me"},
+  r.Add("GET", "/api/v1/me", {.operation_id = "getMe", .summary = "The current user, its tenant and customer access", .tag = "auth", .response_schema = "Me"},
         [](RequestContext& ctx) {
           json::value me = MeJson(ctx.actor());
           if (ctx.auth->kind == services::AuthKind::kSession) me.as_object()["csrf_token"] = ctx.auth->csrf_token;
           return JsonResponse(200, me);
         });
-  r.Add("GET", "/api/v1/auth/tokens", {.summary = "My personal API tokens (without their values)", .tag = "auth",
+  r.Add("GET", "/api/v1/auth/tokens", {.operation_id = "listTokens", .summary = "My personal API tokens (without their values)", .tag = "auth",
                                        .response_schema = "Token", .paginated = true, .query = {"page", "page_size"}},
         [&auth = s.auth](RequestContext& ctx) {
           auto page = ctx.Page();
           return JsonResponse(200, PageJson(ctx.req, page, Paginate(auth.ListTokens(ctx.actor()), page), TokenJson));
         });
-  r.Add("POST", "/api/v1/auth/tokens", {.summary = "Create a personal API token (shown once)", .tag = "auth", .body = true,
+  r.Add("POST", "/api/v1/auth/tokens", {.operation_id = "createToken", .summary = "Create a personal API token (shown once)", .tag = "auth", .body = true,
                                         .status = 201, .request_schema = "TokenRequest", .response_schema = "CreatedToken"},
         [&auth = s.auth](RequestContext& ctx) {
           auto body = ctx.Body();
@@ -111,7 +111,7 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
                                                 {"token", created.token},
                                                 {"created_at", FormatTimestamp(created.record.created_at)}});
         });
-  r.Add("DELETE", "/api/v1/auth/tokens/{id}", {.summary = "Revoke one of my API tokens", .tag = "auth", .status = 204},
+  r.Add("DELETE", "/api/v1/auth/tokens/{id}", {.operation_id = "revokeToken", .summary = "Revoke one of my API tokens", .tag = "auth", .status = 204},
         [&auth = s.auth](RequestContext& ctx) {
           auth.RevokeToken(ctx.actor(), TokenId(ctx.IdParam("id")));
           Response res;
@@ -120,7 +120,7 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
         });
 
   // ---- users ----
-  r.Add("GET", "/api/v1/users", {.summary = "Users of my tenant (admin)", .tag = "users", .response_schema = "User",
+  r.Add("GET", "/api/v1/users", {.operation_id = "listUsers", .summary = "Users of my tenant (admin)", .tag = "users", .response_schema = "User",
                                  .paginated = true, .query = {"role", "page", "page_size"}},
         [&users = s.users](RequestContext& ctx) {
           auto page = ctx.Page();
@@ -128,7 +128,7 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           if (role && role->empty()) role.reset();
           return JsonResponse(200, PageJson(ctx.req, page, users.List(ctx.actor(), role, page), UserJson));
         });
-  r.Add("POST", "/api/v1/users", {.summary = "Create a user (admin)", .tag = "users", .body = true, .status = 201,
+  r.Add("POST", "/api/v1/users", {.operation_id = "createUser", .summary = "Create a user (admin)", .tag = "users", .body = true, .status = 201,
                                   .request_schema = "NewUser", .response_schema = "User"},
         [&users = s.users](RequestContext& ctx) {
           auto body = ctx.Body();
@@ -144,11 +144,11 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           in = {*email, *name, *role, *password};
           return JsonResponse(201, UserJson(users.Create(ctx.actor(), in)));
         });
-  r.Add("GET", "/api/v1/users/{id}", {.summary = "One user (admin)", .tag = "users", .response_schema = "User"},
+  r.Add("GET", "/api/v1/users/{id}", {.operation_id = "getUser", .summary = "One user (admin)", .tag = "users", .response_schema = "User"},
         [&users = s.users](RequestContext& ctx) {
           return JsonResponse(200, UserJson(users.Get(ctx.actor(), UserId(ctx.IdParam("id")))));
         });
-  r.Add("PATCH", "/api/v1/users/{id}", {.summary = "Change a user (admin)", .tag = "users", .body = true,
+  r.Add("PATCH", "/api/v1/users/{id}", {.operation_id = "updateUser", .summary = "Change a user (admin)", .tag = "users", .body = true,
                                         .request_schema = "UserPatch", .response_schema = "User"},
         [&users = s.users](RequestContext& ctx) {
           auto id = UserId(ctx.IdParam("id"));
@@ -167,14 +167,14 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
         });
 
   // ---- customers ----
-  r.Add("GET", "/api/v1/customers", {.summary = "Customers in my scope", .tag = "customers", .response_schema = "Customer",
+  r.Add("GET", "/api/v1/customers", {.operation_id = "listCustomers", .summary = "Customers in my scope", .tag = "customers", .response_schema = "Customer",
                                      .paginated = true, .query = {"q", "page", "page_size"}},
         [&customers = s.customers](RequestContext& ctx) {
           auto page = ctx.Page();
           auto q = ctx.req.QueryParam("q");
           return JsonResponse(200, PageJson(ctx.req, page, customers.List(ctx.actor(), q, page), CustomerJson));
         });
-  r.Add("POST", "/api/v1/customers", {.summary = "Create a customer (admin, manager)", .tag = "customers", .body = true,
+  r.Add("POST", "/api/v1/customers", {.operation_id = "createCustomer", .summary = "Create a customer (admin, manager)", .tag = "customers", .body = true,
                                       .status = 201, .request_schema = "NewCustomer", .response_schema = "Customer"},
         [&customers = s.customers](RequestContext& ctx) {
           auto body = ctx.Body();
@@ -194,12 +194,12 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           in.phone = phone.value_or("");
           return JsonResponse(201, CustomerJson(customers.Create(ctx.actor(), in)));
         });
-  r.Add("GET", "/api/v1/customers/{id}", {.summary = "One customer", .tag = "customers", .response_schema = "Customer"},
+  r.Add("GET", "/api/v1/customers/{id}", {.operation_id = "getCustomer", .summary = "One customer", .tag = "customers", .response_schema = "Customer"},
         [&customers = s.customers](RequestContext& ctx) {
           return JsonResponse(200, CustomerJson(customers.Get(ctx.actor(), CustomerId(ctx.IdParam("id")))));
         });
   r.Add("PATCH", "/api/v1/customers/{id}",
-        {.summary = "Change a customer (admin, manager; approvers: address and phone)", .tag = "customers", .body = true,
+        {.operation_id = "updateCustomer", .summary = "Change a customer (admin, manager; approvers: address and phone)", .tag = "customers", .body = true,
          .request_schema = "CustomerPatch", .response_schema = "Customer"},
         [&customers = s.customers](RequestContext& ctx) {
           auto id = CustomerId(ctx.IdParam("id"));
@@ -218,7 +218,7 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           ThrowIfErrors(errors);
           return JsonResponse(200, CustomerJson(customers.Update(ctx.actor(), id, p)));
         });
-  r.Add("GET", "/api/v1/customers/{id}/access", {.summary = "Users with access to a customer (staff)", .tag = "customers",
+  r.Add("GET", "/api/v1/customers/{id}/access", {.operation_id = "listCustomerAccess", .summary = "Users with access to a customer (staff)", .tag = "customers",
                                                  .response_schema = "Access", .array = true},
         [&customers = s.customers](RequestContext& ctx) {
           json::array a;
@@ -226,7 +226,7 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           return JsonResponse(200, a);
         });
   r.Add("POST", "/api/v1/customers/{id}/access",
-        {.summary = "Give a customer user access (admin, manager)", .tag = "customers", .body = true, .status = 201,
+        {.operation_id = "grantCustomerAccess", .summary = "Give a customer user access (admin, manager)", .tag = "customers", .body = true, .status = 201,
          .request_schema = "AccessGrant", .response_schema = "Access"},
         [&customers = s.customers](RequestContext& ctx) {
           auto id = CustomerId(ctx.IdParam("id"));
@@ -242,20 +242,20 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           return JsonResponse(201, AccessJson(customers.Grant(ctx.actor(), id, g)));
         });
   r.Add("DELETE", "/api/v1/customers/{id}/access/{user_id}",
-        {.summary = "Take a user's access away (admin, manager)", .tag = "customers", .status = 204},
+        {.operation_id = "revokeCustomerAccess", .summary = "Take a user's access away (admin, manager)", .tag = "customers", .status = 204},
         [&customers = s.customers](RequestContext& ctx) {
           customers.Revoke(ctx.actor(), CustomerId(ctx.IdParam("id")), UserId(ctx.IdParam("user_id")));
           Response res;
           res.status = 204;
           return res;
         });
-  r.Add("GET", "/api/v1/customers/{id}/preferences", {.summary = "A customer's notification preferences",
+  r.Add("GET", "/api/v1/customers/{id}/preferences", {.operation_id = "getCustomerPreferences", .summary = "A customer's notification preferences",
                                                       .tag = "customers", .response_schema = "Preferences"},
         [&customers = s.customers](RequestContext& ctx) {
           return JsonResponse(200, PreferencesJson(customers.GetPreferences(ctx.actor(), CustomerId(ctx.IdParam("id")))));
         });
   r.Add("PUT", "/api/v1/customers/{id}/preferences",
-        {.summary = "Set a customer's preferences (approvers, admin, manager)", .tag = "customers", .body = true,
+        {.operation_id = "setCustomerPreferences", .summary = "Set a customer's preferences (approvers, admin, manager)", .tag = "customers", .body = true,
          .request_schema = "Preferences", .response_schema = "Preferences"},
         [&customers = s.customers](RequestContext& ctx) {
           auto id = CustomerId(ctx.IdParam("id"));
@@ -275,14 +275,14 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
         });
 
   // ---- tenant ----
-  r.Add("GET", "/api/v1/tenants/{slug}/branding", {.summary = "A tenant's public branding", .tag = "tenant",
+  r.Add("GET", "/api/v1/tenants/{slug}/branding", {.operation_id = "getBranding", .summary = "A tenant's public branding", .tag = "tenant",
                                                    .auth = false, .response_schema = "Branding"},
         [&tenants = s.tenants](RequestContext& ctx) {
           Response res = JsonResponse(200, domain::BrandingToJson(tenants.GetBranding(ctx.params.at("slug"))));
           res.SetHeader("Cache-Control", "no-cache");
           return res;
         });
-  r.Add("PUT", "/api/v1/tenants/{slug}/branding", {.summary = "Set my tenant's branding (admin)", .tag = "tenant",
+  r.Add("PUT", "/api/v1/tenants/{slug}/branding", {.operation_id = "setBranding", .summary = "Set my tenant's branding (admin)", .tag = "tenant",
                                                    .body = true, .request_schema = "Branding", .response_schema = "Branding"},
         [&tenants = s.tenants](RequestContext& ctx) {
           auto branding = ReadBranding(ctx.Body());

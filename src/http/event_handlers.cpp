@@ -50,7 +50,7 @@ Response EventsPage(services::EventService& events, const policy::Actor& actor, 
 void RegisterEventRoutes(App& app, services::EventService& events) {
   Router& r = app.router();
   r.Add("GET", "/api/v1/events",
-        {.summary = "Long-poll: events after `after` that I may see, waiting up to `wait` seconds (<= 30) for one. "
+        {.operation_id = "pollEvents", .summary = "Long-poll: events after `after` that I may see, waiting up to `wait` seconds (<= 30) for one. "
                     "Without `after`: no events and the newest id to start from.",
          .tag = "live", .response_schema = "EventPage", .query = {"after", "wait"}},
         [&events](RequestContext& ctx) {
@@ -93,7 +93,7 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           return res;
         });
   r.Add("GET", "/api/v1/events/ws",
-        {.summary = "WebSocket: pushes the events I may see after `after`, one JSON object per text frame",
+        {.operation_id = "streamEvents", .summary = "WebSocket: pushes the events I may see after `after`, one JSON object per text frame",
          .tag = "live", .status = 101, .query = {"after"}},
         [&events](RequestContext& ctx) {
           const auto actor = ctx.actor();
@@ -156,7 +156,7 @@ json::value NotificationJson(const storage::NotificationRecord& n) {
 void RegisterNotificationRoutes(App& app, services::NotificationService& notifications) {
   Router& r = app.router();
   r.Add("GET", "/api/v1/notifications",
-        {.summary = "My notifications, newest first", .tag = "live", .response_schema = "Notification",
+        {.operation_id = "listNotifications", .summary = "My notifications, newest first", .tag = "live", .response_schema = "Notification",
          .paginated = true, .query = {"unread", "page", "page_size"}},
         [&notifications](RequestContext& ctx) {
           auto page = ctx.Page();
@@ -169,18 +169,18 @@ void RegisterNotificationRoutes(App& app, services::NotificationService& notific
                                             NotificationJson));
         });
   r.Add("GET", "/api/v1/notifications/unread_count",
-        {.summary = "How many of my notifications are unread", .tag = "live", .response_schema = "UnreadCount"},
+        {.operation_id = "countUnreadNotifications", .summary = "How many of my notifications are unread", .tag = "live", .response_schema = "UnreadCount"},
         [&notifications](RequestContext& ctx) {
           return JsonResponse(200, json::object{{"unread", notifications.UnreadCount(ctx.actor())}});
         });
   r.Add("POST", "/api/v1/notifications/read_all",
-        {.summary = "Mark all my notifications read", .tag = "live", .response_schema = "UnreadCount"},
+        {.operation_id = "markAllNotificationsRead", .summary = "Mark all my notifications read", .tag = "live", .response_schema = "UnreadCount"},
         [&notifications](RequestContext& ctx) {
           notifications.MarkAllRead(ctx.actor());
           return JsonResponse(200, json::object{{"unread", 0}});
         });
   r.Add("POST", "/api/v1/notifications/{id}/read",
-        {.summary = "Mark one of my notifications read", .tag = "live", .response_schema = "Notification"},
+        {.operation_id = "markNotificationRead", .summary = "Mark one of my notifications read", .tag = "live", .response_schema = "Notification"},
         [&notifications](RequestContext& ctx) {
           return JsonResponse(200, NotificationJson(notifications.MarkRead(ctx.actor(), ctx.IdParam("id"))));
         });

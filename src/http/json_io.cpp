@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "http/strict_json.h"
+
 namespace portico::http {
 namespace json = boost::json;
 
@@ -15,6 +17,10 @@ json::object ParseJsonObject(const std::string& body) {
     throw Error(ErrorCode::kInvalidInput, "The request body is not valid JSON: " + ec.message() + ".");
   }
   if (!v.is_object()) throw Error(ErrorCode::kInvalidInput, "The request body must be a JSON object.");
+  // Valid JSON, so the key scan sees the whole document.
+  if (auto key = FindDuplicateKey(body, opts.max_depth)) {
+    throw Error::Validation({{*key, {"Duplicate key."}}}, "The request body repeats the key \"" + *key + "\".");
+  }
   return std::move(v.as_object());
 }
 

@@ -14,7 +14,8 @@
 namespace portico::http {
 
 /// Parses a request body that must be a JSON object. Throws Error(kInvalidInput) for malformed JSON,
-/// invalid UTF-8 or a non-object.
+/// invalid UTF-8, a non-object, or a key repeated within one object at any depth (the 400 names the
+/// key's path in `errors`: a duplicate is never resolved by keeping one of the two).
 boost::json::object ParseJsonObject(const std::string& body);
 
 /// Reads the fields of one JSON object, collecting type errors per field; Finish() adds one error per

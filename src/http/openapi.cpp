@@ -1,6 +1,9 @@
 #include "http/openapi.h"
 
 #include <boost/json.hpp>
+#include <cctype>
+#include <string>
+#include <vector>
 
 namespace portico::http {
 namespace json = boost::json;
@@ -161,8 +164,28 @@ constexpr const char* kComponents = R"JSON({
  "UnreadCount": {"type": "object", "required": ["unread"], "properties": {"unread": {"type": "integer"}}},
  "Health": {"type": "object", "properties": {"status": {"type": "string"}}},
  "Metrics": {"type": "string", "description": "Prometheus text exposition format"},
- "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}}
+ "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}},
+ "OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document (this one)",
+   "required": ["openapi", "info", "paths"], "properties": {"openapi": {"type": "string"}, "info": {"type": "object"},
+   "paths": {"type": "object"}, "components": {"type": "object"}}}
 })JSON";
+
+// Reusable problem responses (components/responses), one per 4xx status the API uses (API.md, Status codes).
+struct ProblemKind {
+  int status;
+  const char* name;
+  const char* description;
+};
+constexpr ProblemKind kProblems[] = {
+    {400, "BadRequest", "Malformed JSON, a duplicate or unknown field, a wrong type or a failed validation (`errors` per field)"},
+    {401, "Unauthenticated", "No valid session or token"},
+    {403, "Forbidden", "Authenticated but not allowed, or the CSRF token is missing"},
+    {404, "NotFound", "No such resource, or outside the caller's scope"},
+    {409, "Conflict", "A workflow move that is not allowed, a stale version or a duplicate"},
+    {413, "PayloadTooLarge", "The body is larger than the limit"},
+    {415, "UnsupportedMediaType", "The body is not application/json"},
+    {429, "TooManyRequests", "Too many attempts or concurrent waits; see Retry-After"},
+};
 
 json::object Components() {
   static const json::object kParsed = json::parse(kComponents).as_object();
@@ -170,6 +193,47 @@ json::object Components() {
 }
 
 json::value Ref(const std::string& name) { return json::object{{"$ref", "#/components/schemas/" + name}}; }
+
+/// "GET /api/v1/repairs/{id}/log" -> "getApiV1RepairsIdLog": only for a route without an operation_id.
+std::string FallbackOperationId(const Route& route) {
+  std::string id;
+  for (char c : route.method) id += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool upper = true;
+  for (char c : route.pattern) {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      id += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      upper = false;
+    } else {
+      upper = true;
+    }
+  }
+  return id;
+}
+
+/// The 4xx statuses an operation can answer, from what its route does (API.md, Precise rules).
+std::vector<int> ProblemStatuses(const Route& route) {
+  const auto& info = route.info;
+  const bool has_path_params = route.pattern.find('{') != std::string::npos;
+  const bool unsafe = route.method != "GET" && route.method != "HEAD";
+  std::vector<int> out;
+  if (info.body || !info.query.empty() || has_path_params || !info.auth) out.push_back(400);
+  if (info.auth) out.push_back(401);
+  if (info.auth) out.push_back(403);
+  if (has_path_params || route.info.status == 101) out.push_back(404);
+  if (unsafe && info.auth) out.push_back(409);
+  if (info.body) out.push_back(413);
+  if (info.body) out.push_back(415);
+  if (route.pattern == "/api/v1/auth/login" || route.pattern == "/api/v1/events") out.push_back(429);
+  if (out.empty()) out.push_back(404);  // every path answers 404 when the document is read by a wrong base URL
+  return out;
+}
+
+const char* ProblemName(int status) {
+  for (const auto& p : kProblems) {
+    if (p.status == status) return p.name;
+  }
+  return "BadRequest";
+}
 
 }  // namespace
 
@@ -181,7 +245,7 @@ json::value BuildOpenApi(const Router& router) {
     json::object op;
     op["summary"] = info.summary;
     if (!info.tag.empty()) op["tags"] = json::array{info.tag};
-    op["operationId"] = route.method + " " + route.pattern;
+    op["operationId"] = info.operation_id.empty() ? FallbackOperationId(route) : info.operation_id;
     json::array params;
     for (const auto& seg : route.segments) {
       if (seg.size() > 2 && seg.front() == '{') {
@@ -205,7 +269,8 @@ json::value BuildOpenApi(const Router& router) {
     }
     if (!info.auth) op["security"] = json::array{};
     json::object responses;
-    json::object ok{{"description", "Success"}};
+    json::object ok{{"description", info.status == 101 ? "Switching Protocols (WebSocket)"
+                                    : info.status == 204 ? "No Content" : "Success"}};
     if (!info.response_schema.empty()) {
       json::value schema = Ref(info.response_schema);
       if (info.array) {
@@ -223,9 +288,11 @@ json::value BuildOpenApi(const Router& router) {
       ok["content"] = json::object{{ct, json::object{{"schema", schema}}}};
     }
     responses[std::to_string(info.status)] = std::move(ok);
-    responses["default"] = json::object{
-        {"description", "Problem details (RFC 9457)"},
-        {"content", json::object{{"application/problem+json", json::object{{"schema", Ref("Problem")}}}}}};
+    for (int status : ProblemStatuses(route)) {
+      responses[std::to_string(status)] =
+          json::object{{"$ref", std::string("#/components/responses/") + ProblemName(status)}};
+    }
+    responses["default"] = json::object{{"$ref", "#/components/responses/Problem"}};
     op["responses"] = std::move(responses);
     std::string method = route.method;
     for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -233,6 +300,14 @@ json::value BuildOpenApi(const Router& router) {
     if (!path.is_object()) path = json::object{};
     path.as_object()[method] = std::move(op);
   }
+  json::object problem_responses;
+  const json::object problem_content{{"application/problem+json", json::object{{"schema", Ref("Problem")}}}};
+  for (const auto& p : kProblems) {
+    problem_responses[p.name] = json::object{{"description", p.description}, {"content", problem_content}};
+  }
+  problem_responses["Problem"] =
+      json::object{{"description", "Problem details (RFC 9457), e.g. 503 while the database does not answer"},
+                   {"content", problem_content}};
   return json::object{
       {"openapi", "3.1.0"},
       {"info", json::object{{"title", "Portico API"}, {"version", "1"},
@@ -241,6 +316,7 @@ json::value BuildOpenApi(const Router& router) {
       {"paths", std::move(paths)},
       {"components",
        json::object{{"schemas", std::move(schemas)},
+                    {"responses", std::move(problem_responses)},
                     {"securitySchemes",
                      json::object{{"session", json::object{{"type", "apiKey"}, {"in", "cookie"}, {"name", "portico_session"}}},
                                   {"bearer", json::object{{"type", "http"}, {"scheme", "bearer"}}}}}}},

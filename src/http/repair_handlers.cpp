@@ -53,7 +53,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
 
   // ---- repairs ----
   r.Add("GET", "/api/v1/repairs",
-        {.summary = "Repairs in my scope, filtered and ordered", .tag = "repairs", .response_schema = "Repair",
+        {.operation_id = "listRepairs", .summary = "Repairs in my scope, filtered and ordered", .tag = "repairs", .response_schema = "Repair",
          .paginated = true,
          .query = {"status", "customer", "unit", "technician", "q", "ordering", "page", "page_size"}},
         [&repairs](RequestContext& ctx) {
@@ -71,7 +71,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           return JsonResponse(200, PageJson(ctx.req, page, repairs.List(ctx.actor(), f, page), RepairJson));
         });
   r.Add("POST", "/api/v1/repairs",
-        {.summary = "Create a repair (customers: REQUESTED; staff: PENDING)", .tag = "repairs", .body = true,
+        {.operation_id = "createRepair", .summary = "Create a repair (customers: REQUESTED; staff: PENDING)", .tag = "repairs", .body = true,
          .status = 201, .request_schema = "NewRepair", .response_schema = "Repair"},
         [&repairs](RequestContext& ctx) {
           auto body = ctx.Body();
@@ -93,12 +93,12 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           in.priority = priority.value_or(3);
           return JsonResponse(201, RepairJson(repairs.Create(ctx.actor(), in)));
         });
-  r.Add("GET", "/api/v1/repairs/{id}", {.summary = "One repair", .tag = "repairs", .response_schema = "Repair"},
+  r.Add("GET", "/api/v1/repairs/{id}", {.operation_id = "getRepair", .summary = "One repair", .tag = "repairs", .response_schema = "Repair"},
         [&repairs](RequestContext& ctx) {
           return JsonResponse(200, RepairJson(repairs.Get(ctx.actor(), RepairId(ctx.IdParam("id")))));
         });
   r.Add("PATCH", "/api/v1/repairs/{id}",
-        {.summary = "Change a repair's details (send version to guard against lost updates)", .tag = "repairs",
+        {.operation_id = "updateRepair", .summary = "Change a repair's details (send version to guard against lost updates)", .tag = "repairs",
          .body = true, .request_schema = "RepairPatch", .response_schema = "Repair"},
         [&repairs](RequestContext& ctx) {
           auto id = RepairId(ctx.IdParam("id"));
@@ -126,7 +126,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           return JsonResponse(200, RepairJson(repairs.Update(ctx.actor(), id, p)));
         });
   r.Add("POST", "/api/v1/repairs/{id}/status",
-        {.summary = "Move a repair through the workflow", .tag = "repairs", .body = true,
+        {.operation_id = "moveRepairStatus", .summary = "Move a repair through the workflow", .tag = "repairs", .body = true,
          .request_schema = "StatusMove", .response_schema = "Repair"},
         [&repairs](RequestContext& ctx) {
           auto id = RepairId(ctx.IdParam("id"));
@@ -140,7 +140,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           return JsonResponse(200, RepairJson(repairs.Move(ctx.actor(), id, *status, notes.value_or(""))));
         });
   r.Add("POST", "/api/v1/repairs/{id}/approval",
-        {.summary = "The customer approver's decision on a PENDING repair", .tag = "repairs", .body = true,
+        {.operation_id = "decideRepairApproval", .summary = "The customer approver's decision on a PENDING repair", .tag = "repairs", .body = true,
          .request_schema = "ApprovalDecision", .response_schema = "Repair"},
         [&repairs](RequestContext& ctx) {
           auto id = RepairId(ctx.IdParam("id"));
@@ -154,20 +154,20 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           return JsonResponse(200, RepairJson(repairs.Approve(ctx.actor(), id, *approved, notes.value_or(""))));
         });
   r.Add("GET", "/api/v1/repairs/{id}/log",
-        {.summary = "The repair's status history, oldest first", .tag = "repairs", .response_schema = "LogEntry",
+        {.operation_id = "listRepairLog", .summary = "The repair's status history, oldest first", .tag = "repairs", .response_schema = "LogEntry",
          .array = true},
         [&repairs](RequestContext& ctx) {
           return JsonResponse(200, Array(repairs.Log(ctx.actor(), RepairId(ctx.IdParam("id"))), LogJson));
         });
   r.Add("GET", "/api/v1/repairs/{id}/materials",
-        {.summary = "Materials used on a repair", .tag = "repairs", .response_schema = "Material", .paginated = true},
+        {.operation_id = "listRepairMaterials", .summary = "Materials used on a repair", .tag = "repairs", .response_schema = "Material", .paginated = true},
         [&repairs](RequestContext& ctx) {
           auto page = ctx.Page();
           auto p = Paginate(repairs.Materials(ctx.actor(), RepairId(ctx.IdParam("id"))), page);
           return JsonResponse(200, PageJson(ctx.req, page, p, MaterialJson));
         });
   r.Add("POST", "/api/v1/repairs/{id}/materials",
-        {.summary = "Add a material (staff; not on final repairs)", .tag = "repairs", .body = true, .status = 201,
+        {.operation_id = "addRepairMaterial", .summary = "Add a material (staff; not on final repairs)", .tag = "repairs", .body = true, .status = 201,
          .request_schema = "NewMaterial", .response_schema = "Material"},
         [&repairs](RequestContext& ctx) {
           auto id = RepairId(ctx.IdParam("id"));
@@ -182,13 +182,13 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           return JsonResponse(201, MaterialJson(repairs.AddMaterial(ctx.actor(), id, {*type, *quantity, *unit_cost})));
         });
   r.Add("DELETE", "/api/v1/repairs/{id}/materials/{material_id}",
-        {.summary = "Remove a material (staff; not on final repairs)", .tag = "repairs", .status = 204},
+        {.operation_id = "removeRepairMaterial", .summary = "Remove a material (staff; not on final repairs)", .tag = "repairs", .status = 204},
         [&repairs](RequestContext& ctx) {
           repairs.RemoveMaterial(ctx.actor(), RepairId(ctx.IdParam("id")), ctx.IdParam("material_id"));
           return NoContent();
         });
   r.Add("GET", "/api/v1/repairs/{id}/notes",
-        {.summary = "Notes on a repair (customers see customer notes only)", .tag = "repairs",
+        {.operation_id = "listRepairNotes", .summary = "Notes on a repair (customers see customer notes only)", .tag = "repairs",
          .response_schema = "Note", .paginated = true},
         [&repairs](RequestContext& ctx) {
           auto page = ctx.Page();
@@ -196,7 +196,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           return JsonResponse(200, PageJson(ctx.req, page, p, NoteJson));
         });
   r.Add("POST", "/api/v1/repairs/{id}/notes",
-        {.summary = "Add a note: internal (staff only) or customer", .tag = "repairs", .body = true, .status = 201,
+        {.operation_id = "addRepairNote", .summary = "Add a note: internal (staff only) or customer", .tag = "repairs", .body = true, .status = 201,
          .request_schema = "NewNote", .response_schema = "Note"},
         [&repairs](RequestContext& ctx) {
           auto id = RepairId(ctx.IdParam("id"));
@@ -212,7 +212,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
 
   // ---- units ----
   r.Add("GET", "/api/v1/units",
-        {.summary = "Units in my scope", .tag = "units", .response_schema = "Unit", .paginated = true,
+        {.operation_id = "listUnits", .summary = "Units in my scope", .tag = "units", .response_schema = "Unit", .paginated = true,
          .query = {"customer", "q", "page", "page_size"}},
         [&repairs](RequestContext& ctx) {
           auto page = ctx.Page();
@@ -222,7 +222,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           return JsonResponse(200, PageJson(ctx.req, page, repairs.Units(ctx.actor(), customer, q, page), UnitJson));
         });
   r.Add("POST", "/api/v1/units",
-        {.summary = "Add a unit to a customer (staff)", .tag = "units", .body = true, .status = 201,
+        {.operation_id = "createUnit", .summary = "Add a unit to a customer (staff)", .tag = "units", .body = true, .status = 201,
          .request_schema = "NewUnit", .response_schema = "Unit"},
         [&repairs](RequestContext& ctx) {
           auto body = ctx.Body();
@@ -236,13 +236,13 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           return JsonResponse(201, UnitJson(repairs.CreateUnit(ctx.actor(), CustomerId(*customer), *number,
                                                                description.value_or(""))));
         });
-  r.Add("GET", "/api/v1/units/{id}", {.summary = "One unit with its repair count and next price", .tag = "units",
+  r.Add("GET", "/api/v1/units/{id}", {.operation_id = "getUnit", .summary = "One unit with its repair count and next price", .tag = "units",
                                       .response_schema = "Unit"},
         [&repairs](RequestContext& ctx) {
           return JsonResponse(200, UnitJson(repairs.Unit(ctx.actor(), UnitId(ctx.IdParam("id")))));
         });
   r.Add("POST", "/api/v1/units/{id}/replace",
-        {.summary = "Mark a unit replaced: its repair count goes back to 0 (manager, admin)", .tag = "units",
+        {.operation_id = "replaceUnit", .summary = "Mark a unit replaced: its repair count goes back to 0 (manager, admin)", .tag = "units",
          .response_schema = "Unit"},
         [&repairs](RequestContext& ctx) {
           return JsonResponse(200, UnitJson(repairs.ReplaceUnit(ctx.actor(), UnitId(ctx.IdParam("id")))));
@@ -250,14 +250,14 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
 
   // ---- technicians ----
   r.Add("GET", "/api/v1/technicians",
-        {.summary = "Technicians with their open and completed repair counts (staff)", .tag = "technicians",
+        {.operation_id = "listTechnicians", .summary = "Technicians with their open and completed repair counts (staff)", .tag = "technicians",
          .response_schema = "Technician", .paginated = true},
         [&repairs](RequestContext& ctx) {
           auto page = ctx.Page();
           return JsonResponse(200, PageJson(ctx.req, page, repairs.Technicians(ctx.actor(), page), TechnicianJson));
         });
   r.Add("GET", "/api/v1/technicians/{id}/schedule",
-        {.summary = "A technician's shifts (staff)", .tag = "technicians", .response_schema = "ScheduleEntry",
+        {.operation_id = "listTechnicianSchedule", .summary = "A technician's shifts (staff)", .tag = "technicians", .response_schema = "ScheduleEntry",
          .paginated = true, .query = {"from", "to"}},
         [&repairs](RequestContext& ctx) {
           auto page = ctx.Page();
@@ -266,7 +266,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           return JsonResponse(200, PageJson(ctx.req, page, p, ScheduleJson));
         });
   r.Add("POST", "/api/v1/technicians/{id}/schedule",
-        {.summary = "Add a shift (admin, manager, or the technician itself)", .tag = "technicians", .body = true,
+        {.operation_id = "addTechnicianShift", .summary = "Add a shift (admin, manager, or the technician itself)", .tag = "technicians", .body = true,
          .status = 201, .request_schema = "NewScheduleEntry", .response_schema = "ScheduleEntry"},
         [&repairs](RequestContext& ctx) {
           auto id = UserId(ctx.IdParam("id"));
@@ -286,7 +286,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
 
   // ---- figures ----
   r.Add("GET", "/api/v1/stats/units",
-        {.summary = "Repair count and total cost per unit", .tag = "stats", .response_schema = "UnitFigure",
+        {.operation_id = "getUnitStats", .summary = "Repair count and total cost per unit", .tag = "stats", .response_schema = "UnitFigure",
          .array = true, .query = {"customer"}},
         [&repairs](RequestContext& ctx) {
           std::optional<CustomerId> customer;
@@ -299,7 +299,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
                               }));
         });
   r.Add("GET", "/api/v1/stats/repairs",
-        {.summary = "Repairs, completions and cost per month (by repair_date)", .tag = "stats",
+        {.operation_id = "getRepairStats", .summary = "Repairs, completions and cost per month (by repair_date)", .tag = "stats",
          .response_schema = "PeriodFigure", .array = true, .query = {"customer", "from", "to", "group_by"}},
         [&repairs](RequestContext& ctx) {
           std::optional<CustomerId> customer;
@@ -316,7 +316,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
                               }));
         });
   r.Add("GET", "/api/v1/stats/status",
-        {.summary = "Repairs per status in my scope", .tag = "stats", .response_schema = "StatusCounts"},
+        {.operation_id = "getStatusCounts", .summary = "Repairs per status in my scope", .tag = "stats", .response_schema = "StatusCounts"},
         [&repairs](RequestContext& ctx) {
           json::object o;
           for (const auto& [status, n] : repairs.StatusCounts(ctx.actor())) o[status] = n;

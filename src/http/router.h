@@ -40,6 +40,7 @@ using Handler = std::function<Response(RequestContext&)>;
 
 /// Metadata for OpenAPI and middleware.
 struct RouteInfo {
+  std::string operation_id;            // stable camelCase OpenAPI operationId ("listRepairs"); clients key on it
   std::string summary;
   std::string tag;
   bool auth = true;                    // 401 without credentials

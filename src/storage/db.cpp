@@ -99,12 +99,12 @@ bool Database::Ping() {
   }
 }
 
-std::unique_ptr<Database> OpenDatabase(const std::string& url, int pool_size) {
+std::unique_ptr<Database> OpenDatabase(const std::string& url, int pool_size, const DatabaseOptions& options) {
   constexpr std::string_view kSqlite = "sqlite://";
   if (url.rfind(kSqlite, 0) == 0) {
     std::string path = url.substr(kSqlite.size());
     if (path.empty()) throw Error(ErrorCode::kInvalidInput, "database URL '" + url + "' names no file");
-    return std::make_unique<sqlite::SqliteDatabase>(path, pool_size);
+    return std::make_unique<sqlite::SqliteDatabase>(path, pool_size, options.synchronous);
   }
   throw Error(ErrorCode::kInvalidInput,
               "unsupported database URL '" + url + "' (expected sqlite://path.db or sqlite:///abs/path.db)");

@@ -123,9 +123,18 @@ class Database {
   virtual void RollbackOn(Connection& conn) = 0;
 };
 
+/// How durable a commit is before it is acknowledged (SQLite's `synchronous` in WAL mode; README,
+/// `database.synchronous`). kFull: the WAL is fsynced on every commit, a commit survives power loss.
+/// kNormal: fsync at checkpoints only; the last commits may be lost on power loss (not on a process crash).
+enum class Synchronous { kFull, kNormal };
+
+struct DatabaseOptions {
+  Synchronous synchronous = Synchronous::kFull;
+};
+
 /// Opens the database named by `url` ("sqlite://relative/path.db", "sqlite:///abs/path.db"), creating the
 /// file and its folder. Throws Error(kInvalidInput) for an unsupported URL, Error(kUnavailable) if it
 /// cannot be opened.
-std::unique_ptr<Database> OpenDatabase(const std::string& url, int pool_size);
+std::unique_ptr<Database> OpenDatabase(const std::string& url, int pool_size, const DatabaseOptions& options = {});
 
 }  // namespace portico::storage

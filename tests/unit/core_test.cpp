@@ -119,5 +119,12 @@ TEST(ConfigTest, EventRetentionAndSmtpSettings) {
   EXPECT_EQ(c.smtp_starttls, "auto");
   EXPECT_THROW(LoadConfig(std::nullopt, {{"PORTICO_SMTP_STARTTLS", "maybe"}}, {}), Error);
 }
+
+TEST(ConfigTest, DatabaseSynchronousIsFullByDefaultAndOnlyFullOrNormal) {
+  EXPECT_EQ(LoadConfig(std::nullopt, {}, {}).database_synchronous, "full");
+  EXPECT_EQ(LoadConfig(std::nullopt, {{"PORTICO_DATABASE_SYNCHRONOUS", "normal"}}, {}).database_synchronous, "normal");
+  EXPECT_EQ(LoadConfig(std::nullopt, {}, {{"database-synchronous", "normal"}}).database_synchronous, "normal");
+  EXPECT_THROW(LoadConfig(std::nullopt, {{"PORTICO_DATABASE_SYNCHRONOUS", "off"}}, {}), Error);
+}
 }  // namespace
 }  // namespace portico

@@ -153,5 +153,24 @@ TEST_F(StorageTest, InternalAndUserAddressedEventsFollowTheirAudience) {
   EXPECT_EQ(ListEventsAfter(tx->conn(), staff, UserId(1), 0, 100).size(), 3u);  // not others' notifications
 }
 
+// Durable commits (issue 15): WAL with synchronous=FULL (2) unless the setting relaxes it to NORMAL (1).
+TEST_F(StorageTest, SqliteCommitsAreFullySynchronousByDefault) {
+  static constexpr Sql kSynchronous{"test_synchronous", "PRAGMA synchronous"};
+  static constexpr Sql kJournal{"test_journal", "PRAGMA journal_mode"};
+  {
+    auto tx = db_->Write();
+    EXPECT_EQ(tx->conn().Query(kSynchronous).front().Int(0), 2);
+    EXPECT_EQ(tx->conn().Query(kJournal).front().Text(0), "wal");
+  }
+  {
+    auto tx = db_->Read();
+    EXPECT_EQ(tx->conn().Query(kSynchronous).front().Int(0), 2);
+  }
+  db_.reset();
+  db_ = OpenDatabase("sqlite://" + path_.string(), 2, {.synchronous = Synchronous::kNormal});
+  auto tx = db_->Write();
+  EXPECT_EQ(tx->conn().Query(kSynchronous).front().Int(0), 1);
+}
+
 }  // namespace
 }  // namespace portico::storage

@@ -16,8 +16,9 @@ namespace portico::storage::sqlite {
 
 class SqliteDatabase final : public Database {
  public:
-  /// Opens (creating if needed) the file at `path`, and its folder. Throws Error(kUnavailable).
-  SqliteDatabase(std::string path, int pool_size);
+  /// Opens (creating if needed) the file at `path`, and its folder; every connection runs in WAL mode with
+  /// `synchronous` FULL or NORMAL. Throws Error(kUnavailable).
+  SqliteDatabase(std::string path, int pool_size, Synchronous synchronous = Synchronous::kFull);
   ~SqliteDatabase() override;
 
   Dialect dialect() const override { return Dialect::kSqlite; }
@@ -37,6 +38,7 @@ class SqliteDatabase final : public Database {
 
   std::string path_;
   int pool_size_;
+  Synchronous synchronous_;
   mutable std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;

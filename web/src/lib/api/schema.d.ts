@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** 200 while the process serves */
-        get: operations["GET /healthz"];
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -29,7 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /** 200 when the database answers */
-        get: operations["GET /readyz"];
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -46,7 +46,7 @@ export interface paths {
             cookie?: never;
         };
         /** Prometheus metrics */
-        get: operations["GET /metrics"];
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -63,7 +63,7 @@ export interface paths {
             cookie?: never;
         };
         /** This document */
-        get: operations["GET /api/v1/openapi.json"];
+        get: operations["getOpenApi"];
         put?: never;
         post?: never;
         delete?: never;
@@ -80,7 +80,7 @@ export interface paths {
             cookie?: never;
         };
         /** Public settings the portal needs before login */
-        get: operations["GET /api/v1/config"];
+        get: operations["getPortalConfig"];
         put?: never;
         post?: never;
         delete?: never;
@@ -99,7 +99,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Log in with tenant, e-mail and password; sets the session cookie */
-        post: operations["POST /api/v1/auth/login"];
+        post: operations["login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -116,7 +116,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Log out: the session is deleted server-side */
-        post: operations["POST /api/v1/auth/logout"];
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -131,7 +131,7 @@ export interface paths {
             cookie?: never;
         };
         /** The current user, its tenant and customer access */
-        get: operations["GET /api/v1/me"];
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -148,10 +148,10 @@ export interface paths {
             cookie?: never;
         };
         /** My personal API tokens (without their values) */
-        get: operations["GET /api/v1/auth/tokens"];
+        get: operations["listTokens"];
         put?: never;
         /** Create a personal API token (shown once) */
-        post: operations["POST /api/v1/auth/tokens"];
+        post: operations["createToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -169,7 +169,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke one of my API tokens */
-        delete: operations["DELETE /api/v1/auth/tokens/{id}"];
+        delete: operations["revokeToken"];
         options?: never;
         head?: never;
         patch?: never;
@@ -183,10 +183,10 @@ export interface paths {
             cookie?: never;
         };
         /** Users of my tenant (admin) */
-        get: operations["GET /api/v1/users"];
+        get: operations["listUsers"];
         put?: never;
         /** Create a user (admin) */
-        post: operations["POST /api/v1/users"];
+        post: operations["createUser"];
         delete?: never;
         options?: never;
         head?: never;
@@ -201,14 +201,14 @@ export interface paths {
             cookie?: never;
         };
         /** One user (admin) */
-        get: operations["GET /api/v1/users/{id}"];
+        get: operations["getUser"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change a user (admin) */
-        patch: operations["PATCH /api/v1/users/{id}"];
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/api/v1/customers": {
@@ -219,10 +219,10 @@ export interface paths {
             cookie?: never;
         };
         /** Customers in my scope */
-        get: operations["GET /api/v1/customers"];
+        get: operations["listCustomers"];
         put?: never;
         /** Create a customer (admin, manager) */
-        post: operations["POST /api/v1/customers"];
+        post: operations["createCustomer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -237,14 +237,14 @@ export interface paths {
             cookie?: never;
         };
         /** One customer */
-        get: operations["GET /api/v1/customers/{id}"];
+        get: operations["getCustomer"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change a customer (admin, manager; approvers: address and phone) */
-        patch: operations["PATCH /api/v1/customers/{id}"];
+        patch: operations["updateCustomer"];
         trace?: never;
     };
     "/api/v1/customers/{id}/access": {
@@ -255,10 +255,10 @@ export interface paths {
             cookie?: never;
         };
         /** Users with access to a customer (staff) */
-        get: operations["GET /api/v1/customers/{id}/access"];
+        get: operations["listCustomerAccess"];
         put?: never;
         /** Give a customer user access (admin, manager) */
-        post: operations["POST /api/v1/customers/{id}/access"];
+        post: operations["grantCustomerAccess"];
         delete?: never;
         options?: never;
         head?: never;
@@ -276,7 +276,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Take a user's access away (admin, manager) */
-        delete: operations["DELETE /api/v1/customers/{id}/access/{user_id}"];
+        delete: operations["revokeCustomerAccess"];
         options?: never;
         head?: never;
         patch?: never;
@@ -290,9 +290,9 @@ export interface paths {
             cookie?: never;
         };
         /** A customer's notification preferences */
-        get: operations["GET /api/v1/customers/{id}/preferences"];
+        get: operations["getCustomerPreferences"];
         /** Set a customer's preferences (approvers, admin, manager) */
-        put: operations["PUT /api/v1/customers/{id}/preferences"];
+        put: operations["setCustomerPreferences"];
         post?: never;
         delete?: never;
         options?: never;
@@ -308,9 +308,9 @@ export interface paths {
             cookie?: never;
         };
         /** A tenant's public branding */
-        get: operations["GET /api/v1/tenants/{slug}/branding"];
+        get: operations["getBranding"];
         /** Set my tenant's branding (admin) */
-        put: operations["PUT /api/v1/tenants/{slug}/branding"];
+        put: operations["setBranding"];
         post?: never;
         delete?: never;
         options?: never;
@@ -326,10 +326,10 @@ export interface paths {
             cookie?: never;
         };
         /** Repairs in my scope, filtered and ordered */
-        get: operations["GET /api/v1/repairs"];
+        get: operations["listRepairs"];
         put?: never;
         /** Create a repair (customers: REQUESTED; staff: PENDING) */
-        post: operations["POST /api/v1/repairs"];
+        post: operations["createRepair"];
         delete?: never;
         options?: never;
         head?: never;
@@ -344,14 +344,14 @@ export interface paths {
             cookie?: never;
         };
         /** One repair */
-        get: operations["GET /api/v1/repairs/{id}"];
+        get: operations["getRepair"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change a repair's details (send version to guard against lost updates) */
-        patch: operations["PATCH /api/v1/repairs/{id}"];
+        patch: operations["updateRepair"];
         trace?: never;
     };
     "/api/v1/repairs/{id}/status": {
@@ -364,7 +364,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Move a repair through the workflow */
-        post: operations["POST /api/v1/repairs/{id}/status"];
+        post: operations["moveRepairStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -381,7 +381,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** The customer approver's decision on a PENDING repair */
-        post: operations["POST /api/v1/repairs/{id}/approval"];
+        post: operations["decideRepairApproval"];
         delete?: never;
         options?: never;
         head?: never;
@@ -396,7 +396,7 @@ export interface paths {
             cookie?: never;
         };
         /** The repair's status history, oldest first */
-        get: operations["GET /api/v1/repairs/{id}/log"];
+        get: operations["listRepairLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -413,10 +413,10 @@ export interface paths {
             cookie?: never;
         };
         /** Materials used on a repair */
-        get: operations["GET /api/v1/repairs/{id}/materials"];
+        get: operations["listRepairMaterials"];
         put?: never;
         /** Add a material (staff; not on final repairs) */
-        post: operations["POST /api/v1/repairs/{id}/materials"];
+        post: operations["addRepairMaterial"];
         delete?: never;
         options?: never;
         head?: never;
@@ -434,7 +434,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Remove a material (staff; not on final repairs) */
-        delete: operations["DELETE /api/v1/repairs/{id}/materials/{material_id}"];
+        delete: operations["removeRepairMaterial"];
         options?: never;
         head?: never;
         patch?: never;
@@ -448,10 +448,10 @@ export interface paths {
             cookie?: never;
         };
         /** Notes on a repair (customers see customer notes only) */
-        get: operations["GET /api/v1/repairs/{id}/notes"];
+        get: operations["listRepairNotes"];
         put?: never;
         /** Add a note: internal (staff only) or customer */
-        post: operations["POST /api/v1/repairs/{id}/notes"];
+        post: operations["addRepairNote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -466,10 +466,10 @@ export interface paths {
             cookie?: never;
         };
         /** Units in my scope */
-        get: operations["GET /api/v1/units"];
+        get: operations["listUnits"];
         put?: never;
         /** Add a unit to a customer (staff) */
-        post: operations["POST /api/v1/units"];
+        post: operations["createUnit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -484,7 +484,7 @@ export interface paths {
             cookie?: never;
         };
         /** One unit with its repair count and next price */
-        get: operations["GET /api/v1/units/{id}"];
+        get: operations["getUnit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -503,7 +503,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark a unit replaced: its repair count goes back to 0 (manager, admin) */
-        post: operations["POST /api/v1/units/{id}/replace"];
+        post: operations["replaceUnit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -518,7 +518,7 @@ export interface paths {
             cookie?: never;
         };
         /** Technicians with their open and completed repair counts (staff) */
-        get: operations["GET /api/v1/technicians"];
+        get: operations["listTechnicians"];
         put?: never;
         post?: never;
         delete?: never;
@@ -535,10 +535,10 @@ export interface paths {
             cookie?: never;
         };
         /** A technician's shifts (staff) */
-        get: operations["GET /api/v1/technicians/{id}/schedule"];
+        get: operations["listTechnicianSchedule"];
         put?: never;
         /** Add a shift (admin, manager, or the technician itself) */
-        post: operations["POST /api/v1/technicians/{id}/schedule"];
+        post: operations["addTechnicianShift"];
         delete?: never;
         options?: never;
         head?: never;
@@ -553,7 +553,7 @@ export interface paths {
             cookie?: never;
         };
         /** Repair count and total cost per unit */
-        get: operations["GET /api/v1/stats/units"];
+        get: operations["getUnitStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -570,7 +570,7 @@ export interface paths {
             cookie?: never;
         };
         /** Repairs, completions and cost per month (by repair_date) */
-        get: operations["GET /api/v1/stats/repairs"];
+        get: operations["getRepairStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -587,7 +587,7 @@ export interface paths {
             cookie?: never;
         };
         /** Repairs per status in my scope */
-        get: operations["GET /api/v1/stats/status"];
+        get: operations["getStatusCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -604,7 +604,7 @@ export interface paths {
             cookie?: never;
         };
         /** Long-poll: events after `after` that I may see, waiting up to `wait` seconds (<= 30) for one. Without `after`: no events and the newest id to start from. */
-        get: operations["GET /api/v1/events"];
+        get: operations["pollEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -621,7 +621,7 @@ export interface paths {
             cookie?: never;
         };
         /** WebSocket: pushes the events I may see after `after`, one JSON object per text frame */
-        get: operations["GET /api/v1/events/ws"];
+        get: operations["streamEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -638,7 +638,7 @@ export interface paths {
             cookie?: never;
         };
         /** My notifications, newest first */
-        get: operations["GET /api/v1/notifications"];
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -655,7 +655,7 @@ export interface paths {
             cookie?: never;
         };
         /** How many of my notifications are unread */
-        get: operations["GET /api/v1/notifications/unread_count"];
+        get: operations["countUnreadNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -674,7 +674,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark all my notifications read */
-        post: operations["POST /api/v1/notifications/read_all"];
+        post: operations["markAllNotificationsRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -691,7 +691,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark one of my notifications read */
-        post: operations["POST /api/v1/notifications/{id}/read"];
+        post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1070,8 +1070,97 @@ export interface components {
             default_tenant?: string;
             version?: string;
         };
+        /** @description An OpenAPI 3.1 document (this one) */
+        OpenApiDocument: {
+            openapi: string;
+            info: Record<string, never>;
+            paths: Record<string, never>;
+            components?: Record<string, never>;
+        };
     };
-    responses: never;
+    responses: {
+        /** @description Malformed JSON, a duplicate or unknown field, a wrong type or a failed validation (`errors` per field) */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No valid session or token */
+        Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Authenticated but not allowed, or the CSRF token is missing */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such resource, or outside the caller's scope */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A workflow move that is not allowed, a stale version or a duplicate */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is larger than the limit */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is not application/json */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many attempts or concurrent waits; see Retry-After */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Problem details (RFC 9457), e.g. 503 while the database does not answer */
+        Problem: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1079,7 +1168,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "GET /healthz": {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -1097,18 +1186,11 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /readyz": {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -1126,18 +1208,11 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /metrics": {
+    getMetrics: {
         parameters: {
             query?: never;
             header?: never;
@@ -1155,18 +1230,11 @@ export interface operations {
                     "text/plain": components["schemas"]["Metrics"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/openapi.json": {
+    getOpenApi: {
         parameters: {
             query?: never;
             header?: never;
@@ -1180,20 +1248,15 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
-            };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/config": {
+    getPortalConfig: {
         parameters: {
             query?: never;
             header?: never;
@@ -1211,18 +1274,11 @@ export interface operations {
                     "application/json": components["schemas"]["PortalConfig"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/auth/login": {
+    login: {
         parameters: {
             query?: never;
             header?: never;
@@ -1244,18 +1300,14 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/auth/logout": {
+    logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -1264,25 +1316,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/me": {
+    getMe: {
         parameters: {
             query?: never;
             header?: never;
@@ -1300,18 +1347,12 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/auth/tokens": {
+    listTokens: {
         parameters: {
             query?: {
                 page?: number;
@@ -1337,18 +1378,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/auth/tokens": {
+    createToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -1370,18 +1406,16 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedToken"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "DELETE /api/v1/auth/tokens/{id}": {
+    revokeToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -1392,25 +1426,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/users": {
+    listUsers: {
         parameters: {
             query?: {
                 role?: string;
@@ -1437,18 +1468,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/users": {
+    createUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -1470,18 +1496,16 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/users/{id}": {
+    getUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -1501,18 +1525,14 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "PATCH /api/v1/users/{id}": {
+    updateUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -1536,18 +1556,17 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/customers": {
+    listCustomers: {
         parameters: {
             query?: {
                 q?: string;
@@ -1574,18 +1593,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/customers": {
+    createCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -1607,18 +1621,16 @@ export interface operations {
                     "application/json": components["schemas"]["Customer"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/customers/{id}": {
+    getCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -1638,18 +1650,14 @@ export interface operations {
                     "application/json": components["schemas"]["Customer"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "PATCH /api/v1/customers/{id}": {
+    updateCustomer: {
         parameters: {
             query?: never;
             header?: never;
@@ -1673,18 +1681,17 @@ export interface operations {
                     "application/json": components["schemas"]["Customer"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/customers/{id}/access": {
+    listCustomerAccess: {
         parameters: {
             query?: never;
             header?: never;
@@ -1704,18 +1711,14 @@ export interface operations {
                     "application/json": components["schemas"]["Access"][];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/customers/{id}/access": {
+    grantCustomerAccess: {
         parameters: {
             query?: never;
             header?: never;
@@ -1739,18 +1742,17 @@ export interface operations {
                     "application/json": components["schemas"]["Access"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "DELETE /api/v1/customers/{id}/access/{user_id}": {
+    revokeCustomerAccess: {
         parameters: {
             query?: never;
             header?: never;
@@ -1762,25 +1764,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/customers/{id}/preferences": {
+    getCustomerPreferences: {
         parameters: {
             query?: never;
             header?: never;
@@ -1800,18 +1799,14 @@ export interface operations {
                     "application/json": components["schemas"]["Preferences"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "PUT /api/v1/customers/{id}/preferences": {
+    setCustomerPreferences: {
         parameters: {
             query?: never;
             header?: never;
@@ -1835,18 +1830,17 @@ export interface operations {
                     "application/json": components["schemas"]["Preferences"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/tenants/{slug}/branding": {
+    getBranding: {
         parameters: {
             query?: never;
             header?: never;
@@ -1866,18 +1860,12 @@ export interface operations {
                     "application/json": components["schemas"]["Branding"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "PUT /api/v1/tenants/{slug}/branding": {
+    setBranding: {
         parameters: {
             query?: never;
             header?: never;
@@ -1901,18 +1889,17 @@ export interface operations {
                     "application/json": components["schemas"]["Branding"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/repairs": {
+    listRepairs: {
         parameters: {
             query?: {
                 status?: string;
@@ -1944,18 +1931,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/repairs": {
+    createRepair: {
         parameters: {
             query?: never;
             header?: never;
@@ -1977,18 +1959,16 @@ export interface operations {
                     "application/json": components["schemas"]["Repair"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/repairs/{id}": {
+    getRepair: {
         parameters: {
             query?: never;
             header?: never;
@@ -2008,18 +1988,14 @@ export interface operations {
                     "application/json": components["schemas"]["Repair"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "PATCH /api/v1/repairs/{id}": {
+    updateRepair: {
         parameters: {
             query?: never;
             header?: never;
@@ -2043,18 +2019,17 @@ export interface operations {
                     "application/json": components["schemas"]["Repair"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/repairs/{id}/status": {
+    moveRepairStatus: {
         parameters: {
             query?: never;
             header?: never;
@@ -2078,18 +2053,17 @@ export interface operations {
                     "application/json": components["schemas"]["Repair"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/repairs/{id}/approval": {
+    decideRepairApproval: {
         parameters: {
             query?: never;
             header?: never;
@@ -2113,18 +2087,17 @@ export interface operations {
                     "application/json": components["schemas"]["Repair"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/repairs/{id}/log": {
+    listRepairLog: {
         parameters: {
             query?: never;
             header?: never;
@@ -2144,18 +2117,14 @@ export interface operations {
                     "application/json": components["schemas"]["LogEntry"][];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/repairs/{id}/materials": {
+    listRepairMaterials: {
         parameters: {
             query?: never;
             header?: never;
@@ -2180,18 +2149,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/repairs/{id}/materials": {
+    addRepairMaterial: {
         parameters: {
             query?: never;
             header?: never;
@@ -2215,18 +2180,17 @@ export interface operations {
                     "application/json": components["schemas"]["Material"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "DELETE /api/v1/repairs/{id}/materials/{material_id}": {
+    removeRepairMaterial: {
         parameters: {
             query?: never;
             header?: never;
@@ -2238,25 +2202,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/repairs/{id}/notes": {
+    listRepairNotes: {
         parameters: {
             query?: never;
             header?: never;
@@ -2281,18 +2242,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/repairs/{id}/notes": {
+    addRepairNote: {
         parameters: {
             query?: never;
             header?: never;
@@ -2316,18 +2273,17 @@ export interface operations {
                     "application/json": components["schemas"]["Note"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/units": {
+    listUnits: {
         parameters: {
             query?: {
                 customer?: number;
@@ -2355,18 +2311,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/units": {
+    createUnit: {
         parameters: {
             query?: never;
             header?: never;
@@ -2388,18 +2339,16 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/units/{id}": {
+    getUnit: {
         parameters: {
             query?: never;
             header?: never;
@@ -2419,18 +2368,14 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/units/{id}/replace": {
+    replaceUnit: {
         parameters: {
             query?: never;
             header?: never;
@@ -2450,18 +2395,15 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/technicians": {
+    listTechnicians: {
         parameters: {
             query?: never;
             header?: never;
@@ -2484,18 +2426,12 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/technicians/{id}/schedule": {
+    listTechnicianSchedule: {
         parameters: {
             query?: {
                 from?: string;
@@ -2523,18 +2459,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/technicians/{id}/schedule": {
+    addTechnicianShift: {
         parameters: {
             query?: never;
             header?: never;
@@ -2558,18 +2490,17 @@ export interface operations {
                     "application/json": components["schemas"]["ScheduleEntry"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/stats/units": {
+    getUnitStats: {
         parameters: {
             query?: {
                 customer?: number;
@@ -2589,18 +2520,13 @@ export interface operations {
                     "application/json": components["schemas"]["UnitFigure"][];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/stats/repairs": {
+    getRepairStats: {
         parameters: {
             query?: {
                 customer?: number;
@@ -2623,18 +2549,13 @@ export interface operations {
                     "application/json": components["schemas"]["PeriodFigure"][];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/stats/status": {
+    getStatusCounts: {
         parameters: {
             query?: never;
             header?: never;
@@ -2652,18 +2573,12 @@ export interface operations {
                     "application/json": components["schemas"]["StatusCounts"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/events": {
+    pollEvents: {
         parameters: {
             query?: {
                 after?: number;
@@ -2684,18 +2599,14 @@ export interface operations {
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/events/ws": {
+    streamEvents: {
         parameters: {
             query?: {
                 after?: number;
@@ -2706,25 +2617,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description Switching Protocols (WebSocket) */
             101: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/notifications": {
+    listNotifications: {
         parameters: {
             query?: {
                 unread?: string;
@@ -2751,18 +2658,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/notifications/unread_count": {
+    countUnreadNotifications: {
         parameters: {
             query?: never;
             header?: never;
@@ -2780,18 +2682,12 @@ export interface operations {
                     "application/json": components["schemas"]["UnreadCount"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/notifications/read_all": {
+    markAllNotificationsRead: {
         parameters: {
             query?: never;
             header?: never;
@@ -2809,18 +2705,13 @@ export interface operations {
                     "application/json": components["schemas"]["UnreadCount"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/notifications/{id}/read": {
+    markNotificationRead: {
         parameters: {
             query?: never;
             header?: never;
@@ -2840,15 +2731,12 @@ export interface operations {
                     "application/json": components["schemas"]["Notification"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
 }
