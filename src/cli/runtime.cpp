@@ -16,7 +16,7 @@ namespace portico::cli {
 namespace fs = std::filesystem;
 
 services::EventAudience Audience(const storage::EventRecord& e) {
-  return {e.tenant, e.customer, e.internal, e.user};
+  return {e.tenant, e.customer, e.internal, e.user, e.all_customers};
 }
 
 Runtime::Runtime(Config c)
@@ -34,7 +34,10 @@ Runtime::Runtime(Config c)
       notifications(deps),
       notifier(deps, [this](const storage::EventRecord& e) { broker.Publish(Audience(e), e.id); },
                !config.smtp_host.empty()),
-      mailer(deps) {
+      mailer(deps),
+      faq(deps),
+      announcements(deps),
+      announcer(announcements) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](const storage::EventRecord& e) {
     broker.Publish(Audience(e), e.id);
@@ -45,6 +48,7 @@ Runtime::Runtime(Config c)
   auth.SetPublisher(wake_streams);
   users.SetPublisher(wake_streams);
   customers.SetPublisher(wake_streams);
+  announcements.SetPublisher([this](const storage::EventRecord& e) { broker.Publish(Audience(e), e.id); });
 }
 
 namespace {
@@ -90,6 +94,7 @@ int Serve(Runtime& rt) {
   http::RegisterRepairRoutes(app, rt.repairs);
   http::RegisterEventRoutes(app, rt.events);
   http::RegisterNotificationRoutes(app, rt.notifications);
+  http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::Server server(rt.config, app, rt.broker);
   metrics.AddGauge("portico_open_connections", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.open_connections()); });
@@ -103,7 +108,9 @@ int Serve(Runtime& rt) {
                    [&rt] { return static_cast<double>(rt.db->PoolUse().second); });
   rt.notifier.Start();
   if (!rt.config.smtp_host.empty()) rt.mailer.Start();
+  rt.announcer.Start();
   server.Run();
+  rt.announcer.Stop();
   rt.mailer.Stop();
   rt.notifier.Stop();
   return 0;

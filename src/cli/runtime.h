@@ -12,6 +12,7 @@
 #include "services/mailer.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
+#include "services/support_service.h"
 #include "storage/db.h"
 
 namespace portico::cli {
@@ -32,6 +33,9 @@ struct Runtime {
   services::NotificationService notifications;
   services::NotificationWorker notifier;
   services::MailWorker mailer;
+  services::FaqService faq;
+  services::AnnouncementService announcements;
+  services::AnnouncementWorker announcer;
   int schema_version = 0;
 };
 

@@ -66,6 +66,36 @@ std::optional<UnixSeconds> ParseDate(std::string_view text) {
   return std::chrono::sys_days{ymd}.time_since_epoch().count() * 86400LL;
 }
 
+std::optional<UnixSeconds> ParseTimestamp(std::string_view text) {
+  if (text.size() < 20 || text.size() > 40 || (text[10] != 'T' && text[10] != 't')) return std::nullopt;
+  auto day = ParseDate(text.substr(0, 10));
+  if (!day || text[13] != ':' || text[16] != ':') return std::nullopt;
+  auto h = text.substr(11, 2), m = text.substr(14, 2), s = text.substr(17, 2);
+  if (!AllDigits(h) || !AllDigits(m) || !AllDigits(s)) return std::nullopt;
+  int hh = ToInt(h), mm = ToInt(m), ss = ToInt(s);
+  if (hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  std::size_t i = 19;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    std::size_t digits = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, ++digits;
+    if (digits == 0) return std::nullopt;
+  }
+  std::int64_t offset = 0;
+  auto zone = text.substr(i);
+  if (zone == "Z" || zone == "z") {
+    offset = 0;
+  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' &&
+             AllDigits(zone.substr(1, 2)) && AllDigits(zone.substr(4, 2))) {
+    int oh = ToInt(zone.substr(1, 2)), om = ToInt(zone.substr(4, 2));
+    if (oh > 23 || om > 59) return std::nullopt;
+    offset = (oh * 60 + om) * 60LL * (zone[0] == '+' ? 1 : -1);
+  } else {
+    return std::nullopt;
+  }
+  return *day + hh * 3600LL + mm * 60LL + ss - offset;
+}
+
 std::optional<int> ParseTimeOfDay(std::string_view text) {
   if (text.size() != 5 || text[2] != ':') return std::nullopt;
   auto h = text.substr(0, 2), m = text.substr(3, 2);

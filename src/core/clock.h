@@ -42,6 +42,9 @@ std::string FormatDate(UnixSeconds t);
 /// Parses "YYYY-MM-DD" into the Unix time of that day's midnight UTC; nullopt if malformed or not a
 /// real calendar date.
 std::optional<UnixSeconds> ParseDate(std::string_view text);
+/// Parses an RFC 3339 timestamp ("2024-05-01T08:30:00Z", optional fraction, "Z" or "+HH:MM"/"-HH:MM")
+/// into Unix seconds (fractions dropped); nullopt if malformed.
+std::optional<UnixSeconds> ParseTimestamp(std::string_view text);
 /// Parses "HH:MM" (00:00-23:59) into minutes after midnight; nullopt if malformed.
 std::optional<int> ParseTimeOfDay(std::string_view text);
 /// Minutes after midnight -> "HH:MM".

@@ -161,6 +161,17 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           p.role = rd.String("role", false, 50);
           p.password = rd.String("password", false, 4096);
           p.is_active = rd.Bool("is_active");
+          // Technician profile: a string sets, null clears, absent leaves unchanged.
+          auto profile_field = [&rd](const char* key, std::size_t max) -> std::optional<std::optional<std::string>> {
+            bool was_null = false;
+            auto v = rd.NullableString(key, &was_null, max);
+            if (was_null) return std::optional<std::string>{};
+            if (v) return std::optional<std::string>{*v};
+            return std::nullopt;
+          };
+          p.phone = profile_field("phone", 200);
+          p.certification_level = profile_field("certification_level", 200);
+          p.hire_date = profile_field("hire_date", 20);
           rd.CheckUnknown();
           ThrowIfErrors(errors);
           return JsonResponse(200, UserJson(users.Update(ctx.actor(), id, p)));

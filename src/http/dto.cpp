@@ -23,14 +23,24 @@ json::value MeJson(const policy::Actor& a) {
                       {"customers", std::move(customers)}};
 }
 
+void AddTechnicianProfile(json::object& o, const std::optional<storage::TechnicianProfile>& p) {
+  if (!p) return;  // not a technician, or a caller who may not see profiles: the fields are absent
+  auto opt = [](const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); };
+  o["phone"] = opt(p->phone);
+  o["certification_level"] = opt(p->certification_level);
+  o["hire_date"] = opt(p->hire_date);
+}
+
 json::value UserJson(const storage::UserRecord& u) {
-  return json::object{{"id", u.id.value},
-                      {"email", u.email},
-                      {"name", u.name},
-                      {"role", std::string(domain::ToString(u.role))},
-                      {"is_active", u.is_active},
-                      {"created_at", FormatTimestamp(u.created_at)},
-                      {"updated_at", FormatTimestamp(u.updated_at)}};
+  json::object o{{"id", u.id.value},
+                 {"email", u.email},
+                 {"name", u.name},
+                 {"role", std::string(domain::ToString(u.role))},
+                 {"is_active", u.is_active},
+                 {"created_at", FormatTimestamp(u.created_at)},
+                 {"updated_at", FormatTimestamp(u.updated_at)}};
+  AddTechnicianProfile(o, u.technician_profile);
+  return o;
 }
 
 json::value CustomerJson(const storage::CustomerRecord& c) {
@@ -221,12 +231,14 @@ json::value ScheduleJson(const storage::ScheduleEntry& e) {
 }
 
 json::value TechnicianJson(const services::TechnicianView& t) {
-  return json::object{{"id", t.user.id.value},
-                      {"name", t.user.name},
-                      {"email", t.user.email},
-                      {"is_active", t.user.is_active},
-                      {"open_repairs", t.open_repairs},
-                      {"completed_repairs", t.completed_repairs}};
+  json::object o{{"id", t.user.id.value},
+                 {"name", t.user.name},
+                 {"email", t.user.email},
+                 {"is_active", t.user.is_active},
+                 {"open_repairs", t.open_repairs},
+                 {"completed_repairs", t.completed_repairs}};
+  AddTechnicianProfile(o, t.user.technician_profile);
+  return o;
 }
 
 }  // namespace portico::http

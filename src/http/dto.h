@@ -1,6 +1,7 @@
 // Wire shapes (API.md) of the records services return.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "core/page.h"
@@ -16,6 +17,8 @@ boost::json::value CustomerJson(const storage::CustomerRecord& c);
 boost::json::value AccessJson(const storage::AccessRecord& a);
 boost::json::value PreferencesJson(const storage::Preferences& p);
 boost::json::value TokenJson(const storage::TokenRecord& t);
+/// Adds "phone", "certification_level", "hire_date" when `p` is set (technicians, staff callers only).
+void AddTechnicianProfile(boost::json::object& o, const std::optional<storage::TechnicianProfile>& p);
 
 /// {"count", "next", "previous", "results"} with next/previous links built from the request's target.
 template <class T, class F>

@@ -7,6 +7,7 @@
 #include "services/event_service.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
+#include "services/support_service.h"
 #include "storage/db.h"
 
 namespace portico::http {
@@ -19,6 +20,12 @@ struct AccountServices {
 };
 
 void RegisterAccountRoutes(App& app, AccountServices s);
+
+struct SupportServices {
+  services::FaqService& faq;
+  services::AnnouncementService& announcements;
+};
+void RegisterSupportRoutes(App& app, SupportServices s);
 void RegisterOpsRoutes(App& app, storage::Database& db, const Config& config);
 void RegisterRepairRoutes(App& app, services::RepairService& repairs);
 void RegisterEventRoutes(App& app, services::EventService& events);

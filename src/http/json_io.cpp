@@ -134,6 +134,29 @@ std::optional<bool> ObjectReader::NullableBool(const char* key, bool* was_null) 
   return Bool(key);
 }
 
+std::optional<std::vector<std::int64_t>> ObjectReader::IntArray(const char* key, bool required,
+                                                                std::size_t max_items) {
+  auto* v = Get(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) {
+    Add(key, "Must be an array of whole numbers.");
+    return std::nullopt;
+  }
+  if (v->as_array().size() > max_items) {
+    Add(key, "At most " + std::to_string(max_items) + " items.");
+    return std::nullopt;
+  }
+  std::vector<std::int64_t> out;
+  for (const auto& item : v->as_array()) {
+    if (!item.is_int64()) {
+      Add(key, "Must be an array of whole numbers.");
+      return std::nullopt;
+    }
+    out.push_back(item.as_int64());
+  }
+  return out;
+}
+
 const json::object* ObjectReader::Object(const char* key, bool required) {
   auto* v = Get(key, required);
   if (!v) return nullptr;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "http/message.h"
@@ -33,6 +34,9 @@ class ObjectReader {
   std::optional<double> NullableNumber(const char* key, bool* was_null);
   std::optional<bool> Bool(const char* key, bool required = false);
   std::optional<bool> NullableBool(const char* key, bool* was_null);
+  /// An array of whole numbers of at most `max_items` (nullopt if absent or invalid, recorded).
+  std::optional<std::vector<std::int64_t>> IntArray(const char* key, bool required = false,
+                                                    std::size_t max_items = 1000);
   /// A nested object; nullptr if absent (or wrong type, recorded).
   const boost::json::object* Object(const char* key, bool required = false);
   bool Has(const char* key) const { return object_.contains(key); }

@@ -35,13 +35,18 @@ constexpr const char* kComponents = R"JSON({
  "User": {"type": "object", "required": ["id", "email", "name", "role", "is_active"], "properties": {
    "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
    "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]}, "is_active": {"type": "boolean"},
-   "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
+   "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+   "phone": {"type": ["string", "null"], "description": "technicians only, staff callers only"},
+   "certification_level": {"type": ["string", "null"], "maxLength": 50, "description": "technicians only, staff callers only"},
+   "hire_date": {"type": ["string", "null"], "format": "date", "description": "technicians only, staff callers only"}}},
  "NewUser": {"type": "object", "additionalProperties": false, "required": ["email", "name", "role", "password"], "properties": {
    "email": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]},
    "password": {"type": "string", "minLength": 10}}},
  "UserPatch": {"type": "object", "additionalProperties": false, "properties": {
    "email": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]},
-   "password": {"type": "string", "minLength": 10}, "is_active": {"type": "boolean"}}},
+   "password": {"type": "string", "minLength": 10}, "is_active": {"type": "boolean"},
+   "phone": {"type": ["string", "null"], "maxLength": 50}, "certification_level": {"type": ["string", "null"], "maxLength": 50},
+   "hire_date": {"type": ["string", "null"], "format": "date"}}},
  "Customer": {"type": "object", "required": ["id", "name", "address", "phone", "email", "is_active"], "properties": {
    "id": {"type": "integer"}, "name": {"type": "string"}, "address": {"type": "string"}, "phone": {"type": "string"},
    "email": {"type": ["string", "null"]}, "is_active": {"type": "boolean"},
@@ -136,7 +141,10 @@ constexpr const char* kComponents = R"JSON({
    "customer_id": {"type": "integer"}, "unit_number": {"type": "string"}, "description": {"type": "string"}}},
  "Technician": {"type": "object", "required": ["id", "name", "open_repairs"], "properties": {
    "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"}, "is_active": {"type": "boolean"},
-   "open_repairs": {"type": "integer"}, "completed_repairs": {"type": "integer"}}},
+   "open_repairs": {"type": "integer"}, "completed_repairs": {"type": "integer"},
+   "phone": {"type": ["string", "null"], "description": "technicians only, staff callers only"},
+   "certification_level": {"type": ["string", "null"], "maxLength": 50, "description": "technicians only, staff callers only"},
+   "hire_date": {"type": ["string", "null"], "format": "date", "description": "technicians only, staff callers only"}}},
  "ScheduleEntry": {"type": "object", "required": ["id", "technician_id", "date", "start_time", "end_time", "is_available", "notes"], "properties": {
    "id": {"type": "integer"}, "technician_id": {"type": "integer"}, "date": {"type": "string", "format": "date"},
    "start_time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"}, "end_time": {"type": "string"},
@@ -162,6 +170,37 @@ constexpr const char* kComponents = R"JSON({
    "event_id": {"type": "integer"}, "read": {"type": "boolean"}, "read_at": {"type": ["string", "null"], "format": "date-time"},
    "created_at": {"type": "string", "format": "date-time"}}},
  "UnreadCount": {"type": "object", "required": ["unread"], "properties": {"unread": {"type": "integer"}}},
+ "FaqEntry": {"type": "object", "required": ["id", "question", "answer", "position", "published", "created_at", "updated_at"], "properties": {
+   "id": {"type": "integer"}, "question": {"type": "string", "minLength": 1, "maxLength": 300},
+   "answer": {"type": "string", "minLength": 1, "maxLength": 5000, "description": "plain text; line breaks kept"},
+   "position": {"type": "integer"}, "published": {"type": "boolean"},
+   "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
+ "NewFaqEntry": {"type": "object", "additionalProperties": false, "required": ["question", "answer"], "properties": {
+   "question": {"type": "string", "minLength": 1, "maxLength": 300}, "answer": {"type": "string", "minLength": 1, "maxLength": 5000},
+   "position": {"type": "integer", "minimum": 0}, "published": {"type": "boolean"}}},
+ "FaqEntryPatch": {"type": "object", "additionalProperties": false, "properties": {
+   "question": {"type": "string", "minLength": 1, "maxLength": 300}, "answer": {"type": "string", "minLength": 1, "maxLength": 5000},
+   "position": {"type": "integer", "minimum": 0}, "published": {"type": "boolean"}}},
+ "FaqOrder": {"type": "object", "additionalProperties": false, "required": ["ids"], "properties": {
+   "ids": {"type": "array", "items": {"type": "integer"}, "description": "every FAQ entry's id, each once, in the new order"}}},
+ "AnnouncementSeverity": {"type": "string", "enum": ["info", "warning", "outage"]},
+ "Announcement": {"type": "object", "required": ["id", "title", "body", "severity", "starts_at", "ends_at", "customer_ids", "created_at"], "properties": {
+   "id": {"type": "integer"}, "title": {"type": "string"}, "body": {"type": "string", "description": "plain text; line breaks kept"},
+   "severity": {"$ref": "#/components/schemas/AnnouncementSeverity"},
+   "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": ["string", "null"], "format": "date-time"},
+   "customer_ids": {"type": "array", "items": {"type": "integer"}, "description": "[] = every customer; a customer user sees only its own"},
+   "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
+ "NewAnnouncement": {"type": "object", "additionalProperties": false, "required": ["title", "severity"], "properties": {
+   "title": {"type": "string", "minLength": 1, "maxLength": 200}, "body": {"type": "string", "maxLength": 2000},
+   "severity": {"$ref": "#/components/schemas/AnnouncementSeverity"},
+   "starts_at": {"type": "string", "format": "date-time", "description": "default: now"},
+   "ends_at": {"type": ["string", "null"], "format": "date-time"},
+   "customer_ids": {"type": "array", "items": {"type": "integer"}}}},
+ "AnnouncementPatch": {"type": "object", "additionalProperties": false, "properties": {
+   "title": {"type": "string", "minLength": 1, "maxLength": 200}, "body": {"type": "string", "maxLength": 2000},
+   "severity": {"$ref": "#/components/schemas/AnnouncementSeverity"},
+   "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": ["string", "null"], "format": "date-time"},
+   "customer_ids": {"type": "array", "items": {"type": "integer"}}}},
  "Health": {"type": "object", "properties": {"status": {"type": "string"}}},
  "Metrics": {"type": "string", "description": "Prometheus text exposition format"},
  "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}},

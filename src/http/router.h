@@ -51,6 +51,7 @@ struct RouteInfo {
   bool paginated = false;              // response is {count,next,previous,results: [schema]}
   bool array = false;                  // response is [schema]
   std::vector<std::string> query;      // documented query parameters
+  std::string operation_id;            // camelCase OpenAPI operationId ("listFaqEntries"); default: method + path
 };
 
 struct Route {

@@ -15,7 +15,14 @@ bool Can(const Actor& actor, Action action) {
     case Action::kEditPricing:
       return r == Role::kAdmin;
     case Action::kReplaceUnit:
+    case Action::kManageSupportContent:
       return r == Role::kAdmin || r == Role::kManager;
+    case Action::kEditTechnicianProfile:
+      return r == Role::kAdmin;
+    case Action::kReadUnpublishedFaq:
+    case Action::kReadAllAnnouncements:
+    case Action::kReadTechnicianProfiles:
+      return actor.IsStaff();
     case Action::kCreateUnit:
     case Action::kListTechnicians:
     case Action::kReadSchedules:

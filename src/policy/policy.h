@@ -33,6 +33,12 @@ enum class Action {
   kReadSchedules,      // staff
   kEditMaterials,      // staff (add, remove)
   kReadInternalNotes,  // staff
+  // Support content (API.md "Support content"):
+  kManageSupportContent,    // create, change, delete, reorder FAQ entries and announcements (admin, manager)
+  kReadUnpublishedFaq,      // staff; customer users and anonymous callers see published entries only
+  kReadAllAnnouncements,    // staff: every announcement, any window and audience; customers: active, addressed
+  kEditTechnicianProfile,   // admin (PATCH /users/{id} phone, certification_level, hire_date)
+  kReadTechnicianProfiles,  // staff; customer users never receive these fields
 };
 
 /// Endpoint-level permission: may `actor` use `action` at all (before any record is looked at)?

@@ -5,6 +5,8 @@
 #include "policy/policy.h"
 #include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
+#include "services/support_service.h"
+#include "storage/support_repository.h"
 
 namespace portico::services {
 namespace {
@@ -64,7 +66,27 @@ PageOf<storage::UserRecord> UserService::List(const policy::Actor& actor, const 
                                               const PageRequest& page) {
   Require(actor, Action::kManageUsers);
   auto tx = deps_.db.Read();
-  return storage::ListUsers(tx->conn(), actor.tenant, role, page);
+  auto out = storage::ListUsers(tx->conn(), actor.tenant, role, page);
+  std::vector<storage::UserRecord*> users;
+  for (auto& u : out.results) users.push_back(&u);
+  AttachProfiles(tx->conn(), actor, users);
+  return out;
+}
+
+void UserService::AttachProfiles(storage::Connection& c, const policy::Actor& actor,
+                                 std::vector<storage::UserRecord*> users) {
+  if (!policy::Can(actor, Action::kReadTechnicianProfiles)) return;
+  bool any = false;
+  for (auto* u : users) any = any || u->role == domain::Role::kTechnician;
+  if (!any) return;
+  auto profiles = storage::ListTechnicianProfiles(c, actor.tenant);
+  for (auto* u : users) {
+    if (u->role != domain::Role::kTechnician) continue;
+    u->technician_profile = storage::TechnicianProfile{};
+    for (const auto& [id, p] : profiles) {
+      if (id == u->id) u->technician_profile = p;
+    }
+  }
 }
 
 storage::UserRecord UserService::Get(const policy::Actor& actor, UserId id) {
@@ -73,6 +95,7 @@ storage::UserRecord UserService::Get(const policy::Actor& actor, UserId id) {
   auto u = storage::FindUser(tx->conn(), actor.tenant, id);
   if (!u) throw Error::NotFound("No such user.");
   Require(actor, Action::kManageUsers);
+  AttachProfiles(tx->conn(), actor, {&*u});
   return *u;
 }
 
@@ -98,6 +121,7 @@ storage::UserRecord UserService::Insert(TenantId tenant, const NewUser& in) {
   }
   u.id = storage::InsertUser(tx->conn(), u);
   tx->Commit();
+  if (u.role == domain::Role::kTechnician) u.technician_profile = storage::TechnicianProfile{};
   return u;
 }
 
@@ -135,6 +159,16 @@ storage::UserRecord UserService::Update(const policy::Actor& actor, UserId id, c
     if (!role) errors["role"].push_back("Must be one of admin, manager, technician, customer.");
   }
   if (patch.password) CheckPassword(errors, *patch.password);
+  const bool profile_change = patch.phone || patch.certification_level || patch.hire_date;
+  if (profile_change && !policy::Can(actor, Action::kEditTechnicianProfile)) throw Error::Forbidden();
+  auto check_short = [&](const char* field, const std::optional<std::optional<std::string>>& v) {
+    if (v && *v && CountCharacters(**v) > 50) errors[field].push_back("At most 50 characters.");
+  };
+  check_short("phone", patch.phone);
+  check_short("certification_level", patch.certification_level);
+  if (patch.hire_date && *patch.hire_date && !ParseDate(**patch.hire_date)) {
+    errors["hire_date"].push_back("A date, YYYY-MM-DD.");
+  }
   if (id == actor.user && ((role && *role != domain::Role::kAdmin) || (patch.is_active && !*patch.is_active))) {
     errors[role ? "role" : "is_active"].push_back("You cannot remove your own administrator access.");
   }
@@ -152,14 +186,26 @@ storage::UserRecord UserService::Update(const policy::Actor& actor, UserId id, c
     u->email = *email;
   }
   if (patch.name) u->name = *patch.name;
+  const bool role_changed = role && *role != u->role;
   if (role) u->role = *role;
   if (hash) u->password_hash = *hash;
-  const bool role_changed = role && *role != u->role;
   const bool deactivated = patch.is_active && !*patch.is_active && u->is_active;
   if (patch.is_active) u->is_active = *patch.is_active;
   const UnixSeconds now = deps_.clock.Now();
   u->updated_at = now;
+  if (profile_change) {
+    if (u->role != domain::Role::kTechnician) {
+      throw Error::Field(patch.phone ? "phone" : patch.certification_level ? "certification_level" : "hire_date",
+                         "Only technicians have a profile.");
+    }
+    auto profile = storage::FindTechnicianProfile(tx->conn(), actor.tenant, id).value_or(storage::TechnicianProfile{});
+    if (patch.phone) profile.phone = *patch.phone;
+    if (patch.certification_level) profile.certification_level = *patch.certification_level;
+    if (patch.hire_date) profile.hire_date = *patch.hire_date;
+    storage::UpsertTechnicianProfile(tx->conn(), actor.tenant, id, profile, u->updated_at);
+  }
   storage::UpdateUser(tx->conn(), *u);
+  AttachProfiles(tx->conn(), actor, {&*u});
   // A new password or a deactivation ends the user's sessions and API tokens everywhere; a new role
   // changes what the user's open streams may see. Either way the user's live streams re-check at once.
   std::optional<storage::EventRecord> event;

@@ -21,6 +21,8 @@ struct NewUser {
 struct UserPatch {
   std::optional<std::string> email, name, role, password;
   std::optional<bool> is_active;
+  /// Technician profile (API.md "Support content"): absent = unchanged, nullopt inside = cleared.
+  std::optional<std::optional<std::string>> phone, certification_level, hire_date;
 };
 
 class UserService : public PublishesEvents {
@@ -36,6 +38,8 @@ class UserService : public PublishesEvents {
 
  private:
   storage::UserRecord Insert(TenantId tenant, const NewUser& in);
+  /// Fills technician_profile of technicians when `actor` may read profiles (staff).
+  void AttachProfiles(storage::Connection& c, const policy::Actor& actor, std::vector<storage::UserRecord*> users);
   Deps deps_;
   AuthService& auth_;
 };

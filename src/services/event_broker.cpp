@@ -8,7 +8,9 @@ bool EventInterest::Wants(const EventAudience& a) const {
   if (a.tenant != tenant) return false;
   if (a.user) return *a.user == user;
   if (all_of_tenant) return true;
-  if (a.internal || !a.customer) return false;
+  if (a.internal) return false;
+  if (a.all_customers) return !customers.empty();
+  if (!a.customer) return false;
   for (auto c : customers) {
     if (c == *a.customer) return true;
   }

@@ -24,6 +24,7 @@ struct EventAudience {
   std::optional<CustomerId> customer;
   bool internal = false;
   std::optional<UserId> user;
+  bool all_customers = false;  // every customer's users (an announcement for all)
 };
 
 /// What a subscriber may see.

@@ -10,6 +10,7 @@
 #include "policy/policy.h"
 #include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
+#include "storage/support_repository.h"
 
 namespace portico::services {
 namespace json = boost::json;
@@ -578,11 +579,20 @@ PageOf<TechnicianView> RepairService::Technicians(const policy::Actor& actor, co
   auto tx = deps_.db.Read();
   auto techs = storage::ListTechnicians(tx->conn(), actor.tenant);
   auto completed = storage::CompletedPerTechnician(tx->conn(), actor.tenant);
+  std::vector<std::pair<UserId, storage::TechnicianProfile>> profiles;
+  const bool with_profiles = policy::Can(actor, Action::kReadTechnicianProfiles);
+  if (with_profiles) profiles = storage::ListTechnicianProfiles(tx->conn(), actor.tenant);
   std::vector<TechnicianView> all;
   for (auto& [user, open] : techs) {
     TechnicianView v{std::move(user), open, 0};
     for (const auto& [id, n] : completed) {
       if (id == v.user.id) v.completed_repairs = n;
+    }
+    if (with_profiles) {
+      v.user.technician_profile = storage::TechnicianProfile{};
+      for (const auto& [id, p] : profiles) {
+        if (id == v.user.id) v.user.technician_profile = p;
+      }
     }
     all.push_back(std::move(v));
   }

@@ -23,6 +23,13 @@ struct TenantRecord {
   UnixSeconds updated_at = 0;
 };
 
+/// A technician's profile (API.md "Technician profile"): staff-only; absent fields are null.
+struct TechnicianProfile {
+  std::optional<std::string> phone;                // <= 50
+  std::optional<std::string> certification_level;  // free text <= 50
+  std::optional<std::string> hire_date;            // YYYY-MM-DD
+};
+
 struct UserRecord {
   UserId id;
   TenantId tenant;
@@ -33,6 +40,8 @@ struct UserRecord {
   bool is_active = true;
   UnixSeconds created_at = 0;
   UnixSeconds updated_at = 0;
+  /// Technicians only, filled by the services for staff callers (never serialised otherwise).
+  std::optional<TechnicianProfile> technician_profile;
 };
 
 /// A customer's notification preferences (API.md, /customers/{id}/preferences).
@@ -187,6 +196,7 @@ struct EventRecord {
   std::optional<CustomerId> customer;  // audience: the customer's users may see it
   bool internal = false;               // staff only (e.g. an internal note)
   std::optional<UserId> user;          // addressed to one user only (notification.created)
+  bool all_customers = false;          // audience: the users of every customer of the tenant
   std::string data;                    // JSON object
   UnixSeconds occurred_at = 0;
 };

@@ -178,7 +178,7 @@ constexpr Sql kListSchedule{"list_schedule",
 
 constexpr Sql kInsertEvent{"insert_event",
                            "INSERT INTO events (tenant_id, type, repair_id, customer_id, internal, data, occurred_at, "
-                           "user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
+                           "user_id, all_customers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"};
 constexpr Sql kLastEvent{"last_event", "SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = $1"};
 
 constexpr Sql kCompletedPerTechnician{"completed_per_technician",
@@ -519,7 +519,8 @@ std::vector<ScheduleEntry> ListSchedule(Connection& c, TenantId tenant, UserId t
 std::int64_t InsertEvent(Connection& c, const EventRecord& e) {
   return c.QueryOne(kInsertEvent, {e.tenant.value, e.type, e.repair ? Value(e.repair->value) : Value(nullptr),
                                    e.customer ? Value(e.customer->value) : Value(nullptr), std::int64_t{e.internal},
-                                   e.data, e.occurred_at, e.user ? Value(e.user->value) : Value(nullptr)})
+                                   e.data, e.occurred_at, e.user ? Value(e.user->value) : Value(nullptr),
+                                   std::int64_t{e.all_customers}})
       ->Int(0);
 }
 
@@ -535,10 +536,12 @@ EventRecord ReadEvent(const Row& r) {
   e.data = r.Text(6);
   e.occurred_at = r.Int(7);
   if (auto id = r.OptInt(8)) e.user = UserId(*id);
+  e.all_customers = r.Bool(9);
   return e;
 }
 constexpr Sql kAllEventsAfter{"all_events_after",
-                              "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id "
+                              "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id, "
+                              "all_customers "
                               "FROM events WHERE id > $1 ORDER BY id LIMIT $2"};
 }  // namespace
 
@@ -552,17 +555,20 @@ std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerSc
                                          std::int64_t after_id, std::int64_t limit) {
   std::vector<Value> p;
   BindScope(p, scope);
-  // Events addressed to one user reach only that user; the others follow the row scope.
+  // Events addressed to one user reach only that user; the others follow the row scope (an event for
+  // every customer reaches customer users who have at least one customer).
   std::string visible = scope.all_of_tenant ? std::string("user_id IS NULL")
-                                            : "(user_id IS NULL AND internal = 0 AND " +
-                                                  ScopeWhere(scope, "tenant_id", "customer_id") + ")";
+                                            : "(user_id IS NULL AND internal = 0 AND (" +
+                                                  std::string(scope.customers.empty() ? "" : "all_customers = 1 OR ") +
+                                                  "(" + ScopeWhere(scope, "tenant_id", "customer_id") + ")))";
   p.emplace_back(viewer.value);
   std::string where = "WHERE tenant_id = $1 AND (" + visible + " OR user_id = " + Param(p) + ")";
   p.emplace_back(after_id);
   where += " AND id > " + Param(p);
   p.emplace_back(limit);
   const Sql& sql = ComposedSql("events_after",
-                               "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id "
+                               "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id, "
+                              "all_customers "
                                "FROM events " + where + " ORDER BY id LIMIT " + Param(p));
   std::vector<EventRecord> out;
   for (const auto& r : c.QueryV(sql, p)) out.push_back(ReadEvent(r));

@@ -1,6 +1,13 @@
 /** Typed functions, one per API.md endpoint the portals use. */
 import { del, get, patch, post, put, request, type Query } from './client';
 import type {
+	Announcement,
+	AnnouncementCreate,
+	AnnouncementPatch,
+	FaqCreate,
+	FaqEntry,
+	FaqPatch,
+	UserPatch,
 	AppConfig,
 	ApprovalDecision,
 	BrandingInput,
@@ -50,6 +57,20 @@ export const saveBranding = (slug: string, body: BrandingInput) => put<BrandingI
 
 // users
 export const users = (query?: Query) => get<Page<User>>('/users', query);
+export const updateUser = (id: Id, body: UserPatch) => patch<User>(`/users/${id}`, body);
+
+// support content
+export const publicFaq = (slug: string) =>
+	get<Page<FaqEntry>>(`/tenants/${enc(slug)}/faq`, { page_size: 200 }, { allow401: true });
+export const faq = (query?: Query) => get<Page<FaqEntry>>('/faq', query);
+export const createFaq = (body: FaqCreate) => post<FaqEntry>('/faq', body);
+export const updateFaq = (id: Id, body: FaqPatch) => patch<FaqEntry>(`/faq/${id}`, body);
+export const deleteFaq = (id: Id) => del(`/faq/${id}`);
+export const reorderFaq = (ids: Id[]) => post<FaqEntry[]>('/faq/order', { ids });
+export const announcements = (query?: Query) => get<Page<Announcement>>('/announcements', query);
+export const createAnnouncement = (body: AnnouncementCreate) => post<Announcement>('/announcements', body);
+export const updateAnnouncement = (id: Id, body: AnnouncementPatch) => patch<Announcement>(`/announcements/${id}`, body);
+export const deleteAnnouncement = (id: Id) => del(`/announcements/${id}`);
 
 // customers
 export const customers = (query?: Query) => get<Page<Customer>>('/customers', query);

@@ -126,3 +126,13 @@ export type EventBatch = Omit<Schemas['EventPage'], 'events'> & { events: ApiEve
 export type Notification = Schemas['Notification'];
 export type NotificationType = Notification['type'];
 export type UnreadCount = Schemas['UnreadCount'];
+
+// ---- support content (API.md "Support content") ----
+export type FaqEntry = Schemas['FaqEntry'];
+export type FaqCreate = Schemas['NewFaqEntry'];
+export type FaqPatch = Schemas['FaqEntryPatch'];
+export type Announcement = Schemas['Announcement'];
+export type AnnouncementSeverity = Schemas['AnnouncementSeverity'];
+export type AnnouncementCreate = Schemas['NewAnnouncement'];
+export type AnnouncementPatch = Schemas['AnnouncementPatch'];
+export type UserPatch = Schemas['UserPatch'];
