@@ -145,6 +145,19 @@ void RunDemo(Runtime& rt, const DemoOptions& options) {
       for (const char* d : proposals) {
         rt.repairs.Create(manager, {top[0], std::string("DEMO-9"), std::nullopt, d, "NORMAL WEAR", 3});
       }
+      // Support content: a published FAQ (on the Help page and the login page's help link) and a notice.
+      const std::pair<const char*, const char*> faq[] = {
+          {"How do I request a repair?",
+           "Open Repairs and choose \"Request a repair\", or use the button on your dashboard.\nPick the unit and "
+           "describe the damage; we answer within one working day."},
+          {"Who approves the work?",
+           "Users with approver access decide on the work we propose. Requesters and viewers follow it."},
+          {"When is the shop open?", "Monday to Friday, 7:00 to 18:00. Outside these hours: +1 513 555 0100."}};
+      for (const auto& [question, answer] : faq) rt.faq.Create(manager, {question, answer, std::nullopt, true});
+      rt.announcements.Create(manager, {"Extended Saturday hours",
+                                        "The workshop also opens on Saturdays 8:00-12:00 this month.\n"
+                                        "Details: https://portico.example/hours",
+                                        "info", std::nullopt, std::nullopt, {}});
     }
   } else {
     std::cerr << "demo: tenant 'demo' exists; its data is already loaded\n";

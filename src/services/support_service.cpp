@@ -318,6 +318,11 @@ std::int64_t AnnouncementService::AnnounceStarted() {
   std::vector<storage::EventRecord> events;
   std::int64_t n = 0;
   {
+    // Most ticks find nothing: look first without taking the single writer.
+    auto rx = deps_.db.Read();
+    if (storage::AnnouncementsStartedUnannounced(rx->conn(), deps_.clock.Now(), 1).empty()) return 0;
+  }
+  {
     auto tx = deps_.db.Write();
     for (const auto& a : storage::AnnouncementsStartedUnannounced(tx->conn(), deps_.clock.Now(), 100)) {
       auto written = Emit(tx->conn(), a.tenant, a.id, "announcement.updated", a.customers, a.customers.empty(),

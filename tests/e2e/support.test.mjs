@@ -79,9 +79,13 @@ test('an announcement for another customer never shows', async () => {
   const admin = await app.api('admin');
   const other = await admin.post('/api/v1/customers', { name: 'Other Fleet Co', email: 'other@fleet.test' });
   const a = await announce({ title: 'Only for Other Fleet', severity: 'warning', customer_ids: [other.id] });
-  const mine = await announce({ title: 'For everyone today', severity: 'info' });
+  const mine = await announce({ title: `For everyone today ${EVIL}`, severity: 'info', body: 'javascript:alert(3)' });
   const page = await app.signedIn('requester');
-  await page.locator('.banner', { hasText: 'For everyone today' }).waitFor();
+  const banner = page.locator('.banner', { hasText: 'For everyone today' });
+  await banner.waitFor();
+  assert.ok((await banner.innerText()).includes('<script>window.__pwned = 1</script>'), 'a title with HTML shows as text');
+  assert.equal(await banner.locator('script, img, a').count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.equal(await page.locator('.banner', { hasText: 'Only for Other Fleet' }).count(), 0);
   await page.context().close();
   await retire(a.id);
@@ -91,7 +95,7 @@ test('an announcement for another customer never shows', async () => {
 test('the FAQ shows on the customer Help page and on the public help link; answers are text, URLs links', async () => {
   const admin = await app.api('admin');
   const shown = await admin.post('/api/v1/faq', {
-    question: 'How long does a chip repair take?',
+    question: 'How long does a chip repair take? <b>bold?</b>',
     answer: `About 30 minutes.\nSee https://acme-glass.test/chips for photos.\n${EVIL}`,
     published: true,
   });
@@ -103,6 +107,8 @@ test('the FAQ shows on the customer Help page and on the public help link; answe
   const entry = page.locator(`details[data-faq-id="${shown.id}"]`);
   await entry.waitFor();
   assert.equal(await page.locator(`details[data-faq-id="${draft.id}"]`).count(), 0, 'no draft');
+  assert.ok((await entry.locator('summary').innerText()).includes('<b>bold?</b>'), 'the question is text');
+  assert.equal(await entry.locator('summary b').count(), 0);
   await entry.locator('summary').click();
   const answer = await entry.innerText();
   assert.match(answer, /About 30 minutes\.\nSee https:\/\/acme-glass\.test\/chips for photos\./);
@@ -181,14 +187,16 @@ test('the shop reorders the FAQ by dragging, and writes an announcement with a p
 test('technician profiles show in the shop schedule for staff', async () => {
   const admin = await app.api('admin');
   const tech = (await admin.get('/api/v1/technicians?page_size=200')).results[0];
-  await admin.ok('PATCH', `/api/v1/users/${tech.id}`, { phone: '+1 555 0199', certification_level: 'Senior', hire_date: '2020-03-02' });
+  await admin.ok('PATCH', `/api/v1/users/${tech.id}`, { phone: '+1 555 0199', certification_level: 'Senior <script>window.__pwned = 4</script>', hire_date: '2020-03-02' });
   const page = await app.signedIn('manager');
   await page.goto(app.url(`${shop}/schedule`));
   const row = page.locator(`tr[data-technician-id="${tech.id}"]`);
   await row.waitFor();
   const text = await row.innerText();
   assert.match(text, /\+1 555 0199/);
-  assert.match(text, /Senior/);
+  assert.match(text, /Senior <script>window.__pwned = 4<\/script>/, 'shown as text');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.locator('a[href^="javascript"]').count(), 0);
   await shot(page, 'shop-schedule-technicians');
   await page.context().close();
 });
