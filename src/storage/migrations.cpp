@@ -250,6 +250,7 @@ END;
 CREATE TABLE throttle (
   key TEXT PRIMARY KEY,
   attempts INTEGER NOT NULL,
+  failures INTEGER NOT NULL DEFAULT 0,
   window_start INTEGER NOT NULL,
   locked_until INTEGER NOT NULL DEFAULT 0
 );
@@ -258,6 +259,7 @@ CREATE TABLE throttle (
 CREATE TABLE throttle (
   key TEXT PRIMARY KEY,
   attempts INTEGER NOT NULL,
+  failures INTEGER NOT NULL DEFAULT 0,
   window_start BIGINT NOT NULL,
   locked_until BIGINT NOT NULL DEFAULT 0
 );

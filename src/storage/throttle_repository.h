@@ -14,7 +14,7 @@ namespace portico::storage {
 /// `limit` attempts in its window of `window` seconds (a window older than that starts over at 1).
 /// The reservation counts as a failure until SettleSuccess takes it back. Atomic in one statement.
 bool ReserveAttempt(Connection& c, const std::string& key, int limit, UnixSeconds window, UnixSeconds now);
-/// A reserved attempt failed: when the key holds `limit` attempts, it is locked until now + `lock`.
+/// A reserved attempt failed: when the key holds `limit` failures, it is locked until now + `lock`.
 void SettleFailure(Connection& c, const std::string& key, int limit, UnixSeconds lock, UnixSeconds now);
 /// A reserved attempt succeeded: its own reservation is taken back; other attempts stay counted.
 void SettleSuccess(Connection& c, const std::string& key);

@@ -105,3 +105,19 @@ TEST_F(LoginThrottleTest, ConcurrentAttemptsCheckExactlyTheLimit) {
 
 }  // namespace
 }  // namespace portico::services
+
+namespace portico::services {
+namespace {
+
+TEST_F(LoginThrottleTest, APendingSuccessDoesNotCountTowardsTheLock) {
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(throttle_->Reserve("a", "ip", 10));
+  ASSERT_TRUE(throttle_->Reserve("a", "ip", 10));  // the right password, still being checked
+  for (int i = 0; i < 4; ++i) throttle_->Failed("a", "ip", 10);
+  Succeed("a", "ip");
+  // Four failures: not locked, and exactly one more failure locks.
+  Fail("a", "ip", 11);
+  EXPECT_FALSE(throttle_->Reserve("a", "ip", 12));
+}
+
+}  // namespace
+}  // namespace portico::services
