@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "http/app.h"
 #include "http/handlers.h"
@@ -62,6 +65,28 @@ std::string FindWebDir(const std::string& configured) {
 }  // namespace
 
 namespace {
+
+/// Parses a notification of storage's insert_event ("id,tenant,customer,internal,user", empty for NULL).
+std::optional<std::pair<services::EventAudience, std::int64_t>> ParseEventNotice(const std::string& payload) {
+  std::vector<std::string> f;
+  std::size_t start = 0;
+  for (;;) {
+    auto comma = payload.find(',', start);
+    f.push_back(payload.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (f.size() != 5 || f[0].empty() || f[1].empty()) return std::nullopt;
+  try {
+    services::EventAudience a{TenantId(std::stoll(f[1])), std::nullopt, f[3] == "1", std::nullopt};
+    if (!f[2].empty()) a.customer = CustomerId(std::stoll(f[2]));
+    if (!f[4].empty()) a.user = UserId(std::stoll(f[4]));
+    return std::make_pair(a, std::stoll(f[0]));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 /// Each connection is a file descriptor: raise the soft limit to the hard one (10k WebSockets need it).
 void RaiseFileLimit() {
   rlimit lim{};
@@ -94,9 +119,23 @@ int Serve(Runtime& rt) {
                    [&rt] { return static_cast<double>(rt.db->PoolUse().first); });
   metrics.AddGauge("portico_db_connections_open", "Database connections open.",
                    [&rt] { return static_cast<double>(rt.db->PoolUse().second); });
+  // Several instances on one PostgreSQL database: events committed by any of them wake this one's
+  // subscribers (they then read the events table, so a lost notification loses nothing); after a lost
+  // connection, everyone is woken. No listener on SQLite (one process).
+  auto listener = rt.db->Listen(
+      "portico_events",
+      [&rt](const std::string& payload) {
+        if (auto notice = ParseEventNotice(payload)) rt.broker.Publish(notice->first, notice->second);
+        rt.notifier.Wake();
+      },
+      [&rt] {
+        rt.broker.WakeAll();
+        rt.notifier.Wake();
+      });
   rt.notifier.Start();
   if (!rt.config.smtp_host.empty()) rt.mailer.Start();
   server.Run();
+  listener.reset();
   rt.mailer.Stop();
   rt.notifier.Stop();
   return 0;

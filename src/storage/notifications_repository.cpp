@@ -24,6 +24,9 @@ constexpr Sql kMarkAll{"mark_all_read", "UPDATE notifications SET read_at = $2 W
 constexpr Sql kRoles{"users_with_roles",
                      "SELECT id FROM users WHERE tenant_id = $1 AND is_active = 1 AND role IN "
                      "(SELECT value FROM json_each($2)) ORDER BY id"};
+constexpr Sql kRolesPg{"users_with_roles",
+                       "SELECT id FROM users WHERE tenant_id = $1 AND is_active = 1 AND role IN "
+                       "(SELECT value FROM json_array_elements_text(CAST($2 AS json))) ORDER BY id"};
 constexpr Sql kCustomerUsers{"customer_users",
                              "SELECT a.user_id FROM customer_access a JOIN users u ON u.id = a.user_id "
                              "WHERE a.customer_id = $1 AND u.is_active = 1 AND ($2 IS NULL OR a.access = $2) "
@@ -34,6 +37,8 @@ constexpr Sql kDue{"due_emails",
                    "n.created_at, u.email, u.name, t.name, n.email_attempts, t.slug, u.role FROM notifications n "
                    "JOIN users u ON u.id = n.user_id JOIN tenants t ON t.id = n.tenant_id "
                    "WHERE n.email_state = 'pending' AND n.email_next_at <= $1 ORDER BY n.email_next_at, n.id LIMIT $2"};
+constexpr Sql kLease{"email_lease",
+                     "UPDATE notifications SET email_next_at = $2 WHERE id = $1 AND email_state = 'pending'"};
 constexpr Sql kSent{"email_sent", "UPDATE notifications SET email_state = 'sent' WHERE id = $1"};
 constexpr Sql kRetry{"email_retry",
                      "UPDATE notifications SET email_attempts = $2, email_next_at = $3, "
@@ -100,7 +105,7 @@ std::vector<UserId> UsersWithRoles(Connection& c, TenantId tenant, const std::ve
   for (const auto& r : roles) list += (list.size() > 1 ? ",\"" : "\"") + r + "\"";
   list += "]";
   std::vector<UserId> out;
-  for (const auto& r : c.Query(kRoles, {tenant.value, list})) out.emplace_back(r.Int(0));
+  for (const auto& r : c.Query(c.dialect() == Dialect::kPostgres ? kRolesPg : kRoles, {tenant.value, list})) out.emplace_back(r.Int(0));
   return out;
 }
 
@@ -122,6 +127,8 @@ std::vector<OutgoingEmail> DueEmails(Connection& c, UnixSeconds now, std::int64_
   }
   return out;
 }
+
+void LeaseEmail(Connection& c, std::int64_t id, UnixSeconds until) { c.Execute(kLease, {id, until}); }
 
 void MarkEmailSent(Connection& c, std::int64_t id) { c.Execute(kSent, {id}); }
 
