@@ -29,7 +29,7 @@ constexpr Sql kRolesPg{"users_with_roles",
                        "(SELECT value FROM json_array_elements_text(CAST($2 AS json))) ORDER BY id"};
 constexpr Sql kCustomerUsers{"customer_users",
                              "SELECT a.user_id FROM customer_access a JOIN users u ON u.id = a.user_id "
-                             "WHERE a.customer_id = $1 AND u.is_active = 1 AND ($2 IS NULL OR a.access = $2) "
+                             "WHERE a.customer_id = $1 AND u.is_active = 1 AND (CAST($2 AS TEXT) IS NULL OR a.access = $2) "
                              "ORDER BY a.user_id"};
 constexpr Sql kWantsEmail{"customer_wants_email", "SELECT receive_email_notifications FROM customers WHERE id = $1"};
 constexpr Sql kDue{"due_emails",
@@ -42,7 +42,7 @@ constexpr Sql kLease{"email_lease",
 constexpr Sql kSent{"email_sent", "UPDATE notifications SET email_state = 'sent' WHERE id = $1"};
 constexpr Sql kRetry{"email_retry",
                      "UPDATE notifications SET email_attempts = $2, email_next_at = $3, "
-                     "email_state = CASE WHEN $3 IS NULL THEN 'failed' ELSE 'pending' END WHERE id = $1"};
+                     "email_state = CASE WHEN CAST($3 AS BIGINT) IS NULL THEN 'failed' ELSE 'pending' END WHERE id = $1"};
 
 NotificationRecord Read(const Row& r) {
   NotificationRecord n;

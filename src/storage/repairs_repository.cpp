@@ -178,8 +178,8 @@ constexpr Sql kInsertSchedule{"insert_schedule",
                               "is_available, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
 constexpr Sql kListSchedule{"list_schedule",
                             "SELECT id, technician_id, date, start_minute, end_minute, is_available, notes FROM schedules "
-                            "WHERE tenant_id = $1 AND technician_id = $2 AND ($3 IS NULL OR date >= $3) "
-                            "AND ($4 IS NULL OR date <= $4) ORDER BY date, start_minute LIMIT 1000"};
+                            "WHERE tenant_id = $1 AND technician_id = $2 AND (CAST($3 AS TEXT) IS NULL OR date >= $3) "
+                            "AND (CAST($4 AS TEXT) IS NULL OR date <= $4) ORDER BY date, start_minute LIMIT 1000"};
 
 constexpr Sql kInsertEvent{"insert_event",
                            "INSERT INTO events (tenant_id, type, repair_id, customer_id, internal, data, occurred_at, "
