@@ -32,8 +32,8 @@ constexpr Sql kSearchSqlite{"copy_search_sqlite",
                             "SELECT r.id, r.description, u.unit_number, r.damage_type FROM repairs r "
                             "JOIN units u ON u.id = r.unit_id"};
 constexpr Sql kSearchPg{"copy_search_pg",
-                        "INSERT INTO repair_search (repair_id, doc) SELECT r.id, to_tsvector('simple', r.description "
-                        "|| ' ' || u.unit_number || ' ' || r.damage_type) FROM repairs r JOIN units u ON u.id = r.unit_id"};
+                        "INSERT INTO repair_search (repair_id, doc) SELECT r.id, to_tsvector('simple', regexp_replace(r.description "
+                        "|| ' ' || u.unit_number || ' ' || r.damage_type, '[^[:alnum:]]+', ' ', 'g')) FROM repairs r JOIN units u ON u.id = r.unit_id"};
 constexpr Sql kClearSearchSqlite{"copy_clear_search_sqlite", "DELETE FROM repair_search"};
 constexpr Sql kClearSearchPg{"copy_clear_search_pg", "DELETE FROM repair_search"};
 

@@ -26,7 +26,8 @@ constexpr Sql kInsertSearch{"import_insert_search",
                             "VALUES ($1, $2, $3, $4)"};
 constexpr Sql kInsertSearchPg{"import_insert_search",
                               "INSERT INTO repair_search (repair_id, doc) "
-                              "VALUES ($1, to_tsvector('simple', $2::text || ' ' || $3::text || ' ' || $4::text))"};
+                              "VALUES ($1, to_tsvector('simple', regexp_replace($2::text || ' ' || $3::text || ' ' || $4::text, "
+                              "'[^[:alnum:]]+', ' ', 'g')))"};
 
 }  // namespace
 

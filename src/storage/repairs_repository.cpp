@@ -141,10 +141,12 @@ constexpr Sql kInsertSearch{"insert_repair_search",
                             "INSERT INTO repair_search (rowid, description, unit_number, damage_type) "
                             "VALUES ($1, $2, $3, $4)"};
 constexpr Sql kDeleteSearch{"delete_repair_search", "DELETE FROM repair_search WHERE rowid = $1"};
-// PostgreSQL: one tsvector per repair ('simple': lower-cased words, no stemming, like FTS5's unicode61).
+// PostgreSQL: one tsvector per repair ('simple': lower-cased words, no stemming; every run of other characters
+// separates words, as FTS5's unicode61 tokenizer does, so "LST18291-200" gives 'lst18291' and '200').
 constexpr Sql kInsertSearchPg{"insert_repair_search",
                               "INSERT INTO repair_search (repair_id, doc) "
-                              "VALUES ($1, to_tsvector('simple', $2::text || ' ' || $3::text || ' ' || $4::text))"};
+                              "VALUES ($1, to_tsvector('simple', regexp_replace($2::text || ' ' || $3::text || ' ' || $4::text, "
+                              "'[^[:alnum:]]+', ' ', 'g')))"};
 constexpr Sql kDeleteSearchPg{"delete_repair_search", "DELETE FROM repair_search WHERE repair_id = $1"};
 
 constexpr Sql kInsertApproval{"insert_approval",
