@@ -1,12 +1,13 @@
 // Two instances on one PostgreSQL database behave as one server (PRODUCT.md "More than one machine"):
 // a status change made through instance A reaches a WebSocket and a long-poll on instance B, and the
 // notification it causes is created once, not once per instance. PostgreSQL only (scripts/test runs
-// it with PORTICO_TEST_DATABASE=postgres).
+// it with PORTICO_TEST_DATABASE=postgres). Also: an instance killed (SIGKILL) under write load loses nothing
+// it acknowledged, and a WebSocket client resumes on the other instance with `after` without a gap.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, stopServer, Server, ON_POSTGRES, assertStatus } from './harness.mjs';
 import { API, repairIn, move } from './lifecycle_helpers.mjs';
-import { openStream, poll, settledLastId, sleep } from './events_helpers.mjs';
+import { openStream, poll, settledLastId, sleep, drain } from './events_helpers.mjs';
 
 let a;
 let b;
@@ -69,4 +70,54 @@ test('a write through B is visible on A at once (one database, no instance cache
   assertStatus(upd, 200);
   const again = await managerA.get(`${API}/repairs/${repair.id}`);
   assert.equal(again.body.status, 'CANCELLED');
+});
+
+test('SIGKILL of an instance under write load: nothing acknowledged is lost; a stream resumes on the other', async () => {
+  const repair = await repairIn(a, 'APPROVED');
+  const techA = await a.bearer('acme', 'technician');
+  const managerA = await a.bearer('acme', 'manager');
+  const start = await settledLastId(managerA);
+  const streamA = await openStream(a, managerA, { after: start });
+  const acked = [];
+  let stop = false;
+  const writer = async (k) => {
+    for (let i = 0; !stop; i++) {
+      try {
+        const res = await techA.post(`${API}/repairs/${repair.id}/notes`, { body: `load ${k}.${i}`, visibility: 'internal' });
+        if (res.status === 201) acked.push(res.body.id);
+      } catch { /* the instance is gone: not acknowledged */ }
+    }
+  };
+  const writers = [0, 1, 2, 3].map(writer);
+  while (acked.length < 40) await sleep(20);
+  a.proc.kill('SIGKILL');
+  await a.exited;
+  stop = true;
+  await Promise.all(writers);
+  await streamA.closed;
+
+  // Every acknowledged note is in the database, read through B.
+  const managerB = await b.bearer('acme', 'manager');
+  const list = await managerB.get(`${API}/repairs/${repair.id}/notes?page_size=200`);
+  assertStatus(list, 200);
+  const stored = new Set(list.body.results.map((n) => n.id));
+  for (const id of acked) assert.ok(stored.has(id), `acknowledged note ${id} survived the kill`);
+
+  // The stream resumes on B from the last id it received: together, every note event once, in order.
+  const seen = streamA.events.filter((e) => Number.isInteger(e.id));
+  const resumeAfter = seen.length ? seen[seen.length - 1].id : start;
+  const streamB = await openStream(b, managerB, { after: resumeAfter });
+  const isLoad = (e) => e.type === 'repair.note_added' && e.repair_id === repair.id;
+  const expected = (await drain(managerB, start)).filter(isLoad);
+  try {
+    const last = expected[expected.length - 1].id;
+    if (last > resumeAfter) await streamB.waitFor((evs) => evs.some((e) => e.id >= last), 10_000, `event ${last} on B`);
+  } finally {
+    await streamB.close();
+  }
+  const union = [...seen, ...streamB.events].filter(isLoad).map((e) => e.id);
+  assert.deepEqual(union, expected.map((e) => e.id), 'note events over both streams: each once, in order, none missing');
+  for (const id of acked) assert.ok(expected.some((e) => e.data?.note_id === id), `event of acknowledged note ${id}`);
+
+  await a.start();  // for the after hook (same database, new port)
 });
