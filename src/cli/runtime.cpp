@@ -33,11 +33,15 @@ Runtime::Runtime(Config c)
       repairs(deps),
       events(deps),
       notifications(deps),
-      notifier(deps, [this](const storage::EventRecord& e) { broker.Publish(Audience(e), e.id); },
+      notifier(deps,
+               [this](const storage::EventRecord& e) {
+                 if (!wake_through_database) broker.Publish(Audience(e), e.id);
+               },
                !config.smtp_host.empty()),
       mailer(deps) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](const storage::EventRecord& e) {
+    if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);
     notifier.Wake();
   });
@@ -132,9 +136,11 @@ int Serve(Runtime& rt) {
         rt.broker.WakeAll();
         rt.notifier.Wake();
       });
+  rt.wake_through_database = listener != nullptr;
   rt.notifier.Start();
   if (!rt.config.smtp_host.empty()) rt.mailer.Start();
   server.Run();
+  rt.wake_through_database = false;
   listener.reset();
   rt.mailer.Stop();
   rt.notifier.Stop();

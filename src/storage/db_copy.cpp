@@ -158,7 +158,7 @@ std::pair<std::int64_t, std::uint64_t> Summarise(Connection& c, const std::strin
 
 }  // namespace
 
-std::vector<TableCopy> CopyDatabase(Database& source, Database& target) {
+std::vector<TableCopy> CopyDatabase(Database& source, Database& target, bool verify) {
   const int from_version = source.Migrate();
   const int to_version = target.Migrate();
   if (from_version != to_version) {
@@ -191,7 +191,13 @@ std::vector<TableCopy> CopyDatabase(Database& source, Database& target) {
       t.Execute(ComposedSql("copy_clear", "DELETE FROM \"" + table + "\""));
       TableCopy result;
       result.table = table;
-      ReadAll(src->conn(), table, cols, [&](std::vector<Row> rows) { InsertRows(t, table, cols, rows); });
+      ReadAll(src->conn(), table, cols, [&](std::vector<Row> rows) {
+        result.source_rows += static_cast<std::int64_t>(rows.size());
+        for (const auto& r : rows) result.source_checksum += RowHash(r);
+        InsertRows(t, table, cols, rows);
+      });
+      result.target_rows = result.source_rows;
+      result.target_checksum = result.source_checksum;
       if (t.dialect() == Dialect::kPostgres && std::find(cols.begin(), cols.end(), "id") != cols.end()) {
         t.Query(ComposedSql("copy_setval", "SELECT setval(pg_get_serial_sequence('\"" + table + "\"', 'id'), "
                                            "(SELECT COALESCE(MAX(id), 0) + 1 FROM \"" + table + "\"), false)"));
@@ -203,6 +209,7 @@ std::vector<TableCopy> CopyDatabase(Database& source, Database& target) {
     t.Execute(pg ? kSearchPg : kSearchSqlite);
     dst->Commit();
   }
+  if (!verify) return out;
   auto src = source.Read();
   auto dst = target.Read();
   for (auto& result : out) {

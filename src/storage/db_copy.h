@@ -24,6 +24,8 @@ struct TableCopy {
 /// the full-text index (FTS5 on SQLite, tsvector on PostgreSQL), then re-reads both sides and returns the
 /// row count and checksum per table. Stop the servers on the source first: rows written during the copy
 /// are not copied and show as differences.
-std::vector<TableCopy> CopyDatabase(Database& source, Database& target);
+/// With `verify` false, the re-reading is skipped (rows and checksums are the source's as copied): for
+/// `backup`, whose source keeps changing while the copy is read from one consistent snapshot.
+std::vector<TableCopy> CopyDatabase(Database& source, Database& target, bool verify = true);
 
 }  // namespace portico::storage

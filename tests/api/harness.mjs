@@ -124,10 +124,10 @@ function customerSeed(tenant, key) {
 // ---------------------------------------------------------------------------------------------------
 
 /** Runs `portico ARGS --database URL`; resolves {code, stdout, stderr}. */
-export function runCli(args, { databaseUrl, cwd, input } = {}) {
+export function runCli(args, { databaseUrl, cwd, input, timeout = 30_000 } = {}) {
   const full = databaseUrl ? [...args, '--database', databaseUrl] : [...args];
   return new Promise((resolve, reject) => {
-    const child = execFile(BIN, full, { cwd, env: childEnv(), timeout: 30_000, maxBuffer: 16 << 20 },
+    const child = execFile(BIN, full, { cwd, env: childEnv(), timeout, maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         if (err && typeof err.code !== 'number') {
           reject(new Error(`portico ${full.join(' ')}: ${err.message}\n${stderr}`));

@@ -9,10 +9,12 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <thread>
 #include <unordered_map>
 
 #include "core/error.h"
+#include "storage/db_copy.h"
 #include "storage/migrations.h"
 
 namespace portico::storage::postgres {
@@ -370,9 +372,14 @@ int PostgresDatabase::Migrate() {
   return version;
 }
 
-void PostgresDatabase::Backup(const std::string&) {
-  throw Error(ErrorCode::kInvalidInput,
-              "backup copies SQLite files; for PostgreSQL use pg_dump, or `portico db copy --to sqlite://FILE`");
+void PostgresDatabase::Backup(const std::string& path) {
+  // A new SQLite file with every table, read from one consistent snapshot (REPEATABLE READ) while the
+  // servers keep running; `portico db copy` moves it back.
+  if (std::filesystem::exists(path)) {
+    throw Error(ErrorCode::kInvalidInput, "backup file " + path + " exists already; name a new file");
+  }
+  auto target = OpenDatabase("sqlite://" + path, 2);
+  CopyDatabase(*this, *target, /*verify=*/false);
 }
 
 std::unique_ptr<Listener> PostgresDatabase::Listen(const std::string& channel,

@@ -30,7 +30,8 @@ class PostgresDatabase final : public Database {
 
   Dialect dialect() const override { return Dialect::kPostgres; }
   int Migrate() override;
-  /// Not supported on PostgreSQL (use pg_dump or `portico db copy`); throws Error(kInvalidInput).
+  /// Writes a new SQLite file `path` with every table, from one consistent snapshot (`db copy` restores
+  /// it); throws Error(kInvalidInput) when the file exists.
   void Backup(const std::string& path) override;
   std::pair<int, int> PoolUse() const override;
   std::unique_ptr<Listener> Listen(const std::string& channel, std::function<void(const std::string&)> on_notify,
