@@ -37,6 +37,11 @@ constexpr Sql kSearchPg{"copy_search_pg",
 constexpr Sql kClearSearchSqlite{"copy_clear_search_sqlite", "DELETE FROM repair_search"};
 constexpr Sql kClearSearchPg{"copy_clear_search_pg", "DELETE FROM repair_search"};
 
+// PostgreSQL target, when the user may: no foreign-key checks and no triggers for the copied rows (the
+// source is consistent, and the trigger-kept repair_counts is copied as it is), for the transaction only.
+constexpr Sql kIsSuperuser{"copy_is_superuser", "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"};
+constexpr Sql kReplicaRole{"copy_replica_role", "SET LOCAL session_replication_role = replica"};
+
 constexpr std::int64_t kPage = 5000;
 
 std::vector<std::string> Tables(Connection& c) {
@@ -127,7 +132,7 @@ void ReadAll(Connection& c, const std::string& table, const std::vector<std::str
 
 void InsertRows(Connection& c, const std::string& table, const std::vector<std::string>& cols,
                 const std::vector<Row>& rows) {
-  const std::size_t per_batch = std::max<std::size_t>(1, 30000 / std::max<std::size_t>(1, cols.size()));
+  const std::size_t per_batch = std::max<std::size_t>(1, 8000 / std::max<std::size_t>(1, cols.size()));
   for (std::size_t start = 0; start < rows.size(); start += per_batch) {
     const std::size_t end = std::min(rows.size(), start + per_batch);
     std::string sql = "INSERT INTO \"" + table + "\" (" + ColumnList(cols) + ") VALUES ";
@@ -183,6 +188,10 @@ std::vector<TableCopy> CopyDatabase(Database& source, Database& target, bool ver
         throw Error(ErrorCode::kConflict, "the target database is not empty (table " + table + " has " +
                                               std::to_string(count) + " rows); copy into an empty database");
       }
+    }
+    if (t.dialect() == Dialect::kPostgres) {
+      auto super = t.QueryOne(kIsSuperuser);
+      if (super && super->Bool(0)) t.Execute(kReplicaRole);
     }
     for (const auto& table : tables) {
       const auto& cols = columns[table];
