@@ -2,6 +2,8 @@
 # Benchmarks Portico on the real data set (../shared/data) with wrk against one server, all figures in
 # one run. Prints a Markdown report to stdout (paste it into bench/RESULTS.md). Loopback only.
 #   bench/run.sh [DURATION_SECONDS]
+#   PORTICO_BENCH_DB=postgres bench/run.sh   # the same, served from PostgreSQL: the SQLite database is
+#                                            # moved with `portico db copy` into a throwaway cluster
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
@@ -35,6 +37,16 @@ WATER=$(sqlite3 "$WORK/bench.db" "SELECT id FROM customers WHERE name = 'WATER W
 IDLEU=$(echo bench-password-1 | P user create --tenant bench --email water@bench.test --name Plumber --role customer --password-stdin)
 P access grant --tenant bench --customer "$WATER" --user "$IDLEU" --access viewer
 for i in 1 2 3 4; do echo bench-password-1 | P user create --tenant bench --email "login$i@bench.test" --name "Login $i" --role technician --password-stdin >/dev/null; done
+
+COPY_LINE=""
+if [ "${PORTICO_BENCH_DB:-sqlite}" = "postgres" ]; then
+  chmod 755 "$WORK"
+  PG_URL=$(./scripts/pg-cluster.sh start "$WORK/pg")
+  cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; ./scripts/pg-cluster.sh stop "$WORK/pg"; rm -rf "$WORK"; }
+  "$BIN" --log-level warn db copy --from "$DB" --to "$PG_URL" > "$WORK/copy.txt"
+  COPY_LINE="PostgreSQL (throwaway cluster, fsync off): $(tail -1 "$WORK/copy.txt")."
+  DB="$PG_URL"
+fi
 
 "$BIN" --database "$DB" --log-level info serve --listen "127.0.0.1:$PORT" 2> "$WORK/server.log" &
 SERVER=$!
@@ -110,7 +122,7 @@ ratio() { python3 -c "print(f'{float(\"$1\")/float(\"$HEALTH_RPS\")*100:.0f}%')"
 
 echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t2 -c32 -d${DUR}s"
 echo
-echo "Import of $ROWS repairs: ${IMPORT_S} s, peak RSS $((IMPORT_KB / 1024)) MB."
+echo "Import of $ROWS repairs: ${IMPORT_S} s, peak RSS $((IMPORT_KB / 1024)) MB. Served from ${PORTICO_BENCH_DB:-sqlite}. $COPY_LINE"
 echo
 echo "| endpoint | req/s | vs /healthz | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|"

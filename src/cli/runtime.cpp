@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "http/app.h"
 #include "http/handlers.h"
@@ -32,7 +35,10 @@ Runtime::Runtime(Config c)
       repairs(deps),
       events(deps),
       notifications(deps),
-      notifier(deps, [this](const storage::EventRecord& e) { broker.Publish(Audience(e), e.id); },
+      notifier(deps,
+               [this](const storage::EventRecord& e) {
+                 if (!wake_through_database) broker.Publish(Audience(e), e.id);
+               },
                !config.smtp_host.empty()),
       mailer(deps),
       faq(deps),
@@ -40,15 +46,18 @@ Runtime::Runtime(Config c)
       announcer(announcements) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](const storage::EventRecord& e) {
+    if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);
     notifier.Wake();
   });
   // auth.changed events: the user's live streams (on every instance, through the event log) re-check.
-  auto wake_streams = [this](const storage::EventRecord& e) { broker.Publish(Audience(e), e.id); };
+  auto wake_streams = [this](const storage::EventRecord& e) {
+    if (!wake_through_database) broker.Publish(Audience(e), e.id);  // else the listener hears it
+  };
   auth.SetPublisher(wake_streams);
   users.SetPublisher(wake_streams);
   customers.SetPublisher(wake_streams);
-  announcements.SetPublisher([this](const storage::EventRecord& e) { broker.Publish(Audience(e), e.id); });
+  announcements.SetPublisher(wake_streams);
 }
 
 namespace {
@@ -73,6 +82,30 @@ std::string FindWebDir(const std::string& configured) {
 }  // namespace
 
 namespace {
+
+/// Parses a notification of storage's insert_event ("id,tenant,customer,internal,user,all_customers", empty
+/// for NULL).
+std::optional<std::pair<services::EventAudience, std::int64_t>> ParseEventNotice(const std::string& payload) {
+  std::vector<std::string> f;
+  std::size_t start = 0;
+  for (;;) {
+    auto comma = payload.find(',', start);
+    f.push_back(payload.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (f.size() != 6 || f[0].empty() || f[1].empty()) return std::nullopt;
+  try {
+    services::EventAudience a{TenantId(std::stoll(f[1])), std::nullopt, f[3] == "1", std::nullopt};
+    if (!f[2].empty()) a.customer = CustomerId(std::stoll(f[2]));
+    if (!f[4].empty()) a.user = UserId(std::stoll(f[4]));
+    a.all_customers = f[5] == "1";
+    return std::make_pair(a, std::stoll(f[0]));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 /// Each connection is a file descriptor: raise the soft limit to the hard one (10k WebSockets need it).
 void RaiseFileLimit() {
   rlimit lim{};
@@ -106,11 +139,27 @@ int Serve(Runtime& rt) {
                    [&rt] { return static_cast<double>(rt.db->PoolUse().first); });
   metrics.AddGauge("portico_db_connections_open", "Database connections open.",
                    [&rt] { return static_cast<double>(rt.db->PoolUse().second); });
+  // Several instances on one PostgreSQL database: events committed by any of them wake this one's
+  // subscribers (they then read the events table, so a lost notification loses nothing); after a lost
+  // connection, everyone is woken. No listener on SQLite (one process).
+  auto listener = rt.db->Listen(
+      "portico_events",
+      [&rt](const std::string& payload) {
+        if (auto notice = ParseEventNotice(payload)) rt.broker.Publish(notice->first, notice->second);
+        rt.notifier.Wake();
+      },
+      [&rt] {
+        rt.broker.WakeAll();
+        rt.notifier.Wake();
+      });
+  rt.wake_through_database = listener != nullptr;
   rt.notifier.Start();
   if (!rt.config.smtp_host.empty()) rt.mailer.Start();
   rt.announcer.Start();
   server.Run();
   rt.announcer.Stop();
+  rt.wake_through_database = false;
+  listener.reset();
   rt.mailer.Stop();
   rt.notifier.Stop();
   return 0;

@@ -1,6 +1,7 @@
 // The wiring of one Portico process: configuration, storage and services, in plain sight.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "core/clock.h"
@@ -37,6 +38,9 @@ struct Runtime {
   services::AnnouncementService announcements;
   services::AnnouncementWorker announcer;
   int schema_version = 0;
+  /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
+  /// the listener only, for this instance's own events too, instead of twice.
+  std::atomic<bool> wake_through_database{false};
 };
 
 /// Who may see an event, for waking live-update subscribers.

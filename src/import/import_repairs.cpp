@@ -55,8 +55,7 @@ RepairImporter::RepairImporter(storage::Database& db, const Clock& clock, const 
     : state_(std::make_unique<State>(db, clock, dry_run, std::move(source_name))) {
   auto& s = *state_;
   s.tx = db.Write();
-  // A larger page cache while importing: the repairs' indexes are written in scattered order.
-  s.tx->conn().ExecuteScript("PRAGMA cache_size = -131072");
+  storage::SetBulkLoad(s.tx->conn(), true);
   auto tenant = storage::FindTenantBySlug(s.tx->conn(), tenant_slug);
   if (!tenant) throw Error(ErrorCode::kNotFound, "no tenant '" + tenant_slug + "' (create it with: portico tenant create)");
   s.tenant = tenant->id;
@@ -142,7 +141,7 @@ void RepairImporter::Add(const ImportedRepair& in, std::int64_t row_number) {
 ImportReport RepairImporter::Finish() {
   auto& s = *state_;
   s.FlushUnits();
-  s.tx->conn().ExecuteScript("PRAGMA cache_size = -32000");
+  storage::SetBulkLoad(s.tx->conn(), false);
   report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
   if (s.dry_run) {
     s.tx.reset();  // rolls back

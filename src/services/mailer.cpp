@@ -252,8 +252,13 @@ bool StillEntitled(storage::Connection& c, const storage::OutgoingEmail& e) {
 int MailWorker::RunOnce() {
   std::vector<storage::OutgoingEmail> due;
   {
-    auto tx = deps_.db.Read();
+    // Claimed in a write transaction (one writer across instances): each e-mail is sent by one instance;
+    // one that dies while sending leaves its claims to expire, and another instance sends them.
+    constexpr UnixSeconds kLeaseSeconds = 300;
+    auto tx = deps_.db.Write();
     due = storage::DueEmails(tx->conn(), deps_.clock.Now(), 20);
+    for (const auto& e : due) storage::LeaseEmail(tx->conn(), e.notification.id, deps_.clock.Now() + kLeaseSeconds);
+    tx->Commit();
   }
   std::string base = deps_.config.public_url.empty() ? "http://" + deps_.config.listen : deps_.config.public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();

@@ -62,10 +62,10 @@ constexpr Sql kUpdatePricing{"update_tenant_pricing",
 constexpr Sql kFindUserByEmail{"find_user_by_email", USER_SELECT "WHERE u.tenant_id = $1 AND u.email = $2"};
 constexpr Sql kFindUser{"find_user", USER_SELECT "WHERE u.tenant_id = $1 AND u.id = $2"};
 constexpr Sql kListUsers{"list_users", USER_SELECT
-                         "WHERE u.tenant_id = $1 AND ($2 IS NULL OR u.role = $2) ORDER BY u.name, u.id "
+                         "WHERE u.tenant_id = $1 AND (CAST($2 AS TEXT) IS NULL OR u.role = $2) ORDER BY u.name, u.id "
                          "LIMIT $3 OFFSET $4"};
 constexpr Sql kCountUsers{"count_users",
-                          "SELECT COUNT(*) FROM users u WHERE u.tenant_id = $1 AND ($2 IS NULL OR u.role = $2)"};
+                          "SELECT COUNT(*) FROM users u WHERE u.tenant_id = $1 AND (CAST($2 AS TEXT) IS NULL OR u.role = $2)"};
 constexpr Sql kInsertUser{"insert_user",
                           "INSERT INTO users (tenant_id, email, name, role, password_hash, is_active, created_at, "
                           "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id"};

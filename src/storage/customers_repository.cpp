@@ -12,12 +12,20 @@ namespace {
 // A scope is bound as: $1 tenant, $2 = 1 when the whole tenant is visible, $3 = a JSON array of the
 // visible customer ids otherwise (SQLite's json_each; PostgreSQL will use = ANY of an array).
 #define IN_SCOPE "tenant_id = $1 AND ($2 = 1 OR id IN (SELECT value FROM json_each($3))) "
+#define IN_SCOPE_PG "tenant_id = $1 AND ($2 = 1 OR id IN (SELECT value::bigint FROM json_array_elements_text(CAST($3 AS json)))) "
 
 constexpr Sql kFindCustomer{"find_customer", CUSTOMER_SELECT "WHERE " IN_SCOPE "AND id = $4"};
 constexpr Sql kListCustomers{"list_customers", CUSTOMER_SELECT "WHERE " IN_SCOPE
                              "AND ($4 IS NULL OR name LIKE $4 OR email LIKE $4) ORDER BY name, id LIMIT $5 OFFSET $6"};
 constexpr Sql kCountCustomers{"count_customers", "SELECT COUNT(*) FROM customers WHERE " IN_SCOPE
                               "AND ($4 IS NULL OR name LIKE $4 OR email LIKE $4)"};
+// PostgreSQL: the id list through json_array_elements_text; ILIKE (SQLite's LIKE ignores ASCII case).
+constexpr Sql kFindCustomerPg{"find_customer", CUSTOMER_SELECT "WHERE " IN_SCOPE_PG "AND id = $4"};
+constexpr Sql kListCustomersPg{"list_customers", CUSTOMER_SELECT "WHERE " IN_SCOPE_PG
+                               "AND ($4::text IS NULL OR name ILIKE $4 OR email ILIKE $4) ORDER BY name, id "
+                               "LIMIT $5 OFFSET $6"};
+constexpr Sql kCountCustomersPg{"count_customers", "SELECT COUNT(*) FROM customers WHERE " IN_SCOPE_PG
+                                "AND ($4::text IS NULL OR name ILIKE $4 OR email ILIKE $4)"};
 constexpr Sql kInsertCustomer{"insert_customer",
                               "INSERT INTO customers (tenant_id, name, address, phone, email, is_active, "
                               "external_ref, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) "
@@ -93,7 +101,8 @@ std::string ScopeList(const policy::CustomerScope& scope) {
 }
 
 std::optional<CustomerRecord> FindCustomer(Connection& c, const policy::CustomerScope& scope, CustomerId id) {
-  auto row = c.QueryOne(kFindCustomer,
+  const bool pg = c.dialect() == Dialect::kPostgres;
+  auto row = c.QueryOne(pg ? kFindCustomerPg : kFindCustomer,
                         {scope.tenant.value, std::int64_t{scope.all_of_tenant}, ScopeList(scope), id.value});
   if (!row) return std::nullopt;
   return ReadCustomer(*row);
@@ -104,8 +113,9 @@ PageOf<CustomerRecord> ListCustomers(Connection& c, const policy::CustomerScope&
   PageOf<CustomerRecord> out;
   auto like = Nullable(LikePattern(q));
   auto list = ScopeList(scope);
-  out.count = c.Query(kCountCustomers, {scope.tenant.value, std::int64_t{scope.all_of_tenant}, list, like}).front().Int(0);
-  for (const auto& r : c.Query(kListCustomers, {scope.tenant.value, std::int64_t{scope.all_of_tenant}, list, like,
+  const bool pg = c.dialect() == Dialect::kPostgres;
+  out.count = c.Query(pg ? kCountCustomersPg : kCountCustomers, {scope.tenant.value, std::int64_t{scope.all_of_tenant}, list, like}).front().Int(0);
+  for (const auto& r : c.Query(pg ? kListCustomersPg : kListCustomers, {scope.tenant.value, std::int64_t{scope.all_of_tenant}, list, like,
                                                 page.page_size, page.Offset()})) {
     out.results.push_back(ReadCustomer(r));
   }

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "storage/postgres/postgres_database.h"
 #include "storage/sqlite/sqlite_database.h"
 
 namespace portico::storage {
@@ -106,8 +107,11 @@ std::unique_ptr<Database> OpenDatabase(const std::string& url, int pool_size, co
     if (path.empty()) throw Error(ErrorCode::kInvalidInput, "database URL '" + url + "' names no file");
     return std::make_unique<sqlite::SqliteDatabase>(path, pool_size, options.synchronous);
   }
-  throw Error(ErrorCode::kInvalidInput,
-              "unsupported database URL '" + url + "' (expected sqlite://path.db or sqlite:///abs/path.db)");
+  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
+    return std::make_unique<postgres::PostgresDatabase>(url, pool_size);
+  }
+  throw Error(ErrorCode::kInvalidInput, "unsupported database URL '" + url +
+                                            "' (expected sqlite://path.db, sqlite:///abs/path.db or postgres://...)");
 }
 
 }  // namespace portico::storage

@@ -48,12 +48,16 @@ class Row {
   std::optional<std::int64_t> OptInt(std::size_t i) const;
   std::optional<std::string> OptText(std::size_t i) const;
   std::size_t size() const { return values_.size(); }
+  /// A column's value as the driver read it.
+  const Value& value(std::size_t i) const { return values_.at(i); }
 
  private:
   std::vector<Value> values_;
 };
 
 using Params = std::initializer_list<Value>;
+
+enum class Dialect { kSqlite, kPostgres };
 
 /// An open connection. Not thread-safe: one thread uses it at a time (the pool guarantees it).
 class Connection {
@@ -69,6 +73,8 @@ class Connection {
   virtual std::int64_t ExecuteV(const Sql& sql, const std::vector<Value>& params) = 0;
   /// Runs several statements of trusted text (migrations only).
   virtual void ExecuteScript(std::string_view script) = 0;
+  /// The SQL dialect of this connection (repositories branch on it where the dialects differ).
+  virtual Dialect dialect() const = 0;
 
   /// First row or nullopt.
   std::optional<Row> QueryOne(const Sql& sql, Params params = {});
@@ -94,7 +100,12 @@ class Transaction {
   bool done_ = false;
 };
 
-enum class Dialect { kSqlite, kPostgres };
+/// A dedicated connection that receives notifications sent on one channel (PostgreSQL LISTEN/NOTIFY);
+/// it reconnects by itself and stops when destroyed.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+};
 
 /// A database: a pool of connections and the single writer.
 class Database {
@@ -113,6 +124,14 @@ class Database {
   bool Ping();
   /// Number of connections in use and in the pool (for /metrics).
   virtual std::pair<int, int> PoolUse() const = 0;
+  /// Calls `on_notify(payload)` for every notification on `channel` from any process using this database,
+  /// on a thread of its own, and `on_reconnect()` after the connection was lost and re-established
+  /// (notifications may have been missed). nullptr when the database has a single process (SQLite).
+  virtual std::unique_ptr<Listener> Listen(const std::string& channel, std::function<void(const std::string&)> on_notify,
+                                           std::function<void()> on_reconnect) {
+    (void)channel, (void)on_notify, (void)on_reconnect;
+    return nullptr;
+  }
 
  protected:
   friend class Transaction;
@@ -132,8 +151,8 @@ struct DatabaseOptions {
   Synchronous synchronous = Synchronous::kFull;
 };
 
-/// Opens the database named by `url` ("sqlite://relative/path.db", "sqlite:///abs/path.db"), creating the
-/// file and its folder. Throws Error(kInvalidInput) for an unsupported URL, Error(kUnavailable) if it
+/// Opens the database named by `url` ("sqlite://relative/path.db", "sqlite:///abs/path.db", creating the
+/// file and its folder; or "postgres://user@host:port/name" / "postgresql://..."). Throws Error(kInvalidInput) for an unsupported URL, Error(kUnavailable) if it
 /// cannot be opened.
 std::unique_ptr<Database> OpenDatabase(const std::string& url, int pool_size, const DatabaseOptions& options = {});
 

@@ -24,6 +24,10 @@ constexpr Sql kInsertRepair{
 constexpr Sql kInsertSearch{"import_insert_search",
                             "INSERT INTO repair_search (rowid, description, unit_number, damage_type) "
                             "VALUES ($1, $2, $3, $4)"};
+constexpr Sql kInsertSearchPg{"import_insert_search",
+                              "INSERT INTO repair_search (repair_id, doc) "
+                              "VALUES ($1, to_tsvector('simple', regexp_replace($2::text || ' ' || $3::text || ' ' || $4::text, "
+                              "'[^[:alnum:]]+', ' ', 'g')))"};
 
 }  // namespace
 
@@ -54,9 +58,14 @@ std::optional<std::int64_t> InsertImportedRepair(Connection& c, const ImportedRe
                                       r.priority, r.repair_date, r.cost_cents, Nullable(r.external_ref), r.created_at});
   if (rows.empty()) return std::nullopt;
   const std::int64_t id = rows.front().Int(0);
-  c.Execute(kInsertSearch, {id, r.description, r.unit_number, r.damage_type});
+  c.Execute(c.dialect() == Dialect::kPostgres ? kInsertSearchPg : kInsertSearch, {id, r.description, r.unit_number, r.damage_type});
   InsertLog(c, r.tenant, RepairId(id), std::nullopt, r.status, std::nullopt, r.log_note, r.created_at);
   return id;
+}
+
+void SetBulkLoad(Connection& c, bool bulk) {
+  if (c.dialect() != Dialect::kSqlite) return;
+  c.ExecuteScript(bulk ? "PRAGMA cache_size = -131072" : "PRAGMA cache_size = -32000");
 }
 
 }  // namespace portico::storage

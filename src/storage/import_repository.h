@@ -41,4 +41,8 @@ struct ImportedRepairRow {
 /// a repair with that external reference.
 std::optional<std::int64_t> InsertImportedRepair(Connection& c, const ImportedRepairRow& r);
 
+/// A larger page cache while importing (SQLite: the repairs' indexes are written in scattered order);
+/// `bulk` false restores the default. Nothing on PostgreSQL (its cache is the server's).
+void SetBulkLoad(Connection& c, bool bulk);
+
 }  // namespace portico::storage

@@ -24,9 +24,12 @@ constexpr Sql kMarkAll{"mark_all_read", "UPDATE notifications SET read_at = $2 W
 constexpr Sql kRoles{"users_with_roles",
                      "SELECT id FROM users WHERE tenant_id = $1 AND is_active = 1 AND role IN "
                      "(SELECT value FROM json_each($2)) ORDER BY id"};
+constexpr Sql kRolesPg{"users_with_roles",
+                       "SELECT id FROM users WHERE tenant_id = $1 AND is_active = 1 AND role IN "
+                       "(SELECT value FROM json_array_elements_text(CAST($2 AS json))) ORDER BY id"};
 constexpr Sql kCustomerUsers{"customer_users",
                              "SELECT a.user_id FROM customer_access a JOIN users u ON u.id = a.user_id "
-                             "WHERE a.customer_id = $1 AND u.is_active = 1 AND ($2 IS NULL OR a.access = $2) "
+                             "WHERE a.customer_id = $1 AND u.is_active = 1 AND (CAST($2 AS TEXT) IS NULL OR a.access = $2) "
                              "ORDER BY a.user_id"};
 constexpr Sql kWantsEmail{"customer_wants_email", "SELECT receive_email_notifications FROM customers WHERE id = $1"};
 constexpr Sql kDue{"due_emails",
@@ -35,10 +38,12 @@ constexpr Sql kDue{"due_emails",
                    "JOIN users u ON u.id = n.user_id JOIN tenants t ON t.id = n.tenant_id "
                    "WHERE n.email_state = 'pending' AND n.email_next_at <= $1 ORDER BY n.email_next_at, n.id LIMIT $2"};
 constexpr Sql kSkipped{"email_skipped", "UPDATE notifications SET email_state = 'skipped' WHERE id = $1"};
+constexpr Sql kLease{"email_lease",
+                     "UPDATE notifications SET email_next_at = $2 WHERE id = $1 AND email_state = 'pending'"};
 constexpr Sql kSent{"email_sent", "UPDATE notifications SET email_state = 'sent' WHERE id = $1"};
 constexpr Sql kRetry{"email_retry",
                      "UPDATE notifications SET email_attempts = $2, email_next_at = $3, "
-                     "email_state = CASE WHEN $3 IS NULL THEN 'failed' ELSE 'pending' END WHERE id = $1"};
+                     "email_state = CASE WHEN CAST($3 AS BIGINT) IS NULL THEN 'failed' ELSE 'pending' END WHERE id = $1"};
 
 NotificationRecord Read(const Row& r) {
   NotificationRecord n;
@@ -101,7 +106,7 @@ std::vector<UserId> UsersWithRoles(Connection& c, TenantId tenant, const std::ve
   for (const auto& r : roles) list += (list.size() > 1 ? ",\"" : "\"") + r + "\"";
   list += "]";
   std::vector<UserId> out;
-  for (const auto& r : c.Query(kRoles, {tenant.value, list})) out.emplace_back(r.Int(0));
+  for (const auto& r : c.Query(c.dialect() == Dialect::kPostgres ? kRolesPg : kRoles, {tenant.value, list})) out.emplace_back(r.Int(0));
   return out;
 }
 
@@ -123,6 +128,8 @@ std::vector<OutgoingEmail> DueEmails(Connection& c, UnixSeconds now, std::int64_
   }
   return out;
 }
+
+void LeaseEmail(Connection& c, std::int64_t id, UnixSeconds until) { c.Execute(kLease, {id, until}); }
 
 void MarkEmailSent(Connection& c, std::int64_t id) { c.Execute(kSent, {id}); }
 

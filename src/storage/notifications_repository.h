@@ -39,6 +39,9 @@ struct OutgoingEmail {
   std::int64_t attempts = 0;
 };
 std::vector<OutgoingEmail> DueEmails(Connection& c, UnixSeconds now, std::int64_t limit);
+/// Claims a due e-mail for sending until `until` (Unix seconds): it is not due again before then, so
+/// another instance does not send it too, and if this one dies while sending, it is sent later.
+void LeaseEmail(Connection& c, std::int64_t id, UnixSeconds until);
 void MarkEmailSent(Connection& c, std::int64_t id);
 /// The recipient may no longer read the notification's record (or was deactivated): never sent.
 void MarkEmailSkipped(Connection& c, std::int64_t id);

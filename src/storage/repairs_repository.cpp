@@ -141,6 +141,13 @@ constexpr Sql kInsertSearch{"insert_repair_search",
                             "INSERT INTO repair_search (rowid, description, unit_number, damage_type) "
                             "VALUES ($1, $2, $3, $4)"};
 constexpr Sql kDeleteSearch{"delete_repair_search", "DELETE FROM repair_search WHERE rowid = $1"};
+// PostgreSQL: one tsvector per repair ('simple': lower-cased words, no stemming; every run of other characters
+// separates words, as FTS5's unicode61 tokenizer does, so "LST18291-200" gives 'lst18291' and '200').
+constexpr Sql kInsertSearchPg{"insert_repair_search",
+                              "INSERT INTO repair_search (repair_id, doc) "
+                              "VALUES ($1, to_tsvector('simple', regexp_replace($2::text || ' ' || $3::text || ' ' || $4::text, "
+                              "'[^[:alnum:]]+', ' ', 'g')))"};
+constexpr Sql kDeleteSearchPg{"delete_repair_search", "DELETE FROM repair_search WHERE repair_id = $1"};
 
 constexpr Sql kInsertApproval{"insert_approval",
                               "INSERT INTO approvals (repair_id, approved, decided_by, decided_at, notes) "
@@ -173,12 +180,21 @@ constexpr Sql kInsertSchedule{"insert_schedule",
                               "is_available, notes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"};
 constexpr Sql kListSchedule{"list_schedule",
                             "SELECT id, technician_id, date, start_minute, end_minute, is_available, notes FROM schedules "
-                            "WHERE tenant_id = $1 AND technician_id = $2 AND ($3 IS NULL OR date >= $3) "
-                            "AND ($4 IS NULL OR date <= $4) ORDER BY date, start_minute LIMIT 1000"};
+                            "WHERE tenant_id = $1 AND technician_id = $2 AND (CAST($3 AS TEXT) IS NULL OR date >= $3) "
+                            "AND (CAST($4 AS TEXT) IS NULL OR date <= $4) ORDER BY date, start_minute LIMIT 1000"};
 
 constexpr Sql kInsertEvent{"insert_event",
                            "INSERT INTO events (tenant_id, type, repair_id, customer_id, internal, data, occurred_at, "
                            "user_id, all_customers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"};
+// PostgreSQL: the insert also notifies every instance (delivered at commit; payload
+// "id,tenant,customer,internal,user,all_customers" with empty fields for NULL); see storage::ParseEventNotice.
+constexpr Sql kInsertEventPg{
+    "insert_event",
+    "WITH e AS (INSERT INTO events (tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id, "
+    "all_customers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, tenant_id, customer_id, internal, user_id, "
+    "all_customers) "
+    "SELECT id, pg_notify('portico_events', id || ',' || tenant_id || ',' || COALESCE(customer_id::text, '') || ',' || "
+    "internal || ',' || COALESCE(user_id::text, '') || ',' || all_customers) FROM e"};
 constexpr Sql kLastEvent{"last_event", "SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = $1"};
 
 constexpr Sql kCompletedPerTechnician{"completed_per_technician",
@@ -205,6 +221,21 @@ std::string FtsQuery(const std::string& text) {
     }
   }
   flush();
+  return out;
+}
+
+std::string TsQuery(const std::string& text) {
+  // The same words as FtsQuery, each a quoted prefix term ('word':*), all required.
+  std::string fts = FtsQuery(text);
+  std::string out;
+  for (std::size_t i = 0; i < fts.size();) {
+    auto start = fts.find('"', i);
+    if (start == std::string::npos) break;
+    auto end = fts.find('"', start + 1);
+    if (!out.empty()) out += " & ";
+    out += "'" + fts.substr(start + 1, end - start - 1) + "':*";
+    i = end + 2;
+  }
   return out;
 }
 
@@ -240,7 +271,8 @@ PageOf<UnitRecord> ListUnits(Connection& c, const policy::CustomerScope& scope, 
   }
   if (q && !q->empty()) {
     p.emplace_back("%" + *q + "%");
-    where += " AND (u.unit_number LIKE " + Param(p) + " OR u.description LIKE " + Param(p) + ")";
+    const char* like = c.dialect() == Dialect::kPostgres ? " ILIKE " : " LIKE ";  // SQLite's LIKE ignores ASCII case
+    where += " AND (u.unit_number" + std::string(like) + Param(p) + " OR u.description" + like + Param(p) + ")";
   }
   PageOf<UnitRecord> out;
   out.count = c.QueryV(ComposedSql("count_units", "SELECT COUNT(*) FROM units u " + where), p).front().Int(0);
@@ -318,10 +350,13 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
   }
   std::string fts_where;
   if (f.q) {
-    auto fts = FtsQuery(*f.q);
+    const bool pg = c.dialect() == Dialect::kPostgres;
+    auto fts = pg ? TsQuery(*f.q) : FtsQuery(*f.q);
     if (!fts.empty()) {
       p.emplace_back(fts);
-      fts_where = " AND r.id IN (SELECT rowid FROM repair_search WHERE repair_search MATCH " + Param(p) + ")";
+      fts_where = pg ? " AND r.id IN (SELECT repair_id FROM repair_search WHERE doc @@ to_tsquery('simple', " +
+                           Param(p) + "))"
+                     : " AND r.id IN (SELECT rowid FROM repair_search WHERE repair_search MATCH " + Param(p) + ")";
       where += fts_where;
     }
   }
@@ -370,7 +405,8 @@ RepairId InsertRepair(Connection& c, const RepairRecord& r) {
                   r.priority, r.repair_date, Nullable(r.labour_cents), Nullable(r.price_override_cents),
                   r.materials_cents, r.cost_cents, Nullable(r.external_ref), r.created_at, r.updated_at})
           ->Int(0));
-  c.Execute(kInsertSearch, {id.value, r.description, r.unit_number, r.damage_type});
+  const bool pg = c.dialect() == Dialect::kPostgres;
+  c.Execute(pg ? kInsertSearchPg : kInsertSearch, {id.value, r.description, r.unit_number, r.damage_type});
   return id;
 }
 
@@ -385,8 +421,9 @@ bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now, bool se
        Nullable(r.price_override_cents), r.materials_cents, r.cost_cents, now});
   if (changed == 0) return false;
   if (search_changed) {
-    c.Execute(kDeleteSearch, {r.id.value});
-    c.Execute(kInsertSearch, {r.id.value, r.description, r.unit_number, r.damage_type});
+    const bool pg = c.dialect() == Dialect::kPostgres;
+    c.Execute(pg ? kDeleteSearchPg : kDeleteSearch, {r.id.value});
+    c.Execute(pg ? kInsertSearchPg : kInsertSearch, {r.id.value, r.description, r.unit_number, r.damage_type});
   }
   return true;
 }
@@ -517,7 +554,7 @@ std::vector<ScheduleEntry> ListSchedule(Connection& c, TenantId tenant, UserId t
 }
 
 std::int64_t InsertEvent(Connection& c, const EventRecord& e) {
-  return c.QueryOne(kInsertEvent, {e.tenant.value, e.type, e.repair ? Value(e.repair->value) : Value(nullptr),
+  return c.QueryOne(c.dialect() == Dialect::kPostgres ? kInsertEventPg : kInsertEvent, {e.tenant.value, e.type, e.repair ? Value(e.repair->value) : Value(nullptr),
                                    e.customer ? Value(e.customer->value) : Value(nullptr), std::int64_t{e.internal},
                                    e.data, e.occurred_at, e.user ? Value(e.user->value) : Value(nullptr),
                                    std::int64_t{e.all_customers}})

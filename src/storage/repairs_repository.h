@@ -111,5 +111,7 @@ std::vector<std::pair<UserId, std::int64_t>> CompletedPerTechnician(Connection& 
 
 /// Turns free text into a safe FTS5 query: each word quoted, prefix-matched, all required.
 std::string FtsQuery(const std::string& text);
+/// The PostgreSQL form of FtsQuery: "'word':* & 'other':*" for to_tsquery('simple', ...); "" when no word.
+std::string TsQuery(const std::string& text);
 
 }  // namespace portico::storage

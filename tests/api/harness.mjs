@@ -8,6 +8,9 @@
 // Environment:
 //   PORTICO_BIN        the binary (default: build/portico under the repository root)
 //   PORTICO_KEEP_TMP=1 keep the temporary directories (database, server log) for inspection
+//   PORTICO_TEST_DATABASE=postgres  run every server and CLI on a new PostgreSQL database (CREATE DATABASE
+//                      on the cluster at PORTICO_TEST_PG_URL, e.g. from scripts/pg-cluster.sh) instead of
+//                      a new SQLite file
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -56,6 +59,35 @@ export function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** True when the tests run on PostgreSQL (PORTICO_TEST_DATABASE=postgres). */
+export const ON_POSTGRES = process.env.PORTICO_TEST_DATABASE === 'postgres';
+let databaseCounter = 0;
+
+/** Runs psql against `url` with one SQL command; resolves its stdout. */
+export function psql(url, sql) {
+  return new Promise((resolve, reject) => {
+    execFile('psql', [url, '-v', 'ON_ERROR_STOP=1', '-qAtc', sql], { timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`psql ${sql}: ${err.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/**
+ * A new, empty database: the SQLite file `dir/NAME.db`, or with PORTICO_TEST_DATABASE=postgres a new
+ * database (unique name) on the cluster at PORTICO_TEST_PG_URL. Resolves its URL for --database.
+ */
+export async function freshDatabaseUrl(dir, name = 'portico') {
+  if (!ON_POSTGRES) return `sqlite://${path.join(dir, `${name}.db`)}`; // sqlite:///abs/path.db
+  const base = process.env.PORTICO_TEST_PG_URL;
+  if (!base) throw new Error('PORTICO_TEST_DATABASE=postgres needs PORTICO_TEST_PG_URL (scripts/pg-cluster.sh start DIR)');
+  const db = `t_${name.replace(/\W/g, '_')}_${process.pid}_${++databaseCounter}_${Math.random().toString(36).slice(2, 8)}`;
+  await psql(base, `CREATE DATABASE ${db}`);
+  const u = new URL(base);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Seed data: the same shape in both tenants.
 // ---------------------------------------------------------------------------------------------------
@@ -92,10 +124,10 @@ function customerSeed(tenant, key) {
 // ---------------------------------------------------------------------------------------------------
 
 /** Runs `portico ARGS --database URL`; resolves {code, stdout, stderr}. */
-export function runCli(args, { databaseUrl, cwd, input } = {}) {
+export function runCli(args, { databaseUrl, cwd, input, timeout = 30_000 } = {}) {
   const full = databaseUrl ? [...args, '--database', databaseUrl] : [...args];
   return new Promise((resolve, reject) => {
-    const child = execFile(BIN, full, { cwd, env: childEnv(), timeout: 30_000, maxBuffer: 16 << 20 },
+    const child = execFile(BIN, full, { cwd, env: childEnv(), timeout, maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
         if (err && typeof err.code !== 'number') {
           reject(new Error(`portico ${full.join(' ')}: ${err.message}\n${stderr}`));
@@ -302,7 +334,7 @@ export async function startServer({ prepare } = {}) {
     throw new Error(`portico binary not found at ${BIN} (build it, or set PORTICO_BIN)`);
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'portico-api-'));
-  const databaseUrl = `sqlite://${path.join(dir, 'portico.db')}`; // sqlite:///abs/path.db
+  const databaseUrl = await freshDatabaseUrl(dir);
   const data = await seed(databaseUrl, dir);
   await writeFile(path.join(dir, 'seed.json'), JSON.stringify(data, null, 2));
   const serveArgs = prepare ? (await prepare(dir)) ?? [] : [];

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { runCli } from './harness.mjs';
+import { runCli, freshDatabaseUrl } from './harness.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const mapping = path.join(repo, 'mappings', 'cincinnati-fleet.toml');
@@ -24,7 +24,7 @@ before(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'portico-import-
 after(async () => { await rm(dir, { recursive: true, force: true }); });
 
 async function freshDb(name) {
-  const databaseUrl = `sqlite://${path.join(dir, name)}`;
+  const databaseUrl = await freshDatabaseUrl(dir, name.replace(/\.db$/, ''));
   const r = await runCli(['tenant', 'create', '--slug', 'city', '--name', 'City Fleet'], { databaseUrl });
   assert.equal(r.code, 0, r.stderr);
   return databaseUrl;
@@ -114,7 +114,7 @@ test('the real Cincinnati file: the first 5,000 work orders import cleanly (gzip
 });
 
 test('portico demo: tenant, one user per role with credentials, generated data; a second run changes nothing', async () => {
-  const databaseUrl = `sqlite://${path.join(dir, 'demo.db')}`;
+  const databaseUrl = await freshDatabaseUrl(dir, 'demo');
   const r = await runCli(['demo'], { databaseUrl });
   assert.equal(r.code, 0, r.stderr);
   for (const role of ['admin', 'manager', 'technician', 'customer \\(approver\\)', 'customer \\(requester\\)', 'customer \\(viewer\\)']) {

@@ -5,7 +5,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { useServer, assertStatus, assertProblem, rawConnect, PASSWORD } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { useServer, assertStatus, assertProblem, rawConnect, PASSWORD, ON_POSTGRES } from './harness.mjs';
 
 const INDEX = '<!doctype html><html><head><title>Portico test portal</title></head><body>PORTAL-INDEX-MARKER</body></html>';
 const SECRET = 'SECRET-OUTSIDE-WEB-ROOT-7f3a';
@@ -86,6 +87,14 @@ describe('secrets at rest', () => {
     const made = await c.post('/api/v1/auth/tokens', { name: 'at-rest check' });
     assertStatus(made, 201);
     const token = made.body.token;
+    if (ON_POSTGRES) {
+      // Everything the database holds, as pg_dump writes it.
+      const dump = execFileSync('pg_dump', ['--data-only', s.databaseUrl], { maxBuffer: 64 << 20 });
+      assert.ok(dump.length > 0, 'pg_dump output');
+      assert.equal(dump.indexOf(Buffer.from(token)), -1, 'the database contains the plaintext API token');
+      assert.equal(dump.indexOf(Buffer.from(PASSWORD)), -1, 'the database contains a plaintext password');
+      return;
+    }
     // Let the server write it (WAL) — it is committed before the 201, so it is on disk already.
     const files = (await readdir(s.dir)).filter((f) => f.startsWith('portico.db'));
     assert.ok(files.length > 0, `database files in ${s.dir}`);

@@ -1,8 +1,20 @@
-// Storage tests on a real SQLite file: migrations, the repair_counts triggers, event pruning and the
-// visibility of events per scope.
+// Storage tests on a real SQLite file and, when PORTICO_TEST_PG_URL names a PostgreSQL server (scripts/test
+// starts one), on a new PostgreSQL database: migrations, the repair_counts triggers, event pruning and the
+// visibility of events per scope, plus the PostgreSQL driver's own behaviour.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <unistd.h>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <random>
+#include <thread>
+
+#include "core/error.h"
 
 #include "storage/db.h"
 #include "storage/notifications_repository.h"
@@ -11,14 +23,37 @@
 namespace portico::storage {
 namespace {
 
-class StorageTest : public ::testing::Test {
+/// A new, empty PostgreSQL database on the server at PORTICO_TEST_PG_URL; "" when none is configured.
+std::string FreshPostgres() {
+  const char* base = std::getenv("PORTICO_TEST_PG_URL");
+  if (!base || !*base) return "";
+  static std::atomic<int> counter{0};
+  std::string name = "unit_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" +
+                     std::to_string(std::random_device{}() % 100000);
+  PGconn* c = PQconnectdb(base);
+  EXPECT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
+  PGresult* r = PQexec(c, ("CREATE DATABASE " + name).c_str());
+  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
+  PQclear(r);
+  PQfinish(c);
+  std::string url = base;
+  return url.substr(0, url.rfind('/') + 1) + name;
+}
+
+class StorageTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("portico-storage-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
-    std::filesystem::remove(path_);
-    db_ = OpenDatabase("sqlite://" + path_.string(), 2);
+    if (GetParam() == Dialect::kPostgres) {
+      auto url = FreshPostgres();
+      if (url.empty()) GTEST_SKIP() << "PORTICO_TEST_PG_URL is not set (scripts/test sets it)";
+      db_ = OpenDatabase(url, 4);
+    } else {
+      path_ = std::filesystem::temp_directory_path() /
+              ("portico-storage-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+               std::to_string(::getpid()) + ".db");
+      std::filesystem::remove(path_);
+      db_ = OpenDatabase("sqlite://" + path_.string(), 2);
+    }
     EXPECT_GE(db_->Migrate(), 3);
     auto tx = db_->Write();
     static constexpr Sql kSeed{"seed", "SELECT 1"};
@@ -31,6 +66,7 @@ class StorageTest : public ::testing::Test {
   }
   void TearDown() override {
     db_.reset();
+    if (path_.empty()) return;
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
   }
 
@@ -59,7 +95,7 @@ class StorageTest : public ::testing::Test {
   std::unique_ptr<Database> db_;
 };
 
-TEST_F(StorageTest, RepairCountsFollowInsertsMovesAndDeletes) {
+TEST_P(StorageTest, RepairCountsFollowInsertsMovesAndDeletes) {
   auto a = Insert("REQUESTED");
   Insert("REQUESTED");
   EXPECT_EQ(Count("REQUESTED", CustomerId(10)), 2);
@@ -89,7 +125,7 @@ TEST_F(StorageTest, RepairCountsFollowInsertsMovesAndDeletes) {
   EXPECT_EQ(page.results.size(), 1u);
 }
 
-TEST_F(StorageTest, CustomerScopesSeeOnlyTheirCustomersAndEmptyScopesNothing) {
+TEST_P(StorageTest, CustomerScopesSeeOnlyTheirCustomersAndEmptyScopesNothing) {
   Insert("PENDING");
   auto tx = db_->Read();
   policy::CustomerScope own{TenantId(1), false, {CustomerId(10)}};
@@ -103,7 +139,7 @@ TEST_F(StorageTest, CustomerScopesSeeOnlyTheirCustomersAndEmptyScopesNothing) {
   EXPECT_EQ(ListRepairs(tx->conn(), other_tenant, {}, {}).results.size(), 0u);
 }
 
-TEST_F(StorageTest, EventsArePrunedByAgeButNeverPastTheWorkersCursor) {
+TEST_P(StorageTest, EventsArePrunedByAgeButNeverPastTheWorkersCursor) {
   {
     auto tx = db_->Write();
     for (int i = 0; i < 5; ++i) {
@@ -127,7 +163,7 @@ TEST_F(StorageTest, EventsArePrunedByAgeButNeverPastTheWorkersCursor) {
   EXPECT_EQ(left.front().occurred_at, 10'000);
 }
 
-TEST_F(StorageTest, InternalAndUserAddressedEventsFollowTheirAudience) {
+TEST_P(StorageTest, InternalAndUserAddressedEventsFollowTheirAudience) {
   auto tx = db_->Write();
   auto add = [&](std::optional<CustomerId> customer, bool internal, std::optional<UserId> user) {
     EventRecord e;
@@ -154,7 +190,8 @@ TEST_F(StorageTest, InternalAndUserAddressedEventsFollowTheirAudience) {
 }
 
 // Durable commits (issue 15): WAL with synchronous=FULL (2) unless the setting relaxes it to NORMAL (1).
-TEST_F(StorageTest, SqliteCommitsAreFullySynchronousByDefault) {
+TEST_P(StorageTest, SqliteCommitsAreFullySynchronousByDefault) {
+  if (GetParam() != Dialect::kSqlite) GTEST_SKIP() << "a SQLite setting";
   static constexpr Sql kSynchronous{"test_synchronous", "PRAGMA synchronous"};
   static constexpr Sql kJournal{"test_journal", "PRAGMA journal_mode"};
   {
@@ -171,6 +208,106 @@ TEST_F(StorageTest, SqliteCommitsAreFullySynchronousByDefault) {
   auto tx = db_->Write();
   EXPECT_EQ(tx->conn().Query(kSynchronous).front().Int(0), 1);
 }
+
+TEST_P(StorageTest, AUniqueViolationIsAConflictAndChangesNothing) {
+  static constexpr Sql kTenant{"test_insert_tenant",
+                               "INSERT INTO tenants (slug, name, branding, created_at, updated_at) "
+                               "VALUES ($1, 'Again', '{}', 0, 0)"};
+  static constexpr Sql kCount{"test_count_tenants", "SELECT COUNT(*) FROM tenants"};
+  try {
+    auto tx = db_->Write();
+    tx->conn().Execute(kTenant, {std::string("t")});
+    tx->Commit();
+    FAIL() << "a second tenant 't' was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kConflict) << e.internal();
+  }
+  auto tx = db_->Read();
+  EXPECT_EQ(tx->conn().Query(kCount).front().Int(0), 1);
+}
+
+TEST_P(StorageTest, ValuesRoundTripWithTheirTypes) {
+  static constexpr Sql kEcho{"test_echo",
+                             "SELECT CAST($1 AS BIGINT), CAST($2 AS DOUBLE PRECISION), CAST($3 AS TEXT), "
+                             "CAST($4 AS TEXT), COUNT(*) FROM tenants"};
+  auto tx = db_->Read();
+  auto row = tx->conn().QueryOne(kEcho, {std::int64_t{9007199254740993}, 20.125, std::string("ünï 'x' \"y\""), nullptr});
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->Int(0), 9007199254740993);
+  EXPECT_DOUBLE_EQ(row->Real(1), 20.125);
+  EXPECT_EQ(row->Text(2), "ünï 'x' \"y\"");
+  EXPECT_TRUE(row->IsNull(3));
+  EXPECT_EQ(row->Int(4), 1);
+}
+
+TEST_P(StorageTest, OfConcurrentVersionedUpdatesExactlyOneWins) {
+  auto id = Insert("APPROVED");
+  RepairRecord base;
+  {
+    auto tx = db_->Read();
+    base = *FindRepair(tx->conn(), {TenantId(1), true, {}}, id);
+  }
+  std::atomic<int> wins{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      auto tx = db_->Write();
+      RepairRecord r = base;  // every thread read version 1
+      r.status = i % 2 ? "IN_PROGRESS" : "CANCELLED";
+      if (UpdateRepair(tx->conn(), r, 1, false)) ++wins;
+      tx->Commit();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wins.load(), 1);
+}
+
+TEST_P(StorageTest, FullTextSearchFindsWordPrefixesOnly) {
+  Insert("PENDING");  // description "chip", unit "U"
+  auto tx = db_->Read();
+  policy::CustomerScope staff{TenantId(1), true, {}};
+  RepairFilter f;
+  f.q = "CHI";
+  EXPECT_EQ(ListRepairs(tx->conn(), staff, f, {}).count, 1);
+  f.q = "hip";
+  EXPECT_EQ(ListRepairs(tx->conn(), staff, f, {}).count, 0);
+  f.q = "chip u";
+  EXPECT_EQ(ListRepairs(tx->conn(), staff, f, {}).count, 1);
+  f.q = "chip zz";
+  EXPECT_EQ(ListRepairs(tx->conn(), staff, f, {}).count, 0);
+}
+
+TEST_P(StorageTest, ACommittedEventIsHeardByEveryListener) {
+  if (GetParam() != Dialect::kPostgres) GTEST_SKIP() << "SQLite has one process and no listener";
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::string> heard;
+  auto listener = db_->Listen("portico_events", [&](const std::string& p) {
+    std::lock_guard lock(m);
+    heard.push_back(p);
+    cv.notify_all();
+  }, nullptr);
+  ASSERT_TRUE(listener);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // LISTEN issued
+  EventRecord e;
+  e.tenant = TenantId(1);
+  e.type = "repair.created";
+  e.customer = CustomerId(10);
+  e.occurred_at = 1;
+  std::int64_t id = 0;
+  {
+    auto tx = db_->Write();
+    id = InsertEvent(tx->conn(), e);
+    tx->Commit();
+  }
+  std::unique_lock lock(m);
+  cv.wait_for(lock, std::chrono::seconds(10), [&] { return !heard.empty(); });
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard.front(), std::to_string(id) + ",1,10,0,");
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, StorageTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),
+                         [](const auto& info) { return info.param == Dialect::kSqlite ? "Sqlite" : "Postgres"; });
 
 }  // namespace
 }  // namespace portico::storage

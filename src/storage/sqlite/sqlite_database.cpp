@@ -60,6 +60,7 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3* handle() { return db_; }
+  Dialect dialect() const override { return Dialect::kSqlite; }
 
   std::vector<Row> Query(const Sql& sql, Params params) override {
     return Run(sql, params.begin(), params.end(), nullptr);

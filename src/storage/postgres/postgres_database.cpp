@@ -1,0 +1,391 @@
+#include "storage/postgres/postgres_database.h"
+
+#include <libpq-fe.h>
+#include <poll.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <thread>
+#include <unordered_map>
+
+#include "core/error.h"
+#include "storage/db_copy.h"
+#include "storage/migrations.h"
+
+namespace portico::storage::postgres {
+namespace {
+
+// Type OIDs (server/catalog/pg_type.h).
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701,
+              kNumeric = 1700;
+
+/// The session settings every pooled connection gets: waits for a lock end with kUnavailable (like SQLite's
+/// busy timeout) instead of hanging a request.
+constexpr const char* kSessionSetup = "SET lock_timeout = '15s'; SET client_min_messages = warning;";
+
+void IgnoreNotice(void*, const char*) {}
+
+bool ConnectionLost(PGconn* conn, const char* state) {
+  if (PQstatus(conn) == CONNECTION_BAD) return true;
+  if (!state) return false;
+  return std::strncmp(state, "08", 2) == 0 || std::strcmp(state, "57P01") == 0 ||
+         std::strcmp(state, "57P02") == 0 || std::strcmp(state, "57P03") == 0;
+}
+
+class PgConnection final : public Connection {
+ public:
+  explicit PgConnection(const std::string& conninfo) {
+    conn_ = PQconnectdb(conninfo.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      std::string msg = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      conn_ = nullptr;
+      throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", "connect: " + msg);
+    }
+    PQsetNoticeProcessor(conn_, IgnoreNotice, nullptr);
+    ExecuteScript(kSessionSetup);
+  }
+  ~PgConnection() override {
+    if (conn_) PQfinish(conn_);
+  }
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  /// Re-opens a lost connection in place (statements are prepared again on use); false if the server is
+  /// still away.
+  bool Reconnect() {
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) return false;
+    cache_.clear();
+    broken_ = false;
+    try {
+      ExecuteScript(kSessionSetup);
+    } catch (const Error&) {
+      return false;
+    }
+    return true;
+  }
+  bool broken() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
+  PGconn* handle() { return conn_; }
+
+  std::vector<Row> Query(const Sql& sql, Params params) override {
+    return Run(sql, params.begin(), params.end(), nullptr);
+  }
+  std::vector<Row> QueryV(const Sql& sql, const std::vector<Value>& params) override {
+    return Run(sql, params.data(), params.data() + params.size(), nullptr);
+  }
+  std::int64_t Execute(const Sql& sql, Params params) override {
+    std::int64_t changes = 0;
+    Run(sql, params.begin(), params.end(), &changes);
+    return changes;
+  }
+  std::int64_t ExecuteV(const Sql& sql, const std::vector<Value>& params) override {
+    std::int64_t changes = 0;
+    Run(sql, params.data(), params.data() + params.size(), &changes);
+    return changes;
+  }
+
+  void ExecuteScript(std::string_view script) override {
+    std::string s(script);
+    PGresult* res = PQexec(conn_, s.c_str());
+    Check(res, "script");
+    // PQexec returns the last result; earlier failures stop the script and are reported in it.
+    PQclear(res);
+  }
+
+ private:
+  /// Throws the mapped Error for a failed result (and frees it); returns for a successful one.
+  void Check(PGresult* res, const char* what) {
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) return;
+    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    std::string code = state ? state : "";
+    std::string msg = std::string(what) + ": " + (res ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
+    if (ConnectionLost(conn_, state)) broken_ = true;
+    if (res) PQclear(res);
+    if (broken_) throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", msg);
+    if (code == "23505") throw Error(ErrorCode::kConflict, "A record with these values already exists.", msg);
+    if (code == "40001" || code == "40P01" || code == "55P03" || code == "57014") {
+      throw Error(ErrorCode::kUnavailable, "The database is busy; try again.", msg);
+    }
+    throw Error::Internal(msg);
+  }
+
+  const std::string& Prepare(const Sql& sql, const Value* begin, const Value* end) {
+    auto it = cache_.find(sql.text);
+    if (it != cache_.end()) return it->second;
+    std::vector<Oid> types;
+    for (const Value* v = begin; v != end; ++v) {
+      types.push_back(std::holds_alternative<std::int64_t>(*v) ? kInt8
+                      : std::holds_alternative<double>(*v)     ? kFloat8
+                                                               : Oid{0});
+    }
+    std::string name = "s" + std::to_string(cache_.size() + 1);
+    PGresult* res = PQprepare(conn_, name.c_str(), sql.text, static_cast<int>(types.size()), types.data());
+    Check(res, sql.name);
+    PQclear(res);
+    return cache_.emplace(sql.text, std::move(name)).first->second;
+  }
+
+  std::vector<Row> Run(const Sql& sql, const Value* begin, const Value* end, std::int64_t* changes) {
+    if (broken()) throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", "connection lost");
+    const std::string& name = Prepare(sql, begin, end);
+    const auto n = static_cast<std::size_t>(end - begin);
+    std::vector<std::string> texts(n);
+    std::vector<const char*> values(n, nullptr);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Value& v = begin[i];
+      if (std::holds_alternative<std::nullptr_t>(v)) continue;
+      if (auto x = std::get_if<std::int64_t>(&v)) {
+        texts[i] = std::to_string(*x);
+      } else if (auto d = std::get_if<double>(&v)) {
+        char buf[64];
+        auto r = std::to_chars(buf, buf + sizeof buf, *d);
+        texts[i].assign(buf, r.ptr);
+      } else {
+        texts[i] = std::get<std::string>(v);
+      }
+      values[i] = texts[i].c_str();
+    }
+    PGresult* res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(n), values.data(), nullptr, nullptr, 0);
+    Check(res, sql.name);
+    std::vector<Row> rows;
+    const int nrows = PQntuples(res), ncols = PQnfields(res);
+    rows.reserve(static_cast<std::size_t>(nrows));
+    std::vector<Oid> col_types(static_cast<std::size_t>(ncols));
+    for (int c = 0; c < ncols; ++c) col_types[static_cast<std::size_t>(c)] = PQftype(res, c);
+    for (int r = 0; r < nrows; ++r) {
+      std::vector<Value> vals;
+      vals.reserve(static_cast<std::size_t>(ncols));
+      for (int c = 0; c < ncols; ++c) {
+        if (PQgetisnull(res, r, c)) {
+          vals.emplace_back(nullptr);
+          continue;
+        }
+        const char* text = PQgetvalue(res, r, c);
+        const int len = PQgetlength(res, r, c);
+        switch (col_types[static_cast<std::size_t>(c)]) {
+          case kInt2: case kInt4: case kInt8: case kOid: {
+            std::int64_t x = 0;
+            std::from_chars(text, text + len, x);
+            vals.emplace_back(x);
+            break;
+          }
+          case kBool: vals.emplace_back(std::int64_t{text[0] == 't'}); break;
+          case kFloat4: case kFloat8: vals.emplace_back(std::strtod(text, nullptr)); break;
+          case kNumeric: {
+            if (std::memchr(text, '.', static_cast<std::size_t>(len)) == nullptr) {
+              std::int64_t x = 0;
+              std::from_chars(text, text + len, x);
+              vals.emplace_back(x);
+            } else {
+              vals.emplace_back(std::strtod(text, nullptr));
+            }
+            break;
+          }
+          default: vals.emplace_back(std::string(text, static_cast<std::size_t>(len)));
+        }
+      }
+      rows.emplace_back(std::move(vals));
+    }
+    if (changes) {
+      const char* t = PQcmdTuples(res);
+      *changes = (t && *t) ? std::atoll(t) : 0;
+    }
+    PQclear(res);
+    return rows;
+  }
+
+  PGconn* conn_ = nullptr;
+  bool broken_ = false;
+  std::unordered_map<const char*, std::string> cache_;  // Sql text -> prepared statement name
+};
+
+/// LISTEN on a dedicated connection, on a thread of its own; reconnects every second while the server is away.
+class PgListener final : public Listener {
+ public:
+  PgListener(std::string conninfo, std::string channel, std::function<void(const std::string&)> on_notify,
+             std::function<void()> on_reconnect)
+      : conninfo_(std::move(conninfo)),
+        channel_(std::move(channel)),
+        on_notify_(std::move(on_notify)),
+        on_reconnect_(std::move(on_reconnect)) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~PgListener() override {
+    stopping_ = true;
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    bool connected_before = false;
+    while (!stopping_) {
+      PGconn* conn = PQconnectdb(conninfo_.c_str());
+      if (PQstatus(conn) != CONNECTION_OK) {
+        PQfinish(conn);
+        for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+      PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+      char* quoted = PQescapeIdentifier(conn, channel_.c_str(), channel_.size());
+      std::string listen = std::string("LISTEN ") + (quoted ? quoted : channel_.c_str());
+      PQfreemem(quoted);
+      PGresult* res = PQexec(conn, listen.c_str());
+      bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+      PQclear(res);
+      if (!ok) {
+        PQfinish(conn);
+        continue;
+      }
+      if (connected_before) {
+        spdlog::info("event listener reconnected to the database");
+        if (on_reconnect_) on_reconnect_();
+      }
+      connected_before = true;
+      while (!stopping_) {
+        pollfd pfd{PQsocket(conn), POLLIN, 0};
+        int rc = ::poll(&pfd, 1, 250);
+        if (rc < 0) continue;
+        if (rc == 0) continue;
+        if (!PQconsumeInput(conn)) break;
+        while (PGnotify* n = PQnotifies(conn)) {
+          std::string payload = n->extra ? n->extra : "";
+          PQfreemem(n);
+          try {
+            on_notify_(payload);
+          } catch (const std::exception& e) {
+            spdlog::error("event listener: {}", e.what());
+          }
+        }
+        if (PQstatus(conn) != CONNECTION_OK) break;
+      }
+      PQfinish(conn);
+      if (!stopping_) spdlog::warn("event listener lost the database connection; reconnecting");
+    }
+  }
+
+  std::string conninfo_, channel_;
+  std::function<void(const std::string&)> on_notify_;
+  std::function<void()> on_reconnect_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+std::string ConnInfo(const std::string& url) {
+  std::string out = url;
+  const bool has_query = out.find('?') != std::string::npos;
+  std::string extra;
+  if (out.find("connect_timeout=") == std::string::npos) extra += "connect_timeout=3";
+  if (out.find("application_name=") == std::string::npos) extra += std::string(extra.empty() ? "" : "&") + "application_name=portico";
+  if (!extra.empty()) out += (has_query ? "&" : "?") + extra;
+  return out;
+}
+
+PostgresDatabase::PostgresDatabase(std::string url, int pool_size) : url_(ConnInfo(url)), pool_size_(pool_size) {
+  auto first = std::make_unique<PgConnection>(url_);
+  std::lock_guard lock(mutex_);
+  idle_.push_back(std::move(first));
+  open_ = 1;
+}
+
+PostgresDatabase::~PostgresDatabase() = default;
+
+std::unique_ptr<Connection> PostgresDatabase::Acquire(bool) {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      ++busy_;
+      return conn;
+    }
+    if (open_ < pool_size_) {
+      ++open_;
+      ++busy_;
+      lock.unlock();
+      try {
+        return std::make_unique<PgConnection>(url_);
+      } catch (...) {
+        std::lock_guard relock(mutex_);
+        --open_;
+        --busy_;
+        available_.notify_one();
+        throw;
+      }
+    }
+    available_.wait(lock);
+  }
+}
+
+void PostgresDatabase::Release(std::unique_ptr<Connection> conn, bool) {
+  auto* pg = static_cast<PgConnection*>(conn.get());
+  const bool keep = !pg->broken() && PQtransactionStatus(pg->handle()) == PQTRANS_IDLE;
+  if (!keep) conn.reset();  // closed outside the lock
+  {
+    std::lock_guard lock(mutex_);
+    --busy_;
+    if (keep) {
+      idle_.push_back(std::move(conn));
+    } else {
+      --open_;
+    }
+  }
+  available_.notify_one();
+}
+
+void PostgresDatabase::BeginOn(Connection& conn, bool write) {
+  static const std::string kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")";
+  static const std::string kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  auto& pg = static_cast<PgConnection&>(conn);
+  try {
+    pg.ExecuteScript(write ? kBeginWrite : kBeginRead);
+  } catch (const Error&) {
+    // A pooled connection the server dropped (a restart): nothing ran yet, so reconnect and begin again.
+    if (!pg.broken() || !pg.Reconnect()) throw;
+    pg.ExecuteScript(write ? kBeginWrite : kBeginRead);
+  }
+}
+
+void PostgresDatabase::CommitOn(Connection& conn) { conn.ExecuteScript("COMMIT"); }
+
+void PostgresDatabase::RollbackOn(Connection& conn) {
+  if (static_cast<PgConnection&>(conn).broken()) return;
+  conn.ExecuteScript("ROLLBACK");
+}
+
+std::pair<int, int> PostgresDatabase::PoolUse() const {
+  std::lock_guard lock(mutex_);
+  return {busy_, open_};
+}
+
+int PostgresDatabase::Migrate() {
+  auto tx = Write();
+  int version = ApplyMigrations(tx->conn(), Dialect::kPostgres, static_cast<std::int64_t>(std::time(nullptr)));
+  tx->Commit();
+  return version;
+}
+
+void PostgresDatabase::Backup(const std::string& path) {
+  // A new SQLite file with every table, read from one consistent snapshot (REPEATABLE READ) while the
+  // servers keep running; `portico db copy` moves it back.
+  if (std::filesystem::exists(path)) {
+    throw Error(ErrorCode::kInvalidInput, "backup file " + path + " exists already; name a new file");
+  }
+  auto target = OpenDatabase("sqlite://" + path, 2);
+  CopyDatabase(*this, *target, /*verify=*/false);
+}
+
+std::unique_ptr<Listener> PostgresDatabase::Listen(const std::string& channel,
+                                                   std::function<void(const std::string&)> on_notify,
+                                                   std::function<void()> on_reconnect) {
+  return std::make_unique<PgListener>(url_, channel, std::move(on_notify), std::move(on_reconnect));
+}
+
+}  // namespace portico::storage::postgres
