@@ -28,6 +28,8 @@ Runtime::Runtime(Config c)
       customers(deps),
       tenants(deps),
       repairs(deps),
+      blobs(storage::OpenBlobStore(config.blobs)),
+      attachments(deps, *blobs),
       events(deps),
       notifications(deps),
       notifier(deps, [this](const storage::EventRecord& e) { broker.Publish(Audience(e), e.id); },
@@ -35,6 +37,10 @@ Runtime::Runtime(Config c)
       mailer(deps) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](const storage::EventRecord& e) {
+    broker.Publish(Audience(e), e.id);
+    notifier.Wake();
+  });
+  attachments.SetPublisher([this](const storage::EventRecord& e) {
     broker.Publish(Audience(e), e.id);
     notifier.Wake();
   });
@@ -83,6 +89,8 @@ int Serve(Runtime& rt) {
   http::RegisterRepairRoutes(app, rt.repairs);
   http::RegisterEventRoutes(app, rt.events);
   http::RegisterNotificationRoutes(app, rt.notifications);
+  http::RegisterAttachmentRoutes(app, rt.attachments);
+  app.set_upload_dir(rt.attachments.TempDir());
   http::Server server(rt.config, app, rt.broker);
   metrics.AddGauge("portico_open_connections", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.open_connections()); });

@@ -6,12 +6,14 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "services/account_services.h"
+#include "services/attachment_service.h"
 #include "services/auth_service.h"
 #include "services/event_broker.h"
 #include "services/event_service.h"
 #include "services/mailer.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
+#include "storage/blob_store.h"
 #include "storage/db.h"
 
 namespace portico::cli {
@@ -27,6 +29,8 @@ struct Runtime {
   services::CustomerService customers;
   services::TenantService tenants;
   services::RepairService repairs;
+  std::unique_ptr<storage::BlobStore> blobs;
+  services::AttachmentService attachments;
   services::EventBroker broker;
   services::EventService events;
   services::NotificationService notifications;
