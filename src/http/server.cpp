@@ -283,6 +283,11 @@ struct Server::Impl {
     }
     req.upload_pending = false;
     req.request_id.clear();
+    if (auto expect = req.Header("expect"); expect && (*expect == "100-continue" || *expect == "100-Continue")) {
+      bhttp::response<bhttp::empty_body> go{bhttp::status::continue_, version};
+      auto [cec, cn] = co_await bhttp::async_write(conn->stream, go, asio::as_tuple(asio::use_awaitable));
+      if (cec) co_return false;
+    }
     auto boundary = FormDataBoundary(req.Header("content-type").value_or(""));
     UploadLimits limits;
     limits.multipart.max_body_bytes = static_cast<std::uint64_t>(app.MaxUploadBytes());
