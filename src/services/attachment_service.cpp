@@ -182,13 +182,21 @@ storage::AttachmentRecord AttachmentService::AddToRepair(const policy::Actor& ac
   a.uploaded_by_name = actor.name;
   a.created_at = a.updated_at = deps_.clock.Now();
 
+  if (!blobs_.InDatabase()) {
+    // Copy files into the store before taking the single writer (a 200 MB video takes a while); inside
+    // the transaction Put below is then a cheap existence check that re-stores a blob a concurrent
+    // delete removed meanwhile.
+    auto rtx = deps_.db.Read();
+    blobs_.Put(rtx->conn(), a.sha256, stored_path);
+    if (thumb_path) blobs_.Put(rtx->conn(), *a.thumbnail_sha256, *thumb_path);
+  }
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
   if (!storage::FindRepair(c, policy::ScopeOf(actor), repair_id)) throw Error::NotFound("No such repair.");
   if (storage::TenantStoredBytes(c, actor.tenant) + a.size_bytes + a.thumbnail_bytes > deps_.config.quota_bytes) {
     throw Error(ErrorCode::kQuotaExceeded, "Your shop's storage quota is used up; delete files to make room.");
   }
-  // Blobs are written under the writer, so a concurrent delete cannot remove one we are about to use.
+  // Under the writer, so a concurrent delete cannot remove a blob we are about to use.
   blobs_.Put(c, a.sha256, stored_path);
   if (thumb_path) blobs_.Put(c, *a.thumbnail_sha256, *thumb_path);
   a.id = storage::InsertAttachment(c, a);

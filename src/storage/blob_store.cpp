@@ -93,6 +93,7 @@ class FileBlobStore : public BlobStore {
   }
 
   const std::string& TempDir() const override { return tmp_; }
+  bool InDatabase() const override { return false; }
 
  private:
   static void Check(const std::string& sha256) {
@@ -170,6 +171,7 @@ class DatabaseBlobStore : public BlobStore {
   }
 
   const std::string& TempDir() const override { return tmp_; }
+  bool InDatabase() const override { return true; }
 
  private:
   static std::string Decode(const std::string& b64) {

@@ -28,6 +28,8 @@ class BlobStore {
   virtual std::string Read(Connection& c, const std::string& sha256, std::int64_t offset, std::int64_t length) = 0;
   /// Removes a blob (no-op when absent). Callers remove only blobs no row refers to any more.
   virtual void Delete(Connection& c, const std::string& sha256) = 0;
+  /// True when blobs live in the database (Put must then run in the transaction that uses the blob).
+  virtual bool InDatabase() const = 0;
   /// A directory for temporary upload files (on the same file system as the blobs for the file backend).
   virtual const std::string& TempDir() const = 0;
 };

@@ -25,7 +25,11 @@ test('a technician uploads a photo and the customer sees it', async () => {
   assert.equal(stored.results[0].visibility, 'customer');
   assert.equal(stored.results[0].caption, 'Crack before the repair');
 
+  // The approver decides on evidence: the photo is in the approval card of the dashboard.
   const page = await app.signedIn('approver');
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  const card = page.getByRole('region', { name: 'Awaiting your approval' }).getByRole('listitem').filter({ hasText: `#${r.id} · Unit TRK-77` });
+  await card.getByRole('img', { name: 'Crack before the repair' }).waitFor();
   await page.goto(app.url(`/t/${TENANT}/portal/repairs/${r.id}`));
   const photos = page.getByRole('region', { name: 'Photos' });
   await photos.getByRole('button', { name: 'Open crack.jpg' }).click();
