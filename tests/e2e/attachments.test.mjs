@@ -30,6 +30,7 @@ test('a technician uploads a photo and the customer sees it', async () => {
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   const card = page.getByRole('region', { name: 'Awaiting your approval' }).getByRole('listitem').filter({ hasText: `#${r.id} · Unit TRK-77` });
   await card.getByRole('img', { name: 'Crack before the repair' }).waitFor();
+  await shot(page, 'customer-dashboard-photos', { fullPage: false });
   await page.goto(app.url(`/t/${TENANT}/portal/repairs/${r.id}`));
   const photos = page.getByRole('region', { name: 'Photos' });
   await photos.getByRole('button', { name: 'Open crack.jpg' }).click();
