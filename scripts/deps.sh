@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libcsv-dev zlib1g-dev libpq-dev libcurl4-openssl-dev
   chromium python3-aiosmtpd wrk sqlite3
   postgresql postgresql-client haproxy
+  libmagic-dev libvips-dev libavformat-dev libavutil-dev ffmpeg
 )
 # Node.js: keep the machine's own when present (it ships its own npm); Debian's otherwise.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

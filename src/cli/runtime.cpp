@@ -33,6 +33,8 @@ Runtime::Runtime(Config c)
       customers(deps),
       tenants(deps),
       repairs(deps),
+      blobs(storage::OpenBlobStore(config.blobs)),
+      attachments(deps, *blobs),
       events(deps),
       notifications(deps),
       notifier(deps,
@@ -58,6 +60,11 @@ Runtime::Runtime(Config c)
   users.SetPublisher(wake_streams);
   customers.SetPublisher(wake_streams);
   announcements.SetPublisher(wake_streams);
+  attachments.SetPublisher([this](const storage::EventRecord& e) {
+    if (wake_through_database) return;  // the listener hears it
+    broker.Publish(Audience(e), e.id);
+    notifier.Wake();
+  });
 }
 
 namespace {
@@ -128,6 +135,8 @@ int Serve(Runtime& rt) {
   http::RegisterEventRoutes(app, rt.events);
   http::RegisterNotificationRoutes(app, rt.notifications);
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
+  http::RegisterAttachmentRoutes(app, rt.attachments);
+  app.set_upload_dir(rt.attachments.TempDir());
   http::Server server(rt.config, app, rt.broker);
   metrics.AddGauge("portico_open_connections", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.open_connections()); });

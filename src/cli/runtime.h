@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "services/account_services.h"
+#include "services/attachment_service.h"
 #include "services/auth_service.h"
 #include "services/event_broker.h"
 #include "services/event_service.h"
@@ -14,6 +15,7 @@
 #include "services/notifications.h"
 #include "services/repair_service.h"
 #include "services/support_service.h"
+#include "storage/blob_store.h"
 #include "storage/db.h"
 
 namespace portico::cli {
@@ -29,6 +31,8 @@ struct Runtime {
   services::CustomerService customers;
   services::TenantService tenants;
   services::RepairService repairs;
+  std::unique_ptr<storage::BlobStore> blobs;
+  services::AttachmentService attachments;
   services::EventBroker broker;
   services::EventService events;
   services::NotificationService notifications;

@@ -58,6 +58,12 @@ const std::vector<KeyBinding>& Bindings() {
        &Config::max_waits_per_user},
       {{"limits.max_ws_message_bytes", "PORTICO_MAX_WS_MESSAGE_BYTES", "max-ws-message-bytes"},
        &Config::max_ws_message_bytes},
+      {{"storage.blobs", "PORTICO_BLOBS", "blobs"}, &Config::blobs},
+      {{"storage.quota_bytes", "PORTICO_QUOTA_BYTES", "quota-bytes"}, &Config::quota_bytes},
+      {{"storage.max_image_bytes", "PORTICO_MAX_IMAGE_BYTES", "max-image-bytes"}, &Config::max_image_bytes},
+      {{"storage.max_document_bytes", "PORTICO_MAX_DOCUMENT_BYTES", "max-document-bytes"},
+       &Config::max_document_bytes},
+      {{"storage.max_video_bytes", "PORTICO_MAX_VIDEO_BYTES", "max-video-bytes"}, &Config::max_video_bytes},
   };
   return kBindings;
 }
@@ -126,6 +132,8 @@ void Validate(const Config& c) {
   if (c.smtp_port < 1 || c.smtp_port > 65535) Bad("smtp.port", "must be 1..65535");
   if (c.max_body_bytes < 1024) Bad("limits.max_body_bytes", "must be at least 1024");
   if (c.max_header_bytes < 1024) Bad("limits.max_header_bytes", "must be at least 1024");
+  if (c.blobs != "database" && !c.blobs.starts_with("file://")) Bad("storage.blobs", "must be file://DIR or database");
+  if (c.blobs == "file://") Bad("storage.blobs", "file:// needs a directory");
 }
 
 }  // namespace

@@ -50,6 +50,12 @@ struct Config {
   std::int64_t max_connections = 20000;
   std::int64_t max_ws_message_bytes = 64 << 10;
   std::int64_t max_waits_per_user = 32;     // concurrent long-polls of one user (429 beyond)
+  // [storage] (attachments, logos)
+  std::string blobs = "file://data/blobs";  // "file://DIR" (relative to the working directory) or "database"
+  std::int64_t quota_bytes = 5LL << 30;     // stored bytes per tenant (files and thumbnails)
+  std::int64_t max_image_bytes = 20 << 20;  // per upload, by the kind found in the bytes (PRODUCT.md)
+  std::int64_t max_document_bytes = 20 << 20;
+  std::int64_t max_video_bytes = 200 << 20;
 };
 
 /// One settable key: its TOML path ("server.listen"), its environment variable and its flag name.

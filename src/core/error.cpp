@@ -35,6 +35,7 @@ int HttpStatus(ErrorCode code) {
     case ErrorCode::kHeadersTooLarge: return 431;
     case ErrorCode::kConflict: return 409;
     case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kQuotaExceeded: return 413;
     case ErrorCode::kUnsupportedMediaType: return 415;
     case ErrorCode::kTooManyRequests: return 429;
     case ErrorCode::kUnavailable: return 503;
@@ -53,6 +54,7 @@ const char* ErrorSlug(ErrorCode code) {
     case ErrorCode::kHeadersTooLarge: return "headers-too-large";
     case ErrorCode::kConflict: return "conflict";
     case ErrorCode::kPayloadTooLarge: return "payload-too-large";
+    case ErrorCode::kQuotaExceeded: return "quota-exceeded";
     case ErrorCode::kUnsupportedMediaType: return "unsupported-media-type";
     case ErrorCode::kTooManyRequests: return "too-many-requests";
     case ErrorCode::kUnavailable: return "unavailable";
@@ -71,6 +73,7 @@ const char* ErrorTitle(ErrorCode code) {
     case ErrorCode::kHeadersTooLarge: return "Request header fields too large";
     case ErrorCode::kConflict: return "Conflict";
     case ErrorCode::kPayloadTooLarge: return "Payload too large";
+    case ErrorCode::kQuotaExceeded: return "Storage quota exceeded";
     case ErrorCode::kUnsupportedMediaType: return "Unsupported media type";
     case ErrorCode::kTooManyRequests: return "Too many requests";
     case ErrorCode::kUnavailable: return "Service unavailable";

@@ -19,6 +19,7 @@ enum class ErrorCode {
   kMethodNotAllowed,      // 405: the path exists, the method does not
   kConflict,              // 409: workflow move not allowed, stale version, duplicate
   kPayloadTooLarge,       // 413
+  kQuotaExceeded,         // 413 with type .../quota-exceeded: the tenant's storage quota is used up
   kHeadersTooLarge,       // 431
   kUnsupportedMediaType,  // 415
   kTooManyRequests,       // 429

@@ -76,7 +76,7 @@ json::value BrandingToJson(const Branding& b) {
                               {"accent", b.colors.accent},
                               {"background", b.colors.background},
                               {"text", b.colors.text}}},
-      {"logo_url", b.logo_url},
+      {"logo_url", b.logo_url.empty() ? json::value(nullptr) : json::value(b.logo_url)},
       {"portal", json::object{{"welcome_message", b.portal.welcome_message}, {"footer_text", b.portal.footer_text}}},
   };
 }

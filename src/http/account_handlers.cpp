@@ -40,7 +40,9 @@ domain::Branding ReadBranding(const json::object& body) {
     set("text", b.colors.text);
     c.CheckUnknown();
   }
-  if (auto v = r.String("logo_url", false, 2000)) b.logo_url = *v;
+  bool logo_null = false;
+  if (auto v = r.NullableString("logo_url", &logo_null, 2000)) b.logo_url = *v;
+  if (logo_null) b.logo_url.clear();
   if (auto* portal = r.Object("portal")) {
     ObjectReader p(*portal, errors, "portal.");
     if (auto v = p.String("welcome_message", false, 4000)) b.portal.welcome_message = *v;

@@ -4,11 +4,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/crypto.h"
 #include "core/error.h"
 #include "http/json_io.h"
+#include "http/multipart.h"
+#include "http/upload.h"
 
 namespace portico::http {
 
@@ -23,6 +26,19 @@ App::App(const Config& config, services::AuthService& auth, Metrics& metrics, co
 bool App::IsInline(const Request& req) const {
   return (req.method == "GET" || req.method == "HEAD") &&
          (req.path == "/healthz" || req.path == "/metrics" || !IsApiPath(req.path));
+}
+
+bool App::IsUpload(std::string_view method, std::string_view target) const {
+  if (method != "POST" && method != "PUT") return false;
+  std::string path(target.substr(0, target.find('?')));
+  auto decoded = DecodePath(path);
+  if (!decoded || !IsApiPath(*decoded)) return false;
+  auto match = router_.Find(std::string(method), *decoded);
+  return match.route && match.route->info.upload;
+}
+
+std::int64_t App::MaxUploadBytes() const {
+  return std::max({config_.max_image_bytes, config_.max_video_bytes, config_.max_document_bytes}) + (64 << 10);
 }
 
 std::string App::SessionCookie(const std::string& token) const {
@@ -103,6 +119,30 @@ Response App::Dispatch(Request& req, std::string& route_name) {
     }
   }
 
+  if (route.info.upload) {
+    // Upload routes (API.md "Attachments"): multipart only; its size is checked where JSON's is.
+    auto ct = req.Header("content-type");
+    if (!ct || !FormDataBoundary(*ct)) {
+      throw Error(ErrorCode::kUnsupportedMediaType, "Send the file as multipart/form-data with a part named \"file\".");
+    }
+    const std::int64_t max = MaxUploadBytes();
+    auto length = req.Header("content-length");
+    if (req.body_too_large || (length && length->size() > 12) ||
+        (length && !length->empty() && std::stoll(*length) > max)) {
+      throw Error(ErrorCode::kPayloadTooLarge, "The body is larger than " + std::to_string(max) + " bytes.");
+    }
+    if (req.upload_pending) {
+      Response go;
+      go.status = 100;  // the server reads the body now
+      return go;
+    }
+    if (!req.upload) throw Error(ErrorCode::kUnsupportedMediaType, "Send the file as multipart/form-data.");
+    if (req.upload->error_status == 413) throw Error(ErrorCode::kPayloadTooLarge, req.upload->error);
+    if (req.upload->error_status >= 500) throw Error::Internal(req.upload->error);
+    if (req.upload->error_status != 0) throw Error(ErrorCode::kInvalidInput, req.upload->error);
+    if (!req.upload->has_file) throw Error::Field("file", "Send the file in a part named \"file\".");
+    return route.handler(ctx);
+  }
   if (route.info.body && (!req.body.empty() || req.body_too_large)) {
     auto ct = req.Header("content-type");
     if (!ct || !IsJsonContentType(*ct)) {

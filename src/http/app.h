@@ -37,6 +37,15 @@ class App {
   /// The Set-Cookie value that deletes the session cookie.
   std::string ClearSessionCookie() const;
 
+  /// True when `method` and `target` name a route that takes an upload (RouteInfo::upload): the server
+  /// streams its body through UploadReceiver instead of reading it whole.
+  bool IsUpload(std::string_view method, std::string_view target) const;
+  /// Where uploads are streamed (the blob store's temporary directory).
+  const std::string& upload_dir() const { return upload_dir_; }
+  void set_upload_dir(std::string dir) { upload_dir_ = std::move(dir); }
+  /// The largest upload body accepted: the largest per-kind limit plus 64 KiB for the other parts.
+  std::int64_t MaxUploadBytes() const;
+
  private:
   Response Dispatch(Request& req, std::string& route_name);
   void AddSecurityHeaders(const Request& req, Response& res) const;
@@ -46,6 +55,7 @@ class App {
   Metrics& metrics_;
   const StaticFiles& web_;
   Router router_;
+  std::string upload_dir_ = "/tmp";
   std::atomic<std::uint64_t> next_id_{1};
 };
 

@@ -37,6 +37,7 @@ boost::json::value PageJson(const Request& req, const PageRequest& page, const P
 }  // namespace portico::http
 
 #include "services/repair_service.h"
+#include "storage/attachments_repository.h"
 
 namespace portico::http {
 
@@ -47,5 +48,6 @@ boost::json::value MaterialJson(const storage::MaterialRecord& m);
 boost::json::value NoteJson(const storage::NoteRecord& n);
 boost::json::value ScheduleJson(const storage::ScheduleEntry& e);
 boost::json::value TechnicianJson(const services::TechnicianView& t);
+boost::json::value AttachmentJson(const storage::AttachmentRecord& a);
 
 }  // namespace portico::http

@@ -3,6 +3,7 @@
 
 #include "http/app.h"
 #include "services/account_services.h"
+#include "services/attachment_service.h"
 #include "services/auth_service.h"
 #include "services/event_service.h"
 #include "services/notifications.h"
@@ -30,5 +31,6 @@ void RegisterOpsRoutes(App& app, storage::Database& db, const Config& config);
 void RegisterRepairRoutes(App& app, services::RepairService& repairs);
 void RegisterEventRoutes(App& app, services::EventService& events);
 void RegisterNotificationRoutes(App& app, services::NotificationService& notifications);
+void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments);
 
 }  // namespace portico::http

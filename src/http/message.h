@@ -13,6 +13,8 @@
 
 namespace portico::http {
 
+struct UploadedForm;  // http/upload.h
+
 struct Request {
   std::string method;  // upper case
   std::string target;  // as received: path and query
@@ -23,6 +25,8 @@ struct Request {
   std::string remote_address;
   std::string request_id;
   bool body_too_large = false;  // the body exceeded the limit and was not read
+  bool upload_pending = false;  // upload routes, headers only: check them and answer 100 to go on
+  std::shared_ptr<UploadedForm> upload;  // upload routes: the multipart body, streamed to a temporary file
 
   std::optional<std::string> Header(const std::string& lower_name) const;
   std::optional<std::string> QueryParam(const std::string& name) const;
@@ -62,6 +66,13 @@ struct WebSocketSession {
   std::function<std::int64_t(std::int64_t after)> backlog;
 };
 
+/// A response body read in pieces (large files): `read(offset, length)` runs on a worker and returns the
+/// bytes [offset, offset + length) of the body; `size` bytes in all.
+struct BodySource {
+  std::int64_t size = 0;
+  std::function<std::string(std::int64_t offset, std::int64_t length)> read;
+};
+
 struct Response {
   int status = 200;
   std::string content_type;
@@ -70,6 +81,7 @@ struct Response {
   bool close = false;  // close the connection after sending
   std::shared_ptr<LongPoll> long_poll;          // set: wait, then answer with retry()
   std::shared_ptr<WebSocketSession> websocket;  // set: upgrade the connection
+  std::shared_ptr<BodySource> stream_body;      // set: the body (instead of `body`), sent in chunks
 
   void SetHeader(const std::string& name, const std::string& value);
 };

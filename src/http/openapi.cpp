@@ -75,7 +75,7 @@ constexpr const char* kComponents = R"JSON({
      "primary": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}, "secondary": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
      "accent": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}, "background": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
      "text": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}}},
-   "logo_url": {"type": "string"},
+   "logo_url": {"type": ["string", "null"]},
    "portal": {"type": "object", "properties": {"welcome_message": {"type": "string"}, "footer_text": {"type": "string"}}}}},
  "Repair": {"type": "object", "required": ["id", "customer_id", "unit_id", "unit_number", "technician_id", "status",
    "description", "damage_type", "priority", "repair_date", "cost", "estimated_cost", "price_override", "materials_total",
@@ -203,6 +203,32 @@ constexpr const char* kComponents = R"JSON({
    "customer_ids": {"type": "array", "items": {"type": "integer"}}}},
  "Health": {"type": "object", "properties": {"status": {"type": "string"}}},
  "Metrics": {"type": "string", "description": "Prometheus text exposition format"},
+ "Attachment": {"type": "object", "required": ["id", "owner", "filename", "content_type", "kind", "size_bytes", "sha256",
+   "width", "height", "duration_seconds", "taken_at", "caption", "label", "visibility", "uploaded_by", "created_at", "url",
+   "thumbnail_url"], "properties": {
+   "id": {"type": "integer"},
+   "owner": {"type": "object", "required": ["type", "id"], "properties": {
+     "type": {"type": "string", "enum": ["repair", "request", "message"]}, "id": {"type": "integer"}}},
+   "filename": {"type": "string"}, "content_type": {"type": "string"},
+   "kind": {"type": "string", "enum": ["image", "video", "document"]},
+   "size_bytes": {"type": "integer"}, "sha256": {"type": "string"},
+   "width": {"type": ["integer", "null"]}, "height": {"type": ["integer", "null"]},
+   "duration_seconds": {"type": ["number", "null"]}, "taken_at": {"type": ["string", "null"], "format": "date-time"},
+   "caption": {"type": "string"}, "label": {"type": "string", "enum": ["before", "after", "damage", "document", "other"]},
+   "visibility": {"type": "string", "enum": ["customer", "internal"]},
+   "uploaded_by": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+   "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+   "url": {"type": "string"}, "thumbnail_url": {"type": ["string", "null"]}}},
+ "AttachmentUpload": {"type": "object", "required": ["file"], "properties": {
+   "file": {"type": "string", "format": "binary"}, "caption": {"type": "string", "maxLength": 500},
+   "label": {"type": "string", "enum": ["before", "after", "damage", "document", "other"]},
+   "visibility": {"type": "string", "enum": ["customer", "internal"]}}},
+ "AttachmentPatch": {"type": "object", "additionalProperties": false, "properties": {
+   "caption": {"type": "string", "maxLength": 500},
+   "label": {"type": "string", "enum": ["before", "after", "damage", "document", "other"]},
+   "visibility": {"type": "string", "enum": ["customer", "internal"]}}},
+ "LogoUpload": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}},
+ "Binary": {"type": "string", "format": "binary"},
  "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}},
  "OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document (this one)",
    "required": ["openapi", "info", "paths"], "properties": {"openapi": {"type": "string"}, "info": {"type": "object"},
@@ -306,6 +332,11 @@ json::value BuildOpenApi(const Router& router) {
           {"required", true},
           {"content", json::object{{"application/json", json::object{{"schema", Ref(info.request_schema)}}}}}};
     }
+    if (info.upload && !info.request_schema.empty()) {
+      op["requestBody"] = json::object{
+          {"required", true},
+          {"content", json::object{{"multipart/form-data", json::object{{"schema", Ref(info.request_schema)}}}}}};
+    }
     if (!info.auth) op["security"] = json::array{};
     json::object responses;
     json::object ok{{"description", info.status == 101 ? "Switching Protocols (WebSocket)"
@@ -323,7 +354,9 @@ json::value BuildOpenApi(const Router& router) {
                                         {"previous", json::object{{"type", json::array{"string", "null"}}}},
                                         {"results", json::object{{"type", "array"}, {"items", schema}}}}}};
       }
-      std::string ct = info.response_schema == "Metrics" ? "text/plain" : "application/json";
+      std::string ct = info.response_schema == "Metrics" ? "text/plain"
+                       : info.response_schema == "Binary" ? "*/*"
+                                                          : "application/json";
       ok["content"] = json::object{{ct, json::object{{"schema", schema}}}};
     }
     responses[std::to_string(info.status)] = std::move(ok);

@@ -45,6 +45,7 @@ struct RouteInfo {
   std::string tag;
   bool auth = true;                    // 401 without credentials
   bool body = false;                   // takes a JSON body (415 for other content types)
+  bool upload = false;                 // takes multipart/form-data, streamed to a temporary file (415 otherwise)
   int status = 200;                    // success status
   std::string request_schema;          // component name in the OpenAPI document
   std::string response_schema;         // component name; "" for no body

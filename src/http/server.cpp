@@ -15,6 +15,8 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "http/multipart.h"
+#include "http/upload.h"
 
 namespace portico::http {
 namespace asio = boost::asio;
@@ -79,7 +81,7 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& res, unsigned version, bo
   out.set(bhttp::field::server, "portico");
   if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
   for (auto& [k, v] : res.headers) out.insert(k, v);
-  std::size_t size = res.body.size();
+  std::size_t size = res.stream_body ? static_cast<std::size_t>(res.stream_body->size) : res.body.size();
   if (!head) out.body() = std::move(res.body);
   out.keep_alive(keep_alive);
   out.content_length(size);
@@ -198,6 +200,11 @@ struct Server::Impl {
         break;
       }
       conn->stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
+      if (app.IsUpload(parser.get().method_string(), parser.get().target())) {
+        // Upload routes: authenticate first, then stream the multipart body to a temporary file.
+        if (!co_await ServeUpload(conn, buffer, parser, remote)) break;
+        continue;
+      }
       bool too_large = false;
       auto length = parser.content_length();
       if (length && *length > static_cast<std::uint64_t>(config.max_body_bytes)) {
@@ -250,6 +257,10 @@ struct Server::Impl {
         }
       }
       if (res.close || stopping) keep_alive = false;
+      if (res.stream_body && !head) {
+        if (!co_await WriteStreamed(*conn, std::move(res), version, keep_alive) || !keep_alive) break;
+        continue;
+      }
       auto msg = ToBeast(std::move(res), version, keep_alive, head);
       auto [wec, wn] = co_await bhttp::async_write(conn->stream, msg, asio::as_tuple(asio::use_awaitable));
       if (!wec && too_large) co_await Linger(*conn);
@@ -258,6 +269,109 @@ struct Server::Impl {
     boost::system::error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     conn->stream.close();
+  }
+
+  /// One request on an upload route (RouteInfo::upload): the handler's checks run first on the headers
+  /// alone (authentication, CSRF, multipart Content-Type, declared size: answered at once, the body
+  /// unread); then the body is read in 64 KiB chunks through UploadReceiver into a temporary file (never
+  /// whole in memory) and the request handled with Request::upload set. False: close the connection.
+  asio::awaitable<bool> ServeUpload(std::shared_ptr<Connection> conn, beast::flat_buffer& buffer,
+                                    bhttp::request_parser<bhttp::string_body>& parser, const std::string& remote) {
+    Request req = ToRequest(parser, remote);
+    const unsigned version = parser.get().version();
+    bool keep_alive = parser.get().keep_alive();
+    req.upload_pending = true;
+    Response check = co_await asio::co_spawn(
+        workers, [this, &req]() -> asio::awaitable<Response> { co_return app.Handle(req); }, asio::use_awaitable);
+    if (check.status != 100) {
+      const bool unread = !parser.is_done();
+      auto msg = ToBeast(std::move(check), version, false, false);
+      auto [wec, wn] = co_await bhttp::async_write(conn->stream, msg, asio::as_tuple(asio::use_awaitable));
+      if (!wec && unread) co_await Linger(*conn);
+      co_return false;
+    }
+    req.upload_pending = false;
+    req.request_id.clear();
+    if (auto expect = req.Header("expect"); expect && (*expect == "100-continue" || *expect == "100-Continue")) {
+      bhttp::response<bhttp::empty_body> go{bhttp::status::continue_, version};
+      auto [cec, cn] = co_await bhttp::async_write(conn->stream, go, asio::as_tuple(asio::use_awaitable));
+      if (cec) co_return false;
+    }
+    auto boundary = FormDataBoundary(req.Header("content-type").value_or(""));
+    UploadLimits limits;
+    limits.multipart.max_body_bytes = static_cast<std::uint64_t>(app.MaxUploadBytes());
+    UploadReceiver receiver(boundary.value_or("-"), limits, app.upload_dir());
+    bhttp::request_parser<bhttp::buffer_body> body_parser{std::move(parser)};
+    body_parser.body_limit(static_cast<std::uint64_t>(app.MaxUploadBytes()));
+    std::vector<char> chunk(64 * 1024);
+    bool refused = false;
+    while (!body_parser.is_done()) {
+      conn->stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));  // per chunk
+      body_parser.get().body().data = chunk.data();
+      body_parser.get().body().size = chunk.size();
+      auto [ec, n] = co_await bhttp::async_read(conn->stream, buffer, body_parser, asio::as_tuple(asio::use_awaitable));
+      if (ec == bhttp::error::need_buffer) ec = {};
+      const std::size_t got = chunk.size() - body_parser.get().body().size;
+      if (ec == bhttp::error::body_limit) {
+        req.body_too_large = true;
+        refused = true;
+        break;
+      }
+      if (ec) co_return false;  // the client went away or stalled: nothing to answer
+      if (got > 0 && !receiver.Feed(std::string_view(chunk.data(), got))) {
+        refused = true;
+        break;
+      }
+    }
+    if (!refused) receiver.Finish();
+    req.upload = receiver.Take();
+    if (refused) keep_alive = false;
+    Response res = co_await asio::co_spawn(
+        workers, [this, &req]() -> asio::awaitable<Response> { co_return app.Handle(req); }, asio::use_awaitable);
+    req.upload.reset();  // removes the temporary file
+    if (res.close || stopping) keep_alive = false;
+    auto msg = ToBeast(std::move(res), version, keep_alive, false);
+    auto [wec, wn] = co_await bhttp::async_write(conn->stream, msg, asio::as_tuple(asio::use_awaitable));
+    if (!wec && refused) co_await Linger(*conn);
+    co_return !wec && keep_alive;
+  }
+
+  /// Sends a response whose body comes from a BodySource, 256 KiB at a time (each piece read on a worker),
+  /// so serving a large video costs one piece of memory. False when the write failed.
+  asio::awaitable<bool> WriteStreamed(Connection& conn, Response res, unsigned version, bool keep_alive) {
+    auto source = std::move(res.stream_body);
+    bhttp::response<bhttp::buffer_body> out{static_cast<bhttp::status>(res.status), version};
+    out.set(bhttp::field::server, "portico");
+    if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) out.insert(k, v);
+    out.keep_alive(keep_alive);
+    out.content_length(static_cast<std::uint64_t>(source->size));
+    out.body().data = nullptr;
+    out.body().more = true;
+    bhttp::response_serializer<bhttp::buffer_body> sr{out};
+    auto [hec, hn] = co_await bhttp::async_write_header(conn.stream, sr, asio::as_tuple(asio::use_awaitable));
+    if (hec) co_return false;
+    std::int64_t offset = 0;
+    while (offset < source->size) {
+      const std::int64_t length = std::min<std::int64_t>(256 * 1024, source->size - offset);
+      // Only trivially destructible captures inside the co_await (see RunWebSocket).
+      std::string piece = co_await asio::co_spawn(
+          workers,
+          [s = source.get(), offset, length]() -> asio::awaitable<std::string> { co_return s->read(offset, length); },
+          asio::use_awaitable);
+      if (piece.empty()) co_return false;
+      out.body().data = piece.data();
+      out.body().size = piece.size();
+      out.body().more = true;
+      auto [wec, wn] = co_await bhttp::async_write(conn.stream, sr, asio::as_tuple(asio::use_awaitable));
+      if (wec == bhttp::error::need_buffer) wec = {};
+      if (wec) co_return false;
+      offset += static_cast<std::int64_t>(piece.size());
+    }
+    out.body().data = nullptr;
+    out.body().more = false;
+    auto [eec, en] = co_await bhttp::async_write(conn.stream, sr, asio::as_tuple(asio::use_awaitable));
+    co_return !eec;
   }
 
   /// Cookie-authenticated WebSockets must come from this server's own pages (cross-site WebSocket

@@ -135,4 +135,14 @@ CustomerScope ScopeOf(const Actor& actor) {
   return scope;
 }
 
+bool CanAddAttachment(const Actor& actor, CustomerId customer, const std::string& visibility) {
+  return CanWriteNote(actor, customer, visibility);
+}
+
+bool CanChangeAttachment(const Actor& actor, std::optional<UserId> uploader) {
+  return actor.IsStaff() || (uploader && *uploader == actor.user);
+}
+
+bool CanSeeInternal(const Actor& actor) { return actor.IsStaff(); }
+
 }  // namespace portico::policy

@@ -77,6 +77,17 @@ std::string DefaultNoteVisibility(const Actor& actor);
 /// Staff: both; customer requester or approver: customer notes only; viewers: none.
 bool CanWriteNote(const Actor& actor, CustomerId customer, const std::string& visibility);
 
+/// May `actor` attach a file of `visibility` ("internal" or "customer") to a record of `customer`?
+/// Staff: both; customer requester or approver: customer-visible only; viewers: none (API.md "Attachments").
+bool CanAddAttachment(const Actor& actor, CustomerId customer, const std::string& visibility);
+
+/// May `actor` change the caption and label of, or delete, an attachment it can read that `uploader`
+/// uploaded? Staff, or the uploader itself. Changing the visibility is staff only (CanReadInternal).
+bool CanChangeAttachment(const Actor& actor, std::optional<UserId> uploader);
+
+/// Staff see and set internal things (notes, attachments).
+bool CanSeeInternal(const Actor& actor);
+
 /// May `actor` add schedule entries for `technician`? Admin, manager, or the technician itself.
 bool CanWriteSchedule(const Actor& actor, UserId technician);
 

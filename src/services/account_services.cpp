@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "policy/policy.h"
 #include "storage/accounts_repository.h"
+#include "storage/attachments_repository.h"
 #include "storage/customers_repository.h"
 #include "services/support_service.h"
 #include "storage/support_repository.h"
@@ -434,6 +435,11 @@ domain::Branding TenantService::PutBranding(const policy::Actor& actor, const st
   if (t->id != actor.tenant || !policy::Can(actor, Action::kEditBranding)) throw Error::Forbidden();
   auto errors = domain::ValidateBranding(b);
   Throw(std::move(errors));
+  // API.md: logo_url null (or any other URL than the uploaded logo's) removes an uploaded logo. Its blob
+  // is left to the attachment service's collection (a later logo change or delete).
+  if (!b.logo_url.starts_with("/api/v1/tenants/" + t->slug + "/logo")) {
+    storage::SetTenantLogo(tx->conn(), t->id, std::nullopt, 0);
+  }
   storage::UpdateTenantBranding(tx->conn(), t->id, b, deps_.clock.Now());
   tx->Commit();
   return b;

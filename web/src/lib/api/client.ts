@@ -147,6 +147,47 @@ export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, {
 export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
 export const del = (path: string) => request<void>('DELETE', path);
 
+/**
+ * Sends one file as multipart/form-data (part `file`, plus text `fields`) with XMLHttpRequest, so the
+ * caller sees upload progress (0..1). Resolves the JSON answer; rejects with ApiError like request().
+ */
+export function upload<T>(
+	method: 'POST' | 'PUT',
+	path: string,
+	file: File,
+	fields: Record<string, string> = {},
+	onProgress?: (fraction: number) => void
+): Promise<T> {
+	const form = new FormData();
+	form.append('file', file, file.name);
+	for (const [k, v] of Object.entries(fields)) form.append(k, v);
+	return new Promise<T>((resolve, reject) => {
+		const xhr = new XMLHttpRequest();
+		xhr.open(method, path.startsWith('/api/') ? path : API_BASE + path);
+		xhr.withCredentials = true;
+		xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+		if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+		xhr.upload.onprogress = (e) => {
+			if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
+		};
+		xhr.onerror = () => reject(new ApiError(0, { title: 'Network error' }));
+		xhr.onload = () => {
+			let payload: unknown = undefined;
+			try {
+				payload = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+			} catch {
+				payload = undefined;
+			}
+			if (xhr.status >= 200 && xhr.status < 300) return resolve(payload as T);
+			if (xhr.status === 401) unauthorizedHandler?.();
+			const problem: Problem =
+				payload && typeof payload === 'object' ? (payload as Problem) : { status: xhr.status, title: xhr.statusText };
+			reject(new ApiError(xhr.status, problem));
+		};
+		xhr.send(form);
+	});
+}
+
 /** Text for any caught error. */
 export function errorText(err: unknown): string {
 	if (err instanceof ApiError) return err.detail;

@@ -9,6 +9,8 @@ import type {
 	FaqPatch,
 	UserPatch,
 	AppConfig,
+	Attachment,
+	AttachmentPatch,
 	ApprovalDecision,
 	BrandingInput,
 	Customer,
@@ -99,6 +101,12 @@ export const addMaterial = (id: Id, body: MaterialCreate) => post<Material>(`/re
 export const removeMaterial = (id: Id, materialId: Id) => del(`/repairs/${id}/materials/${materialId}`);
 export const notes = (id: Id) => get<Page<Note> | Note[]>(`/repairs/${id}/notes`);
 export const addNote = (id: Id, body: NoteCreate) => post<Note>(`/repairs/${id}/notes`, body);
+
+// attachments (uploads go through client.upload for progress)
+export const attachments = (id: Id) => get<Page<Attachment>>(`/repairs/${id}/attachments`, { page_size: 100 });
+export const updateAttachment = (id: Id, body: AttachmentPatch) => patch<Attachment>(`/attachments/${id}`, body);
+export const deleteAttachment = (id: Id) => del(`/attachments/${id}`);
+export const deleteLogo = (slug: string) => del(`/tenants/${enc(slug)}/logo`);
 
 // technicians
 export const technicians = (query?: Query) => get<Page<Technician> | Technician[]>('/technicians', query);

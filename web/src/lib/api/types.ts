@@ -104,6 +104,8 @@ export type MaterialCreate = Schemas['NewMaterial'];
 export type Note = Schemas['Note'];
 export type NoteVisibility = Note['visibility'];
 export type NoteCreate = Schemas['NewNote'];
+export type Attachment = Schemas['Attachment'];
+export type AttachmentPatch = Schemas['AttachmentPatch'];
 
 // ---- technicians ------------------------------------------------------------
 

@@ -1,0 +1,87 @@
+// Attachments (issue 9; PRODUCT.md "Photos, videos and documents", API.md "Attachments") and the tenant
+// logo. An upload arrives as a temporary file (the HTTP layer streamed it there); this service decides
+// its type from the bytes, decodes it (media/), checks the size per kind and the tenant's quota, stores
+// the result in the blob store and writes the row and its event in one transaction.
+// Errors, first failing wins: 404 owner or attachment outside the caller's scope (customer users never
+// see internal ones), 403 not allowed, 415 type outside the allow-list, 413 over the kind's size or the
+// quota (quota-exceeded), 400 undecodable bytes, an image over 50 megapixels, or a bad field.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/branding.h"
+#include "policy/actor.h"
+#include "services/deps.h"
+#include "services/repair_service.h"
+#include "storage/attachments_repository.h"
+#include "storage/blob_store.h"
+
+namespace portico::services {
+
+/// A received file: where the upload was streamed and the name the client gave it.
+struct IncomingFile {
+  std::string path;
+  std::string filename;
+  std::int64_t size = 0;
+};
+
+struct NewAttachment {
+  IncomingFile file;
+  std::optional<std::string> caption, label, visibility;
+};
+
+struct AttachmentPatch {
+  std::optional<std::string> caption, label, visibility;
+};
+
+/// What GET .../content or .../thumbnail serves: the blob and how to label it.
+struct BlobView {
+  std::string sha256;
+  std::int64_t size = 0;
+  std::string content_type;
+  std::string filename;
+  std::string kind;  // image | video | document (thumbnails: image)
+};
+
+class AttachmentService {
+ public:
+  AttachmentService(Deps deps, storage::BlobStore& blobs, EventPublisher publish = {})
+      : deps_(deps), blobs_(blobs), publish_(std::move(publish)) {}
+  void SetPublisher(EventPublisher publish) { publish_ = std::move(publish); }
+
+  storage::AttachmentRecord AddToRepair(const policy::Actor& actor, RepairId repair, const NewAttachment& in);
+  std::vector<storage::AttachmentRecord> ListForRepair(const policy::Actor& actor, RepairId repair);
+  storage::AttachmentRecord Get(const policy::Actor& actor, std::int64_t id);
+  storage::AttachmentRecord Update(const policy::Actor& actor, std::int64_t id, const AttachmentPatch& patch);
+  void Remove(const policy::Actor& actor, std::int64_t id);
+  /// The file or its thumbnail (404 for a document's thumbnail), scoped like Get.
+  BlobView Content(const policy::Actor& actor, std::int64_t id, bool thumbnail);
+  /// Bytes [offset, offset + length) of a blob found through Content or Logo.
+  std::string Read(const std::string& sha256, std::int64_t offset, std::int64_t length);
+
+  /// PUT /tenants/{slug}/logo (admin of that tenant): the branding with its new logo_url.
+  domain::Branding PutLogo(const policy::Actor& actor, const std::string& slug, const IncomingFile& file);
+  /// DELETE /tenants/{slug}/logo; also what a branding PUT with logo_url null does.
+  domain::Branding DeleteLogo(const policy::Actor& actor, const std::string& slug);
+  /// Public: the tenant's logo (404 when none or unknown slug).
+  BlobView Logo(const std::string& slug);
+
+  const std::string& TempDir() const { return blobs_.TempDir(); }
+
+ private:
+  storage::EventRecord Emit(storage::Connection& c, const policy::Actor& actor, const storage::AttachmentRecord& a,
+                            const char* type);
+  /// Removes the blobs no row uses any more (in the caller's transaction).
+  void Collect(storage::Connection& c, const std::vector<std::string>& shas);
+
+  Deps deps_;
+  storage::BlobStore& blobs_;
+  EventPublisher publish_;
+};
+
+/// The logo path the branding shows: /api/v1/tenants/{slug}/logo?v=<first 12 of its sha256>.
+std::string LogoUrl(const std::string& slug, const std::string& sha256);
+
+}  // namespace portico::services
