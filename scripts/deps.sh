@@ -8,6 +8,7 @@ packages=(
   libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libcsv-dev zlib1g-dev libpq-dev libcurl4-openssl-dev
   chromium python3-aiosmtpd wrk sqlite3
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
 # Node.js: keep the machine's own when present (it ships its own npm); Debian's otherwise.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

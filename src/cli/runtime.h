@@ -14,6 +14,10 @@
 #include "services/repair_service.h"
 #include "storage/db.h"
 
+namespace portico::http {
+class App;
+}
+
 namespace portico::cli {
 
 struct Runtime {
@@ -37,6 +41,9 @@ struct Runtime {
 
 /// Who may see an event, for waking live-update subscribers.
 services::EventAudience Audience(const storage::EventRecord& e);
+
+/// Registers every API route of the process on `app` (what `serve` answers; fuzz/ drives the same routes).
+void RegisterRoutes(http::App& app, Runtime& rt);
 
 /// Serves HTTP until SIGINT/SIGTERM (CLI.md, serve).
 int Serve(Runtime& rt);
