@@ -10,6 +10,7 @@ packages=(
   chromium python3-aiosmtpd wrk sqlite3
   postgresql postgresql-client haproxy
   libmagic-dev libvips-dev libavformat-dev libavutil-dev ffmpeg
+  clang-14 libclang-rt-14-dev libfuzzer-14-dev
 )
 # Node.js: keep the machine's own when present (it ships its own npm); Debian's otherwise.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

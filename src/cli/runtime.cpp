@@ -124,11 +124,7 @@ void RaiseFileLimit() {
 }
 }  // namespace
 
-int Serve(Runtime& rt) {
-  RaiseFileLimit();
-  http::Metrics metrics;
-  http::StaticFiles web(FindWebDir(rt.config.web_dir));
-  http::App app(rt.config, rt.auth, metrics, web);
+void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterOpsRoutes(app, *rt.db, rt.config);
   http::RegisterAccountRoutes(app, {rt.auth, rt.users, rt.customers, rt.tenants});
   http::RegisterRepairRoutes(app, rt.repairs);
@@ -137,6 +133,14 @@ int Serve(Runtime& rt) {
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
   app.set_upload_dir(rt.attachments.TempDir());
+}
+
+int Serve(Runtime& rt) {
+  RaiseFileLimit();
+  http::Metrics metrics;
+  http::StaticFiles web(FindWebDir(rt.config.web_dir));
+  http::App app(rt.config, rt.auth, metrics, web);
+  RegisterRoutes(app, rt);
   http::Server server(rt.config, app, rt.broker);
   metrics.AddGauge("portico_open_connections", "Open HTTP connections.",
                    [&server] { return static_cast<double>(server.open_connections()); });

@@ -18,6 +18,10 @@
 #include "storage/blob_store.h"
 #include "storage/db.h"
 
+namespace portico::http {
+class App;
+}
+
 namespace portico::cli {
 
 struct Runtime {
@@ -49,6 +53,9 @@ struct Runtime {
 
 /// Who may see an event, for waking live-update subscribers.
 services::EventAudience Audience(const storage::EventRecord& e);
+
+/// Registers every API route of the process on `app` (what `serve` answers; fuzz/ drives the same routes).
+void RegisterRoutes(http::App& app, Runtime& rt);
 
 /// Serves HTTP until SIGINT/SIGTERM (CLI.md, serve).
 int Serve(Runtime& rt);

@@ -406,7 +406,8 @@ struct Mapping::Impl {
       Fail(spec.line, "field '" + field + "' must be a column name (string) or a table such as { column = \"...\" }");
     }
     int sources = 0;
-    for (auto&& [key_node, value] : *table) {
+    for (auto&& [key_node, node] : *table) {
+      const auto& value = node;  // a plain reference: clang 14 (the fuzz build) cannot capture a binding
       const std::string key(key_node.str());
       const int line = LineOf(value);
       const std::string where = "field '" + field + "', key '" + key + "'";

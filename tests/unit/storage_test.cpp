@@ -4,15 +4,17 @@
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <unistd.h>
+
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "core/error.h"
 
@@ -304,6 +306,43 @@ TEST_P(StorageTest, ACommittedEventIsHeardByEveryListener) {
   cv.wait_for(lock, std::chrono::seconds(10), [&] { return !heard.empty(); });
   ASSERT_EQ(heard.size(), 1u);
   EXPECT_EQ(heard.front(), std::to_string(id) + ",1,10,0,");
+}
+
+// Group commit (sqlite_database.h): concurrent writers share batches, yet each commit is its own: what
+// was committed is there, what was rolled back (in the middle of a batch) is not, and each Commit()
+// returned only after its batch was committed.
+TEST_P(StorageTest, ConcurrentWritesCommitTogetherAndRollBackAlone) {
+  static constexpr Sql kInsert{"test_insert_customer",
+                               "INSERT INTO customers (tenant_id, name, created_at, updated_at) VALUES (1, $1, 0, 0)"};
+  static constexpr Sql kCount{"test_count_group", "SELECT COUNT(*) FROM customers WHERE name LIKE 'g-%'"};
+  static constexpr Sql kCountRolledBack{"test_count_rolled_back", "SELECT COUNT(*) FROM customers WHERE name LIKE 'g-%-x'"};
+  std::atomic<int> committed{0};
+  std::atomic<int> visible_after_commit{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        const bool roll_back = (i % 7) == 3;
+        auto tx = db_->Write();
+        tx->conn().Execute(kInsert, {"g-" + std::to_string(t) + "-" + std::to_string(i) + (roll_back ? "-x" : "")});
+        if (roll_back) continue;  // destroyed without Commit(): rolled back
+        tx->Commit();
+        ++committed;
+        // Acknowledged means committed: a new read transaction sees it at once.
+        static constexpr Sql kOne{"test_one", "SELECT COUNT(*) FROM customers WHERE name = $1"};
+        auto rd = db_->Read();
+        if (rd->conn().Query(kOne, {"g-" + std::to_string(t) + "-" + std::to_string(i)}).front().Int(0) == 1) {
+          ++visible_after_commit;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  auto tx = db_->Read();
+  EXPECT_EQ(tx->conn().Query(kCount).front().Int(0), committed.load());
+  EXPECT_EQ(tx->conn().Query(kCountRolledBack).front().Int(0), 0);
+  EXPECT_EQ(visible_after_commit.load(), committed.load());
+  EXPECT_EQ(committed.load(), 6 * (40 - 6));
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, StorageTest, ::testing::Values(Dialect::kSqlite, Dialect::kPostgres),

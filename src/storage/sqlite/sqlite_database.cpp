@@ -156,6 +156,32 @@ class SqliteConnection final : public Connection {
   std::unordered_map<const char*, sqlite3_stmt*> cache_;
 };
 
+/// One write transaction's view of the writer connection (group commit): forwards to it, and knows
+/// whether this transaction still holds the writer (false once a deferred commit handed it on).
+class WriterLease final : public Connection {
+ public:
+  explicit WriterLease(SqliteConnection& real) : real_(real) {}
+  std::vector<Row> Query(const Sql& sql, Params params) override { return real_.Query(sql, params); }
+  std::vector<Row> QueryV(const Sql& sql, const std::vector<Value>& params) override { return real_.QueryV(sql, params); }
+  std::int64_t Execute(const Sql& sql, Params params) override { return real_.Execute(sql, params); }
+  std::int64_t ExecuteV(const Sql& sql, const std::vector<Value>& params) override {
+    return real_.ExecuteV(sql, params);
+  }
+  void ExecuteScript(std::string_view script) override { real_.ExecuteScript(script); }
+  SqliteConnection& real() { return real_; }
+  bool holds_writer = true;
+
+ private:
+  SqliteConnection& real_;
+};
+
+constexpr int kMaxBatch = 64;
+constexpr Sql kCommit{"commit", "COMMIT"};
+constexpr Sql kRollback{"rollback", "ROLLBACK"};
+constexpr Sql kSavepoint{"savepoint", "SAVEPOINT request"};
+constexpr Sql kReleaseSavepoint{"release_savepoint", "RELEASE request"};
+constexpr Sql kRollbackToSavepoint{"rollback_to_savepoint", "ROLLBACK TO request"};
+
 }  // namespace
 
 SqliteDatabase::SqliteDatabase(std::string path, int pool_size, Synchronous synchronous)
@@ -178,10 +204,12 @@ std::unique_ptr<Connection> SqliteDatabase::Open() { return std::make_unique<Sql
 
 std::unique_ptr<Connection> SqliteDatabase::Acquire(bool write) {
   if (write) {
+    ++writers_waiting_;
     writer_mutex_.lock();
+    --writers_waiting_;
     std::lock_guard lock(mutex_);
     ++busy_;
-    return std::move(writer_);
+    return std::make_unique<WriterLease>(static_cast<SqliteConnection&>(*writer_));
   }
   std::unique_lock lock(mutex_);
   for (;;) {
@@ -210,12 +238,23 @@ std::unique_ptr<Connection> SqliteDatabase::Acquire(bool write) {
 
 void SqliteDatabase::Release(std::unique_ptr<Connection> conn, bool write) {
   if (write) {
+    const bool held = static_cast<WriterLease&>(*conn).holds_writer;
+    conn.reset();
     {
       std::lock_guard lock(mutex_);
-      writer_ = std::move(conn);
       --busy_;
     }
-    writer_mutex_.unlock();
+    if (held) {
+      // Requests of the open batch wait for a COMMIT: if nobody is queued to join it, commit it now.
+      if (batch_open_ && writers_waiting_.load() == 0) {
+        try {
+          FinishBatch();
+        } catch (const std::exception&) {
+          // The waiters were told; this transaction itself was already finished.
+        }
+      }
+      writer_mutex_.unlock();
+    }
     return;
   }
   {
@@ -229,17 +268,105 @@ void SqliteDatabase::Release(std::unique_ptr<Connection> conn, bool write) {
 void SqliteDatabase::BeginOn(Connection& conn, bool write) {
   static constexpr Sql kBeginRead{"begin_read", "BEGIN DEFERRED"};
   static constexpr Sql kBeginWrite{"begin_write", "BEGIN IMMEDIATE"};
-  conn.Execute(write ? kBeginWrite : kBeginRead);
+  if (!write) {
+    conn.Execute(kBeginRead);
+    return;
+  }
+  auto& writer = static_cast<WriterLease&>(conn).real();
+  if (!batch_open_) {
+    writer.Execute(kBeginWrite, {});
+    batch_open_ = true;
+    batch_size_ = 0;
+    std::lock_guard lock(commit_mutex_);
+    ++batch_;
+  }
+  writer.Execute(kSavepoint, {});
 }
 
 void SqliteDatabase::CommitOn(Connection& conn) {
-  static constexpr Sql kCommit{"commit", "COMMIT"};
-  conn.Execute(kCommit);
+  auto* lease = dynamic_cast<WriterLease*>(&conn);
+  if (lease == nullptr) {
+    conn.Execute(kCommit);
+    return;
+  }
+  lease->real().Execute(kReleaseSavepoint, {});
+  ++batch_size_;
+  if (writers_waiting_.load() > 0 && batch_size_ < kMaxBatch) {
+    // Another write is queued: it joins this batch; whoever ends the batch commits it for us.
+    std::uint64_t mine = 0;
+    {
+      std::lock_guard lock(commit_mutex_);
+      mine = batch_;
+    }
+    lease->holds_writer = false;
+    writer_mutex_.unlock();
+    std::unique_lock lock(commit_mutex_);
+    batch_done_.wait(lock, [&] { return finished_ >= mine; });
+    if (failed_.contains(mine)) {
+      throw Error(ErrorCode::kUnavailable, "The change could not be saved; try again.",
+                  "group commit of batch " + std::to_string(mine) + " failed");
+    }
+    return;
+  }
+  FinishBatch();
 }
 
 void SqliteDatabase::RollbackOn(Connection& conn) {
-  static constexpr Sql kRollback{"rollback", "ROLLBACK"};
-  conn.Execute(kRollback);
+  auto* lease = dynamic_cast<WriterLease*>(&conn);
+  if (lease == nullptr) {
+    conn.Execute(kRollback);
+    return;
+  }
+  if (!lease->holds_writer || !batch_open_) return;  // handed on (its batch decides), or nothing open
+  bool undone = false;
+  try {
+    lease->real().Execute(kRollbackToSavepoint, {});
+    lease->real().Execute(kReleaseSavepoint, {});
+    undone = true;
+  } catch (const std::exception&) {
+  }
+  // An I/O error, a full disk or an interrupt may have made SQLite roll the whole transaction back,
+  // earlier requests of the batch included: they must not be acknowledged.
+  if (!undone || sqlite3_get_autocommit(lease->real().handle()) != 0) LoseBatch();
+}
+
+void SqliteDatabase::FinishBatch() {
+  auto& writer = static_cast<SqliteConnection&>(*writer_);
+  std::exception_ptr failure;
+  try {
+    writer.Execute(kCommit, {});
+  } catch (...) {
+    failure = std::current_exception();
+    try {
+      if (sqlite3_get_autocommit(writer.handle()) == 0) writer.Execute(kRollback, {});
+    } catch (const std::exception&) {
+    }
+  }
+  batch_open_ = false;
+  batch_size_ = 0;
+  {
+    std::lock_guard lock(commit_mutex_);
+    finished_ = batch_;
+    if (failure) failed_.insert(batch_);
+  }
+  batch_done_.notify_all();
+  if (failure) std::rethrow_exception(failure);
+}
+
+void SqliteDatabase::LoseBatch() {
+  auto& writer = static_cast<SqliteConnection&>(*writer_);
+  try {
+    if (sqlite3_get_autocommit(writer.handle()) == 0) writer.Execute(kRollback, {});
+  } catch (const std::exception&) {
+  }
+  batch_open_ = false;
+  batch_size_ = 0;
+  {
+    std::lock_guard lock(commit_mutex_);
+    finished_ = batch_;
+    failed_.insert(batch_);
+  }
+  batch_done_.notify_all();
 }
 
 std::pair<int, int> SqliteDatabase::PoolUse() const {

@@ -1,0 +1,67 @@
+// The JSON body readers: the strict parse (duplicate keys, depth, UTF-8) and every route's DTO reader.
+// The first byte picks a route that takes a body; the rest is its body, sent as the fixture's admin
+// (path ids are the fixture's customer and repair), straight into App::Handle.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "fixture.h"
+#include "http/json_io.h"
+#include "http/strict_json.h"
+
+namespace {
+
+std::string PathOf(const portico::http::Route& route, const portico::fuzz::Process& p) {
+  std::string path;
+  for (const auto& seg : route.segments) {
+    path += '/';
+    if (seg == "{slug}") {
+      path += "fuzz";
+    } else if (seg == "{id}" && route.pattern.starts_with("/api/v1/customers")) {
+      path += std::to_string(p.customer_id);
+    } else if (seg == "{id}" && route.pattern.starts_with("/api/v1/repairs")) {
+      path += std::to_string(p.repair_id);
+    } else if (seg.size() > 2 && seg.front() == '{') {
+      path += "1";
+    } else {
+      path += seg;
+    }
+  }
+  return path;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  auto& p = portico::fuzz::GetProcess();
+  static const std::vector<const portico::http::Route*> routes = [&p] {
+    std::vector<const portico::http::Route*> out;
+    for (const auto& r : p.app->router().routes()) {
+      if (r.info.body) out.push_back(&r);
+    }
+    return out;
+  }();
+  std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
+  portico::http::FindDuplicateKey(body);
+  try {
+    portico::http::ParseJsonObject(body);
+  } catch (const portico::Error&) {
+  }
+  const auto& route = *routes[data[0] % routes.size()];
+  portico::http::Request req;
+  req.method = route.method;
+  req.path = PathOf(route, p);
+  req.target = req.path;
+  req.headers["host"] = "fuzz";
+  req.headers["content-type"] = "application/json";
+  req.headers["cookie"] = "portico_session=" + p.session;
+  req.headers["x-csrf-token"] = p.csrf;
+  req.headers["content-length"] = std::to_string(body.size());
+  req.remote_address = "127.0.0.1";
+  req.body = std::move(body);
+  p.app->Handle(req);
+  return 0;
+}
