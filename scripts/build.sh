@@ -3,6 +3,8 @@
 # ASan+UBSan into build-asan/. Two parallel jobs: a Beast translation unit needs about 1 GB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache hits across checkouts in other folders (CI clones afresh): paths relative to the checkout.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 sanitize="${PORTICO_SANITIZE:-0}"
 dir="${PORTICO_BUILD_DIR:-build}"
 [ "$sanitize" = "1" ] && dir="${PORTICO_BUILD_DIR:-build-asan}"
