@@ -168,6 +168,7 @@ class WriterLease final : public Connection {
     return real_.ExecuteV(sql, params);
   }
   void ExecuteScript(std::string_view script) override { real_.ExecuteScript(script); }
+  Dialect dialect() const override { return Dialect::kSqlite; }
   SqliteConnection& real() { return real_; }
   bool holds_writer = true;
 
