@@ -63,3 +63,30 @@ test('the customer repair page shows Cancel and the decision from allowed_moves 
   await page.getByRole('button', { name: /^Approve/ }).first().waitFor();
   await page.context().close();
 });
+
+test("the shop's top navigation is one line at 1366 px and a menu at 375 px", async () => {
+  const wide = await app.signedIn('admin', { width: 1366, height: 800 });
+  await wide.goto(app.url(`${shop}/board`));
+  const links = wide.getByRole('navigation', { name: 'Main' }).getByRole('link');
+  await links.first().waitFor();
+  const names = await links.allInnerTexts();
+  assert.ok(names.includes('Queue') && names.includes('Figures') && names.includes('Settings'), names.join(','));
+  const tops = await links.evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+  assert.equal(new Set(tops).size, 1, `the links sit on one line (tops ${tops.join(',')})`);
+  const bar = await wide.locator('header.topbar').boundingBox();
+  assert.ok(bar.height < 70, `the bar is one line high (${bar.height} px)`);
+  await shot(wide, 'shop-nav-1366', { fullPage: false });
+  await wide.context().close();
+
+  const phone = await app.signedIn('admin', { width: 375, height: 760, isMobile: true, hasTouch: true });
+  await phone.goto(app.url(`${shop}/board`));
+  const menu = phone.getByRole('button', { name: 'Menu' });
+  await menu.waitFor();
+  assert.equal(await phone.getByRole('link', { name: 'Figures' }).isVisible(), false, 'the links are folded away');
+  await menu.click();
+  await phone.getByRole('link', { name: 'Figures' }).waitFor();
+  const { scroll, client } = await scrollWidths(phone);
+  assert.ok(scroll <= client, `no sideways scrolling (${scroll} > ${client})`);
+  await shot(phone, 'shop-nav-375-open', { fullPage: false });
+  await phone.context().close();
+});
