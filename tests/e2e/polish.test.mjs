@@ -90,3 +90,58 @@ test("the shop's top navigation is one line at 1366 px and a menu at 375 px", as
   await shot(phone, 'shop-nav-375-open', { fullPage: false });
   await phone.context().close();
 });
+
+test('a board column with more cards than a page: count, urgent-then-oldest order, show more, drag from page 2', async () => {
+  const requester = await app.api('requester');
+  const manager = await app.api('manager');
+  const post = (fields) => requester.post('/api/v1/repairs', {
+    customer_id: app.ids.customer, damage_type: 'Chip', description: 'Queued chip', priority: 3, ...fields,
+  });
+  // 110 requests: the oldest normal one first, then 107 more, a low-priority one, and an urgent one last.
+  const oldest = await post({ unit_number: 'Q-000' });
+  for (let i = 1; i <= 107; i++) await post({ unit_number: `Q-${String(i).padStart(3, '0')}` });
+  const low = await post({ unit_number: 'Q-LOW', priority: 4, description: 'Low priority, far down the column' });
+  const urgent = await post({ unit_number: 'Q-URGENT', priority: 1, description: 'Urgent, newest' });
+  const total = (await manager.get('/api/v1/repairs?status=REQUESTED&page_size=1')).count;
+  assert.ok(total >= 110);
+
+  const page = await app.signedIn('manager', { width: 1366, height: 900 });
+  await page.goto(app.url(`${shop}/board`));
+  const column = page.locator('section[data-status="REQUESTED"]');
+  const cards = column.getByRole('article');
+  await cards.first().waitFor();
+  assert.equal(await column.locator('.count').innerText(), String(total), 'the header shows the whole count');
+  assert.equal(await cards.count(), 100, 'one page of cards');
+  const names = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  assert.equal(names[0], `Repair ${urgent.id}, unit Q-URGENT`, 'the urgent one first, though newest');
+  const at = (unit) => names.findIndex((n) => n.endsWith(`unit ${unit}`));
+  assert.ok(at('Q-000') > 0 && at('Q-000') < at('Q-001') && at('Q-001') < at('Q-002'), 'then the oldest first');
+  assert.ok(names.some((n) => n === `Repair ${oldest.id}, unit Q-000`));
+  assert.ok(!names.some((n) => n.includes('Q-LOW')), 'the low-priority one is not on the first page');
+  await shot(page, 'shop-board-long-column', { fullPage: false });
+
+  await column.getByRole('button', { name: /^Show more \(\d+ more\)$/ }).click();
+  const lowCard = column.getByRole('article', { name: `Repair ${low.id},` });
+  await lowCard.waitFor();
+  assert.equal(await cards.count(), total);
+  assert.equal(await column.getByRole('button', { name: /^Show more/ }).count(), 0);
+
+  // A card of the second page still drags: accept it by dropping it on Approved.
+  // (The card sits thousands of pixels below the Approved column, so the drag is dispatched as the browser
+  // would send it: dragstart on the card, dragover and drop on the column.)
+  const dataTransfer = await page.evaluateHandle(() => new DataTransfer());
+  const approved = page.locator('section[data-status="APPROVED"]');
+  await lowCard.dispatchEvent('dragstart', { dataTransfer });
+  await approved.dispatchEvent('dragover', { dataTransfer });
+  assert.match(await approved.getAttribute('class'), /\bover\b/, 'Approved takes the card');
+  await approved.dispatchEvent('drop', { dataTransfer });
+  await page.locator('section[data-status="APPROVED"]').getByRole('article', { name: `Repair ${low.id},` }).waitFor();
+  assert.equal((await manager.get(`/api/v1/repairs/${low.id}`)).status, 'APPROVED');
+  // After the board converges with the server, the column keeps both loaded pages.
+  await page.waitForFunction(
+    (n) => document.querySelector('section[data-status="REQUESTED"] .count')?.textContent === String(n),
+    total - 1
+  );
+  await page.waitForFunction((n) => document.querySelectorAll('section[data-status="REQUESTED"] article').length === n, total - 1);
+  await page.context().close();
+});
