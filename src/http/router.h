@@ -51,7 +51,6 @@ struct RouteInfo {
   bool paginated = false;              // response is {count,next,previous,results: [schema]}
   bool array = false;                  // response is [schema]
   std::vector<std::string> query;      // documented query parameters
-  std::string operation_id;            // camelCase OpenAPI operationId ("listFaqEntries"); default: method + path
 };
 
 struct Route {

@@ -57,9 +57,9 @@ void RegisterSupportRoutes(App& app, SupportServices s) {
 
   // ---- FAQ ----
   r.Add("GET", "/api/v1/tenants/{slug}/faq",
-        {.summary = "A tenant's published FAQ entries by position (public, for the login page's help link)",
+        {.operation_id = "listPublicFaqEntries", .summary = "A tenant's published FAQ entries by position (public, for the login page's help link)",
          .tag = "support", .auth = false, .response_schema = "FaqEntry", .paginated = true,
-         .query = {"page", "page_size"}, .operation_id = "listPublicFaqEntries"},
+         .query = {"page", "page_size"}},
         [&faq = s.faq](RequestContext& ctx) {
           auto page = ctx.Page();
           Response res = JsonResponse(200, PageJson(ctx.req, page, Paginate(faq.ListPublic(ctx.params.at("slug")), page),
@@ -68,16 +68,15 @@ void RegisterSupportRoutes(App& app, SupportServices s) {
           return res;
         });
   r.Add("GET", "/api/v1/faq",
-        {.summary = "FAQ entries by position (staff: all; customer users: published)", .tag = "support",
-         .response_schema = "FaqEntry", .paginated = true, .query = {"page", "page_size"},
-         .operation_id = "listFaqEntries"},
+        {.operation_id = "listFaqEntries", .summary = "FAQ entries by position (staff: all; customer users: published)", .tag = "support",
+         .response_schema = "FaqEntry", .paginated = true, .query = {"page", "page_size"}},
         [&faq = s.faq](RequestContext& ctx) {
           auto page = ctx.Page();
           return JsonResponse(200, PageJson(ctx.req, page, Paginate(faq.List(ctx.actor()), page), FaqJson));
         });
   r.Add("POST", "/api/v1/faq",
-        {.summary = "Create an FAQ entry (admin, manager)", .tag = "support", .body = true, .status = 201,
-         .request_schema = "NewFaqEntry", .response_schema = "FaqEntry", .operation_id = "createFaqEntry"},
+        {.operation_id = "createFaqEntry", .summary = "Create an FAQ entry (admin, manager)", .tag = "support", .body = true, .status = 201,
+         .request_schema = "NewFaqEntry", .response_schema = "FaqEntry"},
         [&faq = s.faq](RequestContext& ctx) {
           auto body = ctx.Body();
           FieldErrors errors;
@@ -95,9 +94,8 @@ void RegisterSupportRoutes(App& app, SupportServices s) {
           return JsonResponse(201, FaqJson(faq.Create(ctx.actor(), in)));
         });
   r.Add("POST", "/api/v1/faq/order",
-        {.summary = "Reorder the FAQ: every entry's id in the new order (admin, manager)", .tag = "support",
-         .body = true, .request_schema = "FaqOrder", .response_schema = "FaqEntry", .array = true,
-         .operation_id = "reorderFaqEntries"},
+        {.operation_id = "reorderFaqEntries", .summary = "Reorder the FAQ: every entry's id in the new order (admin, manager)", .tag = "support",
+         .body = true, .request_schema = "FaqOrder", .response_schema = "FaqEntry", .array = true},
         [&faq = s.faq](RequestContext& ctx) {
           auto body = ctx.Body();
           FieldErrors errors;
@@ -110,14 +108,14 @@ void RegisterSupportRoutes(App& app, SupportServices s) {
           return JsonResponse(200, a);
         });
   r.Add("GET", "/api/v1/faq/{id}",
-        {.summary = "One FAQ entry (staff: any; customer users: published)", .tag = "support",
-         .response_schema = "FaqEntry", .operation_id = "getFaqEntry"},
+        {.operation_id = "getFaqEntry", .summary = "One FAQ entry (staff: any; customer users: published)", .tag = "support",
+         .response_schema = "FaqEntry"},
         [&faq = s.faq](RequestContext& ctx) {
           return JsonResponse(200, FaqJson(faq.Get(ctx.actor(), ctx.IdParam("id"))));
         });
   r.Add("PATCH", "/api/v1/faq/{id}",
-        {.summary = "Change an FAQ entry (admin, manager)", .tag = "support", .body = true,
-         .request_schema = "FaqEntryPatch", .response_schema = "FaqEntry", .operation_id = "updateFaqEntry"},
+        {.operation_id = "updateFaqEntry", .summary = "Change an FAQ entry (admin, manager)", .tag = "support", .body = true,
+         .request_schema = "FaqEntryPatch", .response_schema = "FaqEntry"},
         [&faq = s.faq](RequestContext& ctx) {
           auto id = ctx.IdParam("id");
           auto body = ctx.Body();
@@ -133,8 +131,7 @@ void RegisterSupportRoutes(App& app, SupportServices s) {
           return JsonResponse(200, FaqJson(faq.Update(ctx.actor(), id, p)));
         });
   r.Add("DELETE", "/api/v1/faq/{id}",
-        {.summary = "Delete an FAQ entry (admin, manager)", .tag = "support", .status = 204,
-         .operation_id = "deleteFaqEntry"},
+        {.operation_id = "deleteFaqEntry", .summary = "Delete an FAQ entry (admin, manager)", .tag = "support", .status = 204},
         [&faq = s.faq](RequestContext& ctx) {
           faq.Delete(ctx.actor(), ctx.IdParam("id"));
           return NoContent();
@@ -142,9 +139,9 @@ void RegisterSupportRoutes(App& app, SupportServices s) {
 
   // ---- announcements ----
   r.Add("GET", "/api/v1/announcements",
-        {.summary = "Announcements (staff: all, or the active ones; customer users: active ones addressed to them)",
+        {.operation_id = "listAnnouncements", .summary = "Announcements (staff: all, or the active ones; customer users: active ones addressed to them)",
          .tag = "support", .response_schema = "Announcement", .paginated = true,
-         .query = {"active", "page", "page_size"}, .operation_id = "listAnnouncements"},
+         .query = {"active", "page", "page_size"}},
         [&ann = s.announcements](RequestContext& ctx) {
           auto page = ctx.Page();
           bool active = ActiveQuery(ctx);
@@ -152,8 +149,8 @@ void RegisterSupportRoutes(App& app, SupportServices s) {
                                             AnnouncementJson));
         });
   r.Add("POST", "/api/v1/announcements",
-        {.summary = "Create an announcement (admin, manager)", .tag = "support", .body = true, .status = 201,
-         .request_schema = "NewAnnouncement", .response_schema = "Announcement", .operation_id = "createAnnouncement"},
+        {.operation_id = "createAnnouncement", .summary = "Create an announcement (admin, manager)", .tag = "support", .body = true, .status = 201,
+         .request_schema = "NewAnnouncement", .response_schema = "Announcement"},
         [&ann = s.announcements](RequestContext& ctx) {
           auto body = ctx.Body();
           FieldErrors errors;
@@ -175,15 +172,14 @@ void RegisterSupportRoutes(App& app, SupportServices s) {
           return JsonResponse(201, AnnouncementJson(ann.Create(ctx.actor(), in)));
         });
   r.Add("GET", "/api/v1/announcements/{id}",
-        {.summary = "One announcement (staff: any; customer users: active and addressed to them)", .tag = "support",
-         .response_schema = "Announcement", .operation_id = "getAnnouncement"},
+        {.operation_id = "getAnnouncement", .summary = "One announcement (staff: any; customer users: active and addressed to them)", .tag = "support",
+         .response_schema = "Announcement"},
         [&ann = s.announcements](RequestContext& ctx) {
           return JsonResponse(200, AnnouncementJson(ann.Get(ctx.actor(), ctx.IdParam("id"))));
         });
   r.Add("PATCH", "/api/v1/announcements/{id}",
-        {.summary = "Change an announcement (admin, manager)", .tag = "support", .body = true,
-         .request_schema = "AnnouncementPatch", .response_schema = "Announcement",
-         .operation_id = "updateAnnouncement"},
+        {.operation_id = "updateAnnouncement", .summary = "Change an announcement (admin, manager)", .tag = "support", .body = true,
+         .request_schema = "AnnouncementPatch", .response_schema = "Announcement"},
         [&ann = s.announcements](RequestContext& ctx) {
           auto id = ctx.IdParam("id");
           auto body = ctx.Body();
@@ -201,8 +197,7 @@ void RegisterSupportRoutes(App& app, SupportServices s) {
           return JsonResponse(200, AnnouncementJson(ann.Update(ctx.actor(), id, p)));
         });
   r.Add("DELETE", "/api/v1/announcements/{id}",
-        {.summary = "Delete an announcement (admin, manager)", .tag = "support", .status = 204,
-         .operation_id = "deleteAnnouncement"},
+        {.operation_id = "deleteAnnouncement", .summary = "Delete an announcement (admin, manager)", .tag = "support", .status = 204},
         [&ann = s.announcements](RequestContext& ctx) {
           ann.Delete(ctx.actor(), ctx.IdParam("id"));
           return NoContent();
