@@ -145,3 +145,49 @@ test('a board column with more cards than a page: count, urgent-then-oldest orde
   await page.waitForFunction((n) => document.querySelectorAll('section[data-status="REQUESTED"] article').length === n, total - 1);
   await page.context().close();
 });
+
+test('figures default to the 12 latest months that have repairs, say so, and offer ranges up to all time', async () => {
+  const manager = await app.api('manager');
+  // History that ended long ago: Jan and Mar 2019 (the other tests of this file add repairs dated today).
+  for (const date of ['2019-01-15', '2019-03-02', '2019-03-20']) {
+    const r = await app.staffRepair({ unit_number: `OLD-${date}`, description: 'Old history' });
+    await manager.ok('PATCH', `/api/v1/repairs/${r.id}`, { repair_date: date });
+  }
+  await app.staffRepair({ unit_number: 'NEW-1', description: 'Dated today' });
+  const page = await app.signedIn('manager', { width: 1366, height: 900 });
+  await page.goto(app.url(`${shop}/figures`));
+  const note = page.getByTestId('period-note');
+  await note.waitFor();
+  assert.match(await note.innerText(), /^The 3 latest months that have repairs \(Jan 2019 – \w+ 20\d\d\), by repair date; months without repairs are left out\.$/);
+  const perMonth = page.getByRole('figure', { name: 'Repairs per month' });
+  assert.match(await perMonth.innerText(), /The 3 latest months that have repairs/, 'the chart says which months it shows');
+  const monthsShown = async () => {
+    await perMonth.getByText('Show as table').click();
+    const rows = await perMonth.locator('tbody tr td:first-child').allInnerTexts();
+    await perMonth.getByText('Show as table').click();
+    return rows;
+  };
+  const first = await monthsShown();
+  assert.deepEqual(first.slice(0, 2), ['Jan 2019', 'Mar 2019']);
+  assert.equal(first.length, 3);
+  await shot(page, 'shop-figures-recent-months', { fullPage: false });
+
+  const period = page.getByLabel('Period', { exact: true });
+  await period.selectOption({ label: 'Last 12 calendar months' });
+  await page.getByText('The last 12 calendar months, by repair date.').first().waitFor();
+  assert.ok(!(await monthsShown()).includes('Jan 2019'));
+  await period.selectOption({ label: 'All time' });
+  await page.getByText(/^All time \(Jan 2019 – /).first().waitFor();
+  assert.ok((await monthsShown()).includes('Jan 2019'));
+  await page.context().close();
+
+  // The customer dashboard: the same default, and a phone-width look.
+  const phone = await app.signedIn('approver', { width: 375, height: 800, isMobile: true, hasTouch: true });
+  const chart = phone.getByRole('figure', { name: 'Repairs per month' });
+  await chart.getByText(/The 3 latest months that have repairs \(Jan 2019 – /).waitFor();
+  const { scroll, client } = await scrollWidths(phone);
+  assert.ok(scroll <= client, `no sideways scrolling (${scroll} > ${client})`);
+  await chart.scrollIntoViewIfNeeded();
+  await shot(phone, 'phone-customer-dashboard-recent-months', { fullPage: false });
+  await phone.context().close();
+});
