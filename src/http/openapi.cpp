@@ -322,7 +322,7 @@ json::value BuildOpenApi(const Router& router) {
     }
     for (const auto& q : info.query) {
       bool is_int = q == "page" || q == "page_size" || q == "customer" || q == "unit" || q == "technician" ||
-                    q == "after" || q == "wait";
+                    q == "after" || q == "wait" || q == "months";
       params.push_back(json::object{{"name", q}, {"in", "query"}, {"required", false},
                                     {"schema", json::object{{"type", is_int ? "integer" : "string"}}}});
     }

@@ -299,15 +299,23 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
                               }));
         });
   r.Add("GET", "/api/v1/stats/repairs",
-        {.operation_id = "getRepairStats", .summary = "Repairs, completions and cost per month (by repair_date)", .tag = "stats",
-         .response_schema = "PeriodFigure", .array = true, .query = {"customer", "from", "to", "group_by"}},
+        {.operation_id = "getRepairStats", .summary = "Repairs, completions and cost per month (by repair_date); months=N: the N most recent months with repairs", .tag = "stats",
+         .response_schema = "PeriodFigure", .array = true, .query = {"customer", "from", "to", "months", "group_by"}},
         [&repairs](RequestContext& ctx) {
           std::optional<CustomerId> customer;
           if (auto v = ctx.IntQuery("customer")) customer = CustomerId(*v);
           if (auto g = ctx.req.QueryParam("group_by"); g && !g->empty() && *g != "month") {
             throw Error::Field("group_by", "Only \"month\" is supported.");
           }
-          auto figures = repairs.MonthFigures(ctx.actor(), customer, DateQuery(ctx, "from"), DateQuery(ctx, "to"));
+          std::optional<int> months;
+          if (auto v = ctx.IntQuery("months")) {
+            if (*v < 1 || *v > services::RepairService::kMaxRecentMonths) {
+              throw Error::Field("months", "A number of months from 1 to " +
+                                               std::to_string(services::RepairService::kMaxRecentMonths) + ".");
+            }
+            months = static_cast<int>(*v);
+          }
+          auto figures = repairs.MonthFigures(ctx.actor(), customer, DateQuery(ctx, "from"), DateQuery(ctx, "to"), months);
           return JsonResponse(200, Array(figures, [](const storage::PeriodFigure& f) {
                                 return json::value(json::object{{"period", f.period},
                                                                 {"count", f.count},

@@ -658,13 +658,24 @@ std::vector<storage::UnitFigure> RepairService::UnitFigures(const policy::Actor&
 std::vector<storage::PeriodFigure> RepairService::MonthFigures(const policy::Actor& actor,
                                                                std::optional<CustomerId> customer,
                                                                const std::optional<std::string>& from,
-                                                               const std::optional<std::string>& to) {
+                                                               const std::optional<std::string>& to,
+                                                               std::optional<int> months) {
   FieldErrors errors;
   if (from && !ParseDate(*from)) errors["from"].push_back("A date written YYYY-MM-DD.");
   if (to && !ParseDate(*to)) errors["to"].push_back("A date written YYYY-MM-DD.");
+  if (months && (*months < 1 || *months > kMaxRecentMonths)) {
+    errors["months"].push_back("A number of months from 1 to " + std::to_string(kMaxRecentMonths) + ".");
+  }
   Throw(errors);
   auto tx = deps_.db.Read();
-  return storage::MonthFigures(tx->conn(), policy::ScopeOf(actor), customer, from, to);
+  auto scope = policy::ScopeOf(actor);
+  std::optional<std::string> start = from;
+  if (months) {
+    auto recent = storage::RecentMonthsStart(tx->conn(), scope, customer, *months, to);
+    if (!recent) return {};
+    if (!start || *recent > *start) start = recent;  // 'YYYY-MM-DD' compares as text
+  }
+  return storage::MonthFigures(tx->conn(), scope, customer, start, to);
 }
 
 std::vector<std::pair<std::string, std::int64_t>> RepairService::StatusCounts(const policy::Actor& actor) {

@@ -682,6 +682,16 @@ CREATE TABLE blob_chunks (
 ALTER TABLE tenants ADD COLUMN logo_sha256 TEXT;
 ALTER TABLE tenants ADD COLUMN logo_bytes BIGINT NOT NULL DEFAULT 0;
 )SQL"},
+    // The monthly figures (GET /stats/repairs) read repairs by repair date: a covering index per tenant
+    // and per customer, so a range of months (and the search for the newest months with data) does not
+    // scan the whole history (332,420 imported work orders in the real data).
+    {9, "figures_by_repair_date", R"SQL(
+CREATE INDEX repairs_tenant_repair_date ON repairs (tenant_id, repair_date, status, cost_cents);
+CREATE INDEX repairs_customer_repair_date ON repairs (customer_id, repair_date, status, cost_cents);
+)SQL", R"SQL(
+CREATE INDEX repairs_tenant_repair_date ON repairs (tenant_id, repair_date, status, cost_cents);
+CREATE INDEX repairs_customer_repair_date ON repairs (customer_id, repair_date, status, cost_cents);
+)SQL"},
 };
 
 }  // namespace

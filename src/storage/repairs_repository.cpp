@@ -671,6 +671,40 @@ std::vector<PeriodFigure> MonthFigures(Connection& c, const policy::CustomerScop
   return out;
 }
 
+std::optional<std::string> RecentMonthsStart(Connection& c, const policy::CustomerScope& scope,
+                                             std::optional<CustomerId> customer, int months,
+                                             const std::optional<std::string>& to) {
+  // One index seek per month (repairs_*_repair_date): the newest repair date before the cursor, whose
+  // month start becomes the next cursor. `months` is small (the caller bounds it), the history is not.
+  std::optional<std::string> cursor;  // exclusive upper bound, 'YYYY-MM-DD'
+  std::optional<std::string> start;
+  for (int i = 0; i < months; ++i) {
+    std::vector<Value> p;
+    BindScope(p, scope);
+    std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id");
+    if (customer) {
+      p.emplace_back(customer->value);
+      where += " AND r.customer_id = " + Param(p);
+    }
+    if (to) {
+      p.emplace_back(*to);
+      where += " AND r.repair_date <= " + Param(p);
+    }
+    if (cursor) {
+      p.emplace_back(*cursor);
+      where += " AND r.repair_date < " + Param(p);
+    }
+    const Sql& sql = ComposedSql("newest_repair_date", "SELECT MAX(r.repair_date) FROM repairs r " + where);
+    auto rows = c.QueryV(sql, p);
+    if (rows.empty() || rows.front().IsNull(0)) break;
+    std::string date = rows.front().Text(0);
+    if (date.size() < 7) break;
+    start = date.substr(0, 7) + "-01";
+    cursor = start;
+  }
+  return start;
+}
+
 std::vector<std::pair<std::string, std::int64_t>> StatusCounts(Connection& c, const policy::CustomerScope& scope) {
   std::vector<Value> p;
   BindScope(p, scope);

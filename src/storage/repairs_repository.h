@@ -105,6 +105,12 @@ std::vector<UnitFigure> UnitFigures(Connection& c, const policy::CustomerScope& 
 std::vector<PeriodFigure> MonthFigures(Connection& c, const policy::CustomerScope& scope,
                                        std::optional<CustomerId> customer, const std::optional<std::string>& from,
                                        const std::optional<std::string>& to);
+/// The first day ('YYYY-MM-DD') of the oldest of the `months` most recent months that have repairs in
+/// scope (by repair_date, on or before `to` when given); nullopt when there are none. Months without
+/// repairs do not count, so a history that ended years ago still yields its last `months` months.
+std::optional<std::string> RecentMonthsStart(Connection& c, const policy::CustomerScope& scope,
+                                             std::optional<CustomerId> customer, int months,
+                                             const std::optional<std::string>& to);
 std::vector<std::pair<std::string, std::int64_t>> StatusCounts(Connection& c, const policy::CustomerScope& scope);
 /// Completed repairs per technician of the tenant.
 std::vector<std::pair<UserId, std::int64_t>> CompletedPerTechnician(Connection& c, TenantId tenant);

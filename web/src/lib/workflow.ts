@@ -1,9 +1,11 @@
 /**
- * The repair workflow of PRODUCT.md, as the client needs it: which moves the
- * signed-in user may make, so the board only offers those. The server stays
- * the judge (409/403 put the card back).
+ * Labels for the repair workflow of PRODUCT.md. Which moves a user may make is
+ * NOT decided here: every repair the API returns carries `allowed_moves` (via
+ * POST /status) and `can_approve` (via POST /approval) for the caller, and the
+ * pages offer exactly those (see `movesOf`). The server stays the judge (409/403
+ * put a card back).
  */
-import type { Access, Me, Repair, Status } from './api/types';
+import type { Repair, Status } from './api/types';
 
 export const STATUS_LABEL: Record<Status, string> = {
 	REQUESTED: 'Requested',
@@ -29,73 +31,14 @@ export function isFinal(s: Status): boolean {
 	return FINAL.has(s);
 }
 
-/** Every move the workflow has at all, whoever asks. */
-const EDGES: Record<Status, Status[]> = {
-	REQUESTED: ['APPROVED', 'DENIED', 'CANCELLED'],
-	PENDING: ['APPROVED', 'DENIED', 'CANCELLED'],
-	APPROVED: ['IN_PROGRESS', 'CANCELLED'],
-	IN_PROGRESS: ['APPROVED', 'COMPLETED', 'CANCELLED'],
-	COMPLETED: [],
-	DENIED: [],
-	CANCELLED: []
-};
-
-export function customerAccess(me: Me, customerId: number): Access | null {
-	return me.customers.find((c) => c.id === customerId)?.access ?? null;
+/** The moves the API says the caller may make on `repair` through POST /status. */
+export function movesOf(repair: Pick<Repair, 'allowed_moves'>): Status[] {
+	return repair.allowed_moves ?? [];
 }
 
-/**
- * May `me` move `repair` from its status to `to` through POST /status?
- * (PENDING -> APPROVED/DENIED by the customer approver goes through /approval
- * and is reported by `viaApproval`.)
- */
-export function canMove(me: Me, repair: Pick<Repair, 'status' | 'customer_id' | 'technician_id'>, to: Status): boolean {
-	const from = repair.status;
-	if (!EDGES[from].includes(to)) return false;
-	const role = me.role;
-	const manager = role === 'manager' || role === 'admin';
-	if (role === 'customer') {
-		const access = customerAccess(me, repair.customer_id);
-		if (to === 'CANCELLED') return (from === 'REQUESTED' || from === 'PENDING') && (access === 'approver' || access === 'requester');
-		return false; // approve/deny of PENDING is viaApproval
-	}
-	if (to === 'CANCELLED') return manager;
-	switch (from) {
-		case 'REQUESTED':
-			return manager; // accept / deny
-		case 'PENDING':
-			return false; // the customer approver's decision
-		case 'APPROVED':
-			if (to !== 'IN_PROGRESS') return false;
-			if (manager) return true;
-			return role === 'technician' && (repair.technician_id == null || repair.technician_id === me.id);
-		case 'IN_PROGRESS':
-			if (manager) return true;
-			return role === 'technician' && repair.technician_id === me.id;
-		default:
-			return false;
-	}
-}
-
-export function allowedTargets(me: Me, repair: Pick<Repair, 'status' | 'customer_id' | 'technician_id'>): Status[] {
-	return EDGES[repair.status].filter((to) => canMove(me, repair, to));
-}
-
-/** Why `me` may not move `repair` to `to` (for the board's message when a card is dropped where it may not go). */
-export function whyNot(me: Me, repair: Pick<Repair, 'status' | 'customer_id' | 'technician_id'>, to: Status): string {
-	const from = repair.status;
-	if (isFinal(from)) return `${STATUS_LABEL[from]} is final; it cannot move any more.`;
-	if (!EDGES[from].includes(to)) return `the workflow has no move from ${STATUS_LABEL[from]} to ${STATUS_LABEL[to]}.`;
-	const manager = me.role === 'manager' || me.role === 'admin';
-	if (from === 'PENDING') return 'the customer approves or denies it in their portal.';
-	if (to === 'CANCELLED' || from === 'REQUESTED') return manager ? 'not allowed.' : 'only a manager or admin can do that.';
-	if (repair.technician_id != null && repair.technician_id !== me.id) return 'it is assigned to another technician.';
-	return 'not allowed.';
-}
-
-/** PENDING -> APPROVED/DENIED by the customer approver (POST /approval). */
-export function canDecide(me: Me, repair: Pick<Repair, 'status' | 'customer_id'>): boolean {
-	return repair.status === 'PENDING' && me.role === 'customer' && customerAccess(me, repair.customer_id) === 'approver';
+/** The caller may approve or deny `repair` through POST /approval (the API's `can_approve`). */
+export function mayDecide(repair: Pick<Repair, 'can_approve'>): boolean {
+	return repair.can_approve === true;
 }
 
 /** Moves whose notes are required (a reason). */

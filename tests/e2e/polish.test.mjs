@@ -1,0 +1,193 @@
+// Portal polish (issue 16): the pages follow what the API says a user may do (no copy of the workflow
+// in the client), the shop's navigation fits one line on a laptop, and the board pages its columns.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp, shot, scrollWidths, TENANT } from './harness.mjs';
+
+const app = useApp();
+const portal = `/t/${TENANT}/portal`;
+const shop = `/t/${TENANT}/shop`;
+
+/** Rewrites `allowed_moves` / `can_approve` of repair `id` in every repair the API sends the page. */
+async function overrideMoves(page, id, fields) {
+  const patch = (r) => (r && r.id === id ? { ...r, ...fields } : r);
+  await page.route('**/api/v1/repairs**', async (route) => {
+    const url = new URL(route.request().url());
+    if (route.request().method() !== 'GET' || !/^\/api\/v1\/repairs(\/\d+)?$/.test(url.pathname)) return route.continue();
+    const res = await route.fetch();
+    const body = await res.json();
+    const out = Array.isArray(body.results) ? { ...body, results: body.results.map(patch) } : patch(body);
+    await route.fulfill({ response: res, json: out });
+  });
+}
+
+test('the board card offers exactly the allowed_moves the API returns, whatever the role', async () => {
+  const r = await app.requestedRepair({ unit_number: 'VAN-41', description: 'Moves come from the server' });
+  const page = await app.signedIn('manager');
+  // A manager may accept, deny or cancel a request; the server says only "cancel" here, and the page obeys.
+  await overrideMoves(page, r.id, { allowed_moves: ['CANCELLED'] });
+  await page.goto(app.url(`${shop}/board`));
+  const card = page.locator('section[data-status="REQUESTED"]').getByRole('article', { name: `Repair ${r.id},` });
+  await card.waitFor();
+  const options = await card.getByLabel(`Move repair #${r.id} to…`).locator('option:not([disabled])').allInnerTexts();
+  assert.deepEqual(options, ['Cancel']);
+  // The drop targets are the card's own moves: Approved does not take it.
+  await card.locator('.cust').dragTo(page.locator('section[data-status="APPROVED"]'));
+  const alert = page.getByRole('alert').filter({ hasText: `Repair #${r.id} cannot move from Requested to Approved` });
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /Cancelled only/);
+  assert.equal((await (await app.api('manager')).get(`/api/v1/repairs/${r.id}`)).status, 'REQUESTED');
+
+  // The repair page: one button per allowed move.
+  await page.goto(app.url(`${shop}/repairs/${r.id}`));
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Accept' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Deny' }).count(), 0);
+  await page.context().close();
+});
+
+test('the customer repair page shows Cancel and the decision from allowed_moves and can_approve', async () => {
+  const r = await app.staffRepair({ unit_number: 'BUS-42', description: 'Approval comes from the server' });
+  const page = await app.signedIn('approver');
+  // The approver may decide and cancel a PENDING repair; the server says neither, and the page obeys.
+  await overrideMoves(page, r.id, { allowed_moves: [], can_approve: false });
+  await page.goto(app.url(`${portal}/repairs/${r.id}`));
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await page.getByText('Approval comes from the server').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Cancel repair' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: /^Approve/ }).count(), 0);
+  await page.unrouteAll();
+  await page.reload();
+  await page.getByRole('button', { name: 'Cancel repair' }).waitFor();
+  await page.getByRole('button', { name: /^Approve/ }).first().waitFor();
+  await page.context().close();
+});
+
+test("the shop's top navigation is one line at 1366 px and a menu at 375 px", async () => {
+  const wide = await app.signedIn('admin', { width: 1366, height: 800 });
+  await wide.goto(app.url(`${shop}/board`));
+  const links = wide.getByRole('navigation', { name: 'Main' }).getByRole('link');
+  await links.first().waitFor();
+  const names = await links.allInnerTexts();
+  assert.ok(names.includes('Queue') && names.includes('Figures') && names.includes('Settings'), names.join(','));
+  const tops = await links.evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+  assert.equal(new Set(tops).size, 1, `the links sit on one line (tops ${tops.join(',')})`);
+  const bar = await wide.locator('header.topbar').boundingBox();
+  assert.ok(bar.height < 70, `the bar is one line high (${bar.height} px)`);
+  await shot(wide, 'shop-nav-1366', { fullPage: false });
+  await wide.context().close();
+
+  const phone = await app.signedIn('admin', { width: 375, height: 760, isMobile: true, hasTouch: true });
+  await phone.goto(app.url(`${shop}/board`));
+  const menu = phone.getByRole('button', { name: 'Menu' });
+  await menu.waitFor();
+  assert.equal(await phone.getByRole('link', { name: 'Figures' }).isVisible(), false, 'the links are folded away');
+  await menu.click();
+  await phone.getByRole('link', { name: 'Figures' }).waitFor();
+  const { scroll, client } = await scrollWidths(phone);
+  assert.ok(scroll <= client, `no sideways scrolling (${scroll} > ${client})`);
+  await shot(phone, 'shop-nav-375-open', { fullPage: false });
+  await phone.context().close();
+});
+
+test('a board column with more cards than a page: count, urgent-then-oldest order, show more, drag from page 2', async () => {
+  const requester = await app.api('requester');
+  const manager = await app.api('manager');
+  const post = (fields) => requester.post('/api/v1/repairs', {
+    customer_id: app.ids.customer, damage_type: 'Chip', description: 'Queued chip', priority: 3, ...fields,
+  });
+  // 110 requests: the oldest normal one first, then 107 more, a low-priority one, and an urgent one last.
+  const oldest = await post({ unit_number: 'Q-000' });
+  for (let i = 1; i <= 107; i++) await post({ unit_number: `Q-${String(i).padStart(3, '0')}` });
+  const low = await post({ unit_number: 'Q-LOW', priority: 4, description: 'Low priority, far down the column' });
+  const urgent = await post({ unit_number: 'Q-URGENT', priority: 1, description: 'Urgent, newest' });
+  const total = (await manager.get('/api/v1/repairs?status=REQUESTED&page_size=1')).count;
+  assert.ok(total >= 110);
+
+  const page = await app.signedIn('manager', { width: 1366, height: 900 });
+  await page.goto(app.url(`${shop}/board`));
+  const column = page.locator('section[data-status="REQUESTED"]');
+  const cards = column.getByRole('article');
+  await cards.first().waitFor();
+  assert.equal(await column.locator('.count').innerText(), String(total), 'the header shows the whole count');
+  assert.equal(await cards.count(), 100, 'one page of cards');
+  const names = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  assert.equal(names[0], `Repair ${urgent.id}, unit Q-URGENT`, 'the urgent one first, though newest');
+  const at = (unit) => names.findIndex((n) => n.endsWith(`unit ${unit}`));
+  assert.ok(at('Q-000') > 0 && at('Q-000') < at('Q-001') && at('Q-001') < at('Q-002'), 'then the oldest first');
+  assert.ok(names.some((n) => n === `Repair ${oldest.id}, unit Q-000`));
+  assert.ok(!names.some((n) => n.includes('Q-LOW')), 'the low-priority one is not on the first page');
+  await shot(page, 'shop-board-long-column', { fullPage: false });
+
+  await column.getByRole('button', { name: /^Show more \(\d+ more\)$/ }).click();
+  const lowCard = column.getByRole('article', { name: `Repair ${low.id},` });
+  await lowCard.waitFor();
+  assert.equal(await cards.count(), total);
+  assert.equal(await column.getByRole('button', { name: /^Show more/ }).count(), 0);
+
+  // A card of the second page still drags: accept it by dropping it on Approved.
+  // (The card sits thousands of pixels below the Approved column, so the drag is dispatched as the browser
+  // would send it: dragstart on the card, dragover and drop on the column.)
+  const dataTransfer = await page.evaluateHandle(() => new DataTransfer());
+  const approved = page.locator('section[data-status="APPROVED"]');
+  await lowCard.dispatchEvent('dragstart', { dataTransfer });
+  await approved.dispatchEvent('dragover', { dataTransfer });
+  assert.match(await approved.getAttribute('class'), /\bover\b/, 'Approved takes the card');
+  await approved.dispatchEvent('drop', { dataTransfer });
+  await page.locator('section[data-status="APPROVED"]').getByRole('article', { name: `Repair ${low.id},` }).waitFor();
+  assert.equal((await manager.get(`/api/v1/repairs/${low.id}`)).status, 'APPROVED');
+  // After the board converges with the server, the column keeps both loaded pages.
+  await page.waitForFunction(
+    (n) => document.querySelector('section[data-status="REQUESTED"] .count')?.textContent === String(n),
+    total - 1
+  );
+  await page.waitForFunction((n) => document.querySelectorAll('section[data-status="REQUESTED"] article').length === n, total - 1);
+  await page.context().close();
+});
+
+test('figures default to the 12 latest months that have repairs, say so, and offer ranges up to all time', async () => {
+  const manager = await app.api('manager');
+  // History that ended long ago: Jan and Mar 2019 (the other tests of this file add repairs dated today).
+  for (const date of ['2019-01-15', '2019-03-02', '2019-03-20']) {
+    const r = await app.staffRepair({ unit_number: `OLD-${date}`, description: 'Old history' });
+    await manager.ok('PATCH', `/api/v1/repairs/${r.id}`, { repair_date: date });
+  }
+  await app.staffRepair({ unit_number: 'NEW-1', description: 'Dated today' });
+  const page = await app.signedIn('manager', { width: 1366, height: 900 });
+  await page.goto(app.url(`${shop}/figures`));
+  const note = page.getByTestId('period-note');
+  await note.waitFor();
+  assert.match(await note.innerText(), /^The 3 latest months that have repairs \(Jan 2019 – \w+ 20\d\d\), by repair date; months without repairs are left out\.$/);
+  const perMonth = page.getByRole('figure', { name: 'Repairs per month' });
+  assert.match(await perMonth.innerText(), /The 3 latest months that have repairs/, 'the chart says which months it shows');
+  const monthsShown = async () => {
+    await perMonth.getByText('Show as table').click();
+    const rows = await perMonth.locator('tbody tr td:first-child').allInnerTexts();
+    await perMonth.getByText('Show as table').click();
+    return rows;
+  };
+  const first = await monthsShown();
+  assert.deepEqual(first.slice(0, 2), ['Jan 2019', 'Mar 2019']);
+  assert.equal(first.length, 3);
+  await shot(page, 'shop-figures-recent-months', { fullPage: false });
+
+  const period = page.getByLabel('Period', { exact: true });
+  await period.selectOption({ label: 'Last 12 calendar months' });
+  await page.getByText('The last 12 calendar months, by repair date.').first().waitFor();
+  assert.ok(!(await monthsShown()).includes('Jan 2019'));
+  await period.selectOption({ label: 'All time' });
+  await page.getByText(/^All time \(Jan 2019 – /).first().waitFor();
+  assert.ok((await monthsShown()).includes('Jan 2019'));
+  await page.context().close();
+
+  // The customer dashboard: the same default, and a phone-width look.
+  const phone = await app.signedIn('approver', { width: 375, height: 800, isMobile: true, hasTouch: true });
+  const chart = phone.getByRole('figure', { name: 'Repairs per month' });
+  await chart.getByText(/The 3 latest months that have repairs \(Jan 2019 – /).waitFor();
+  const { scroll, client } = await scrollWidths(phone);
+  assert.ok(scroll <= client, `no sideways scrolling (${scroll} > ${client})`);
+  await chart.scrollIntoViewIfNeeded();
+  await shot(phone, 'phone-customer-dashboard-recent-months', { fullPage: false });
+  await phone.context().close();
+});
