@@ -806,6 +806,96 @@ export interface paths {
         patch: operations["updateAnnouncement"];
         trace?: never;
     };
+    "/api/v1/repairs/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A repair's attachments (customer users never see internal ones) */
+        get: operations["getApiV1RepairsIdAttachments"];
+        put?: never;
+        /** Attach a photo, video or document to a repair (multipart/form-data) */
+        post: operations["postApiV1RepairsIdAttachments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One attachment */
+        get: operations["getApiV1AttachmentsId"];
+        put?: never;
+        post?: never;
+        /** Delete an attachment (staff, or the uploader) */
+        delete: operations["deleteApiV1AttachmentsId"];
+        options?: never;
+        head?: never;
+        /** Change an attachment's caption and label (visibility: staff) */
+        patch: operations["patchApiV1AttachmentsId"];
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file (ETag, Range) */
+        get: operations["getApiV1AttachmentsIdContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A JPEG thumbnail of an image or video (404 for documents) */
+        get: operations["getApiV1AttachmentsIdThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{slug}/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's uploaded logo (public) */
+        get: operations["getApiV1TenantsSlugLogo"];
+        /** Upload my tenant's logo: PNG, JPEG or WebP, scaled to 512 px (admin) */
+        put: operations["putApiV1TenantsSlugLogo"];
+        post?: never;
+        /** Remove my tenant's logo (admin) */
+        delete: operations["deleteApiV1TenantsSlugLogo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3361,7 +3451,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/repairs/{id}/attachments": {
+    getApiV1RepairsIdAttachments: {
         parameters: {
             query?: {
                 page?: number;
@@ -3389,18 +3479,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "POST /api/v1/repairs/{id}/attachments": {
+    postApiV1RepairsIdAttachments: {
         parameters: {
             query?: never;
             header?: never;
@@ -3424,18 +3510,15 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/attachments/{id}": {
+    getApiV1AttachmentsId: {
         parameters: {
             query?: never;
             header?: never;
@@ -3455,18 +3538,14 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "DELETE /api/v1/attachments/{id}": {
+    deleteApiV1AttachmentsId: {
         parameters: {
             query?: never;
             header?: never;
@@ -3477,25 +3556,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
+            /** @description No Content */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
-    "PATCH /api/v1/attachments/{id}": {
+    patchApiV1AttachmentsId: {
         parameters: {
             query?: never;
             header?: never;
@@ -3519,18 +3595,17 @@ export interface operations {
                     "application/json": components["schemas"]["Attachment"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/attachments/{id}/content": {
+    getApiV1AttachmentsIdContent: {
         parameters: {
             query?: never;
             header?: never;
@@ -3550,18 +3625,14 @@ export interface operations {
                     "*/*": components["schemas"]["Binary"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/attachments/{id}/thumbnail": {
+    getApiV1AttachmentsIdThumbnail: {
         parameters: {
             query?: never;
             header?: never;
@@ -3581,18 +3652,14 @@ export interface operations {
                     "*/*": components["schemas"]["Binary"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "GET /api/v1/tenants/{slug}/logo": {
+    getApiV1TenantsSlugLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -3612,18 +3679,12 @@ export interface operations {
                     "*/*": components["schemas"]["Binary"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
         };
     };
-    "PUT /api/v1/tenants/{slug}/logo": {
+    putApiV1TenantsSlugLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -3647,18 +3708,15 @@ export interface operations {
                     "application/json": components["schemas"]["Branding"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
-    "DELETE /api/v1/tenants/{slug}/logo": {
+    deleteApiV1TenantsSlugLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -3678,15 +3736,12 @@ export interface operations {
                     "application/json": components["schemas"]["Branding"];
                 };
             };
-            /** @description Problem details (RFC 9457) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
         };
     };
 }
