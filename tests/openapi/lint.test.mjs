@@ -46,7 +46,8 @@ test('operationIds are camelCase and unique; every operation has a 4xx problem r
         assert.ok(resolved.content['application/problem+json'].schema.$ref.endsWith('/Problem'), `${method} ${p} ${code} is a Problem`);
       }
       if (['post', 'put', 'patch'].includes(method) && op.requestBody) {
-        assert.ok(op.requestBody.content['application/json'].schema, `${method} ${p} request schema`);
+        const body = op.requestBody.content['application/json'] ?? op.requestBody.content['multipart/form-data'];
+        assert.ok(body?.schema, `${method} ${p} request schema (JSON, or multipart/form-data for uploads)`);
       }
     }
   }
