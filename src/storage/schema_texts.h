@@ -1,0 +1,23 @@
+// The SQL text of each migration, one constant per dialect (storage/schema_sqlite.cpp and
+// storage/schema_postgres.cpp); storage/migrations.cpp lists them in order. Keep the two texts of a
+// migration equivalent: the same tables, columns, constraints and indexes; only the dialect differs.
+#pragma once
+
+namespace portico::storage::schema {
+
+extern const char kSqliteFoundation[];
+extern const char kPostgresFoundation[];
+extern const char kSqliteNotifications[];
+extern const char kPostgresNotifications[];
+extern const char kSqliteRepairCounts[];
+extern const char kPostgresRepairCounts[];
+extern const char kSqliteThrottle[];
+extern const char kPostgresThrottle[];
+extern const char kSqliteSupportContent[];
+extern const char kPostgresSupportContent[];
+extern const char kSqliteAttachments[];
+extern const char kPostgresAttachments[];
+extern const char kSqliteFiguresByRepairDate[];
+extern const char kPostgresFiguresByRepairDate[];
+
+}  // namespace portico::storage::schema
