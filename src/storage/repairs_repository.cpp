@@ -5,45 +5,10 @@
 #include "core/error.h"
 #include "domain/pricing.h"
 #include "storage/customers_repository.h"
+#include "storage/scope_sql.h"
 
 namespace portico::storage {
 namespace {
-
-// ---- scope fragments: the tenant always; customer users also their customer ids ----
-// Customer scopes bind one placeholder per customer ("customer_id IN ($2, $3)"), so that the planner
-// uses the (customer_id, tenant_id, created_at) index: for one customer it is both covering and in
-// order. For several, the tenant column is written "+col" (a no-op in PostgreSQL), which keeps SQLite
-// from walking the tenant-wide index instead. An empty scope sees nothing.
-// `dense`: the customers hold many repairs, so walking the tenant's date index until a page is full is
-// cheaper than sorting all of theirs; ListRepairs decides from repair_counts.
-std::string ScopeWhere(const policy::CustomerScope& scope, const char* tenant_col, const char* customer_col,
-                       bool dense = false) {
-  if (scope.all_of_tenant) return std::string(tenant_col) + " = $1";
-  if (scope.customers.empty()) return std::string(tenant_col) + " = $1 AND 0 = 1";
-  std::string w = std::string(scope.customers.size() > 1 && !dense ? "+" : "") + tenant_col + " = $1 AND " +
-                  customer_col + " IN (";
-  for (std::size_t i = 0; i < scope.customers.size(); ++i) w += (i ? ", $" : "$") + std::to_string(i + 2);
-  return w + ")";
-}
-
-void BindScope(std::vector<Value>& params, const policy::CustomerScope& scope) {
-  params.emplace_back(scope.tenant.value);
-  if (!scope.all_of_tenant) {
-    for (auto id : scope.customers) params.emplace_back(id.value);
-  }
-}
-
-std::string Param(const std::vector<Value>& params) { return "$" + std::to_string(params.size()); }
-
-/// " AND col IN ($n, $n+1, ...)" binding `values`.
-std::string InList(std::vector<Value>& params, const char* col, const std::vector<std::string>& values) {
-  std::string w = std::string(" AND ") + col + " IN (";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    params.emplace_back(values[i]);
-    w += (i ? ", " : "") + Param(params);
-  }
-  return w + ")";
-}
 
 // ---- units ----
 constexpr const char* kUnitColumns =
@@ -196,10 +161,6 @@ constexpr Sql kInsertEventPg{
     "SELECT id, pg_notify('portico_events', id || ',' || tenant_id || ',' || COALESCE(customer_id::text, '') || ',' || "
     "internal || ',' || COALESCE(user_id::text, '') || ',' || all_customers) FROM e"};
 constexpr Sql kLastEvent{"last_event", "SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = $1"};
-
-constexpr Sql kCompletedPerTechnician{"completed_per_technician",
-                                      "SELECT technician_id, COUNT(*) FROM repairs WHERE tenant_id = $1 "
-                                      "AND status = 'COMPLETED' AND technician_id IS NOT NULL GROUP BY technician_id"};
 
 }  // namespace
 
@@ -622,104 +583,5 @@ std::int64_t PruneEvents(Connection& c, UnixSeconds before, std::int64_t up_to_i
 }
 
 std::int64_t LastEventId(Connection& c, TenantId tenant) { return c.Query(kLastEvent, {tenant.value}).front().Int(0); }
-
-std::vector<UnitFigure> UnitFigures(Connection& c, const policy::CustomerScope& scope,
-                                    std::optional<CustomerId> customer) {
-  std::vector<Value> p;
-  BindScope(p, scope);
-  std::string where = "WHERE " + ScopeWhere(scope, "u.tenant_id", "u.customer_id");
-  if (customer) {
-    p.emplace_back(customer->value);
-    where += " AND u.customer_id = " + Param(p);
-  }
-  const Sql& sql = ComposedSql(
-      "unit_figures",
-      "SELECT u.id, u.unit_number, u.repair_count, "
-      "COALESCE((SELECT SUM(r.cost_cents) FROM repairs r WHERE r.unit_id = u.id AND r.status = 'COMPLETED'), 0) "
-      "FROM units u " + where + " ORDER BY u.unit_number, u.id LIMIT 10000");
-  std::vector<UnitFigure> out;
-  for (const auto& r : c.QueryV(sql, p)) out.push_back({UnitId(r.Int(0)), r.Text(1), r.Int(2), r.Int(3)});
-  return out;
-}
-
-std::vector<PeriodFigure> MonthFigures(Connection& c, const policy::CustomerScope& scope,
-                                       std::optional<CustomerId> customer, const std::optional<std::string>& from,
-                                       const std::optional<std::string>& to) {
-  std::vector<Value> p;
-  BindScope(p, scope);
-  std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id");
-  if (customer) {
-    p.emplace_back(customer->value);
-    where += " AND r.customer_id = " + Param(p);
-  }
-  if (from) {
-    p.emplace_back(*from);
-    where += " AND r.repair_date >= " + Param(p);
-  }
-  if (to) {
-    p.emplace_back(*to);
-    where += " AND r.repair_date <= " + Param(p);
-  }
-  const Sql& sql = ComposedSql(
-      "month_figures",
-      "SELECT substr(r.repair_date, 1, 7) AS period, COUNT(*), "
-      "SUM(CASE WHEN r.status = 'COMPLETED' THEN 1 ELSE 0 END), "
-      "SUM(CASE WHEN r.status = 'COMPLETED' THEN r.cost_cents ELSE 0 END) FROM repairs r " +
-          where + " GROUP BY period ORDER BY period");
-  std::vector<PeriodFigure> out;
-  for (const auto& r : c.QueryV(sql, p)) out.push_back({r.Text(0), r.Int(1), r.Int(2), r.Int(3)});
-  return out;
-}
-
-std::optional<std::string> RecentMonthsStart(Connection& c, const policy::CustomerScope& scope,
-                                             std::optional<CustomerId> customer, int months,
-                                             const std::optional<std::string>& to) {
-  // One index seek per month (repairs_*_repair_date): the newest repair date before the cursor, whose
-  // month start becomes the next cursor. `months` is small (the caller bounds it), the history is not.
-  std::optional<std::string> cursor;  // exclusive upper bound, 'YYYY-MM-DD'
-  std::optional<std::string> start;
-  for (int i = 0; i < months; ++i) {
-    std::vector<Value> p;
-    BindScope(p, scope);
-    std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id");
-    if (customer) {
-      p.emplace_back(customer->value);
-      where += " AND r.customer_id = " + Param(p);
-    }
-    if (to) {
-      p.emplace_back(*to);
-      where += " AND r.repair_date <= " + Param(p);
-    }
-    if (cursor) {
-      p.emplace_back(*cursor);
-      where += " AND r.repair_date < " + Param(p);
-    }
-    const Sql& sql = ComposedSql("newest_repair_date", "SELECT MAX(r.repair_date) FROM repairs r " + where);
-    auto rows = c.QueryV(sql, p);
-    if (rows.empty() || rows.front().IsNull(0)) break;
-    std::string date = rows.front().Text(0);
-    if (date.size() < 7) break;
-    start = date.substr(0, 7) + "-01";
-    cursor = start;
-  }
-  return start;
-}
-
-std::vector<std::pair<std::string, std::int64_t>> StatusCounts(Connection& c, const policy::CustomerScope& scope) {
-  std::vector<Value> p;
-  BindScope(p, scope);
-  const Sql& sql = ComposedSql("status_counts", "SELECT k.status, SUM(k.n) FROM repair_counts k WHERE " +
-                                                    ScopeWhere(scope, "k.tenant_id", "k.customer_id") +
-                                                    " GROUP BY k.status");
-  std::vector<std::pair<std::string, std::int64_t>> out;
-  for (const auto& r : c.QueryV(sql, p)) out.emplace_back(r.Text(0), r.Int(1));
-  return out;
-}
-
-std::vector<std::pair<UserId, std::int64_t>> CompletedPerTechnician(Connection& c, TenantId tenant) {
-  std::vector<std::pair<UserId, std::int64_t>> out;
-  for (const auto& r : c.Query(kCompletedPerTechnician, {tenant.value})) out.emplace_back(UserId(r.Int(0)), r.Int(1));
-  return out;
-}
 
 }  // namespace portico::storage
