@@ -41,7 +41,7 @@ Response EventsPage(services::EventService& events, const policy::Actor& actor, 
     last = e.id;
   }
   Response res = JsonResponse(200, json::object{{"events", std::move(a)}, {"last_id", last}});
-  if (ended == services::StreamEnd::kAccessChanged) res.SetHeader("X-Portico-Access-Changed", "1");
+  res.final = ended == services::StreamEnd::kAccessChanged;
   return res;
 }
 

@@ -79,6 +79,7 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   bool close = false;  // close the connection after sending
+  bool final = false;  // a long-poll page to answer at once, even when empty (the caller's access changed)
   std::shared_ptr<LongPoll> long_poll;          // set: wait, then answer with retry()
   std::shared_ptr<WebSocketSession> websocket;  // set: upgrade the connection
   std::shared_ptr<BodySource> stream_body;      // set: the body (instead of `body`), sent in chunks

@@ -428,9 +428,8 @@ struct Server::Impl {
       *woken = false;
       res = co_await asio::co_spawn(
           workers, [p = poll.get()]() -> asio::awaitable<Response> { co_return p->retry(); }, asio::use_awaitable);
-      bool access_changed = false;  // answered at once: the client's next poll sees what it may now see
-      for (const auto& h : res.headers) access_changed = access_changed || h.first == "X-Portico-Access-Changed";
-      if (stopping || access_changed || std::chrono::steady_clock::now() >= poll->deadline ||
+      // A final page (the caller's access changed) is answered at once: the next poll sees what it may see.
+      if (stopping || res.final || std::chrono::steady_clock::now() >= poll->deadline ||
           res.body.find("\"events\":[]") == std::string::npos) {
         break;
       }
