@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "core/log.h"
-#include "http/server.h"
+#include "http/request_bytes.h"
 
 namespace portico::fuzz {
 

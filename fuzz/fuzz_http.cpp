@@ -7,7 +7,7 @@
 #include <string>
 
 #include "fixture.h"
-#include "http/server.h"
+#include "http/request_bytes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   auto& p = portico::fuzz::GetProcess();

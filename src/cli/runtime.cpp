@@ -47,6 +47,7 @@ Runtime::Runtime(Config c)
       announcements(deps),
       announcer(announcements) {
   schema_version = db->Migrate();
+  tenants.SetBlobStore(*blobs);
   repairs.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);

@@ -146,7 +146,7 @@ json::value AttachmentJson(const storage::AttachmentRecord& a) {
 void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments) {
   Router& r = app.router();
   r.Add("POST", "/api/v1/repairs/{id}/attachments",
-        {.summary = "Attach a photo, video or document to a repair (multipart/form-data)", .tag = "attachments",
+        {.operation_id = "uploadRepairAttachment", .summary = "Attach a photo, video or document to a repair (multipart/form-data)", .tag = "attachments",
          .upload = true, .status = 201, .request_schema = "AttachmentUpload", .response_schema = "Attachment"},
         [&attachments](RequestContext& ctx) {
           auto id = RepairId(ctx.IdParam("id"));
@@ -169,19 +169,19 @@ void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments
           return JsonResponse(201, AttachmentJson(attachments.AddToRepair(ctx.actor(), id, in)));
         });
   r.Add("GET", "/api/v1/repairs/{id}/attachments",
-        {.summary = "A repair's attachments (customer users never see internal ones)", .tag = "attachments",
+        {.operation_id = "listRepairAttachments", .summary = "A repair's attachments (customer users never see internal ones)", .tag = "attachments",
          .response_schema = "Attachment", .paginated = true, .query = {"page", "page_size"}},
         [&attachments](RequestContext& ctx) {
           auto page = ctx.Page();
           auto p = Paginate(attachments.ListForRepair(ctx.actor(), RepairId(ctx.IdParam("id"))), page);
           return JsonResponse(200, PageJson(ctx.req, page, p, AttachmentJson));
         });
-  r.Add("GET", "/api/v1/attachments/{id}", {.summary = "One attachment", .tag = "attachments", .response_schema = "Attachment"},
+  r.Add("GET", "/api/v1/attachments/{id}", {.operation_id = "getAttachment", .summary = "One attachment", .tag = "attachments", .response_schema = "Attachment"},
         [&attachments](RequestContext& ctx) {
           return JsonResponse(200, AttachmentJson(attachments.Get(ctx.actor(), ctx.IdParam("id"))));
         });
   r.Add("PATCH", "/api/v1/attachments/{id}",
-        {.summary = "Change an attachment's caption and label (visibility: staff)", .tag = "attachments", .body = true,
+        {.operation_id = "updateAttachment", .summary = "Change an attachment's caption and label (visibility: staff)", .tag = "attachments", .body = true,
          .request_schema = "AttachmentPatch", .response_schema = "Attachment"},
         [&attachments](RequestContext& ctx) {
           auto body = ctx.Body();
@@ -196,7 +196,7 @@ void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments
           return JsonResponse(200, AttachmentJson(attachments.Update(ctx.actor(), ctx.IdParam("id"), p)));
         });
   r.Add("DELETE", "/api/v1/attachments/{id}",
-        {.summary = "Delete an attachment (staff, or the uploader)", .tag = "attachments", .status = 204},
+        {.operation_id = "deleteAttachment", .summary = "Delete an attachment (staff, or the uploader)", .tag = "attachments", .status = 204},
         [&attachments](RequestContext& ctx) {
           attachments.Remove(ctx.actor(), ctx.IdParam("id"));
           Response res;
@@ -204,13 +204,13 @@ void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments
           return res;
         });
   r.Add("GET", "/api/v1/attachments/{id}/content",
-        {.summary = "The file (ETag, Range)", .tag = "attachments", .response_schema = "Binary"},
+        {.operation_id = "getAttachmentContent", .summary = "The file (ETag, Range)", .tag = "attachments", .response_schema = "Binary"},
         [&attachments](RequestContext& ctx) {
           auto blob = attachments.Content(ctx.actor(), ctx.IdParam("id"), false);
           return ServeBlob(ctx, attachments, blob, "private, max-age=3600", true);
         });
   r.Add("GET", "/api/v1/attachments/{id}/thumbnail",
-        {.summary = "A JPEG thumbnail of an image or video (404 for documents)", .tag = "attachments",
+        {.operation_id = "getAttachmentThumbnail", .summary = "A JPEG thumbnail of an image or video (404 for documents)", .tag = "attachments",
          .response_schema = "Binary"},
         [&attachments](RequestContext& ctx) {
           auto blob = attachments.Content(ctx.actor(), ctx.IdParam("id"), true);
@@ -219,21 +219,21 @@ void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments
 
   // ---- logo ----
   r.Add("GET", "/api/v1/tenants/{slug}/logo",
-        {.summary = "A tenant's uploaded logo (public)", .tag = "tenant", .auth = false, .response_schema = "Binary"},
+        {.operation_id = "getTenantLogo", .summary = "A tenant's uploaded logo (public)", .tag = "tenant", .auth = false, .response_schema = "Binary"},
         [&attachments](RequestContext& ctx) {
           auto blob = attachments.Logo(ctx.params.at("slug"));
           auto res = ServeBlob(ctx, attachments, blob, "public, max-age=86400", false);
           return res;
         });
   r.Add("PUT", "/api/v1/tenants/{slug}/logo",
-        {.summary = "Upload my tenant's logo: PNG, JPEG or WebP, scaled to 512 px (admin)", .tag = "tenant",
+        {.operation_id = "putTenantLogo", .summary = "Upload my tenant's logo: PNG, JPEG or WebP, scaled to 512 px (admin)", .tag = "tenant",
          .upload = true, .request_schema = "LogoUpload", .response_schema = "Branding"},
         [&attachments](RequestContext& ctx) {
           if (!ctx.req.upload->fields.empty()) throw Error::Field(ctx.req.upload->fields.begin()->first, "Unknown part.");
           return JsonResponse(200, domain::BrandingToJson(attachments.PutLogo(ctx.actor(), ctx.params.at("slug"), FileOf(ctx))));
         });
   r.Add("DELETE", "/api/v1/tenants/{slug}/logo",
-        {.summary = "Remove my tenant's logo (admin)", .tag = "tenant", .response_schema = "Branding"},
+        {.operation_id = "deleteTenantLogo", .summary = "Remove my tenant's logo (admin)", .tag = "tenant", .response_schema = "Branding"},
         [&attachments](RequestContext& ctx) {
           return JsonResponse(200, domain::BrandingToJson(attachments.DeleteLogo(ctx.actor(), ctx.params.at("slug"))));
         });

@@ -10,12 +10,12 @@
 #include <boost/beast/websocket.hpp>
 #include <chrono>
 #include <mutex>
-#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/error.h"
+#include "http/beast_message.h"
 #include "http/multipart.h"
 #include "http/upload.h"
 
@@ -58,36 +58,6 @@ tcp::endpoint ParseListen(const std::string& listen) {
   return {addr, static_cast<unsigned short>(port)};
 }
 
-Request ToRequest(const bhttp::request_parser<bhttp::string_body>& parser, const std::string& remote) {
-  const auto& msg = parser.get();
-  Request req;
-  req.method = std::string(msg.method_string());
-  req.target = std::string(msg.target());
-  auto q = req.target.find('?');
-  auto raw_path = req.target.substr(0, q);
-  req.path = DecodePath(raw_path).value_or(raw_path);
-  if (q != std::string::npos) req.query = ParseQuery(std::string_view(req.target).substr(q + 1));
-  for (const auto& field : msg) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto& slot = req.headers[name];
-    slot = slot.empty() ? std::string(field.value()) : slot + (name == "cookie" ? "; " : ", ") + std::string(field.value());
-  }
-  req.remote_address = remote;
-  return req;
-}
-
-bhttp::response<bhttp::string_body> ToBeast(Response&& res, unsigned version, bool keep_alive, bool head) {
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), version};
-  out.set(bhttp::field::server, "portico");
-  if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
-  for (auto& [k, v] : res.headers) out.insert(k, v);
-  std::size_t size = res.stream_body ? static_cast<std::size_t>(res.stream_body->size) : res.body.size();
-  if (!head) out.body() = std::move(res.body);
-  out.keep_alive(keep_alive);
-  out.content_length(size);
-  return out;
-}
 
 template <class T>
 services::EventInterest Interest(const T& t) {
@@ -601,81 +571,6 @@ struct Server::Impl {
   }
 };
 
-std::string HandleRequestBytes(App& app, const Config& config, std::string_view bytes) {
-  std::string out;
-  std::size_t offset = 0;
-  auto write = [&out](Response&& res, unsigned version, bool keep_alive, bool head) {
-    std::ostringstream os;
-    os << ToBeast(std::move(res), version, keep_alive, head);
-    out += os.str();
-  };
-  // Feeds the parser until `done()`, as async_read_header/async_read would; the end of `bytes` is the
-  // end of the stream.
-  auto feed = [&](bhttp::request_parser<bhttp::string_body>& parser, auto done) {
-    boost::system::error_code ec;
-    while (!done()) {
-      std::size_t n = 0;
-      if (offset < bytes.size()) n = parser.put(asio::buffer(bytes.data() + offset, bytes.size() - offset), ec);
-      offset += n;
-      if (ec == bhttp::error::need_more) ec = {};
-      if (ec) return ec;
-      if (n == 0) {
-        if (parser.got_some()) {
-          parser.put_eof(ec);
-          if (!ec && !done()) ec = bhttp::error::partial_message;
-        } else {
-          ec = bhttp::error::end_of_stream;
-        }
-        return ec;
-      }
-    }
-    return ec;
-  };
-  for (;;) {
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(config.max_header_bytes));
-    parser.body_limit(boost::none);
-    auto ec = feed(parser, [&parser] { return parser.is_header_done(); });
-    if (ec) {
-      if (ec == bhttp::error::header_limit) {
-        write(app.ProtocolError(ErrorCode::kHeadersTooLarge, "The request headers are too large."), 11, false, false);
-      } else if (ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-        write(app.ProtocolError(ErrorCode::kInvalidInput, "The request is not valid HTTP/1.1."), 11, false, false);
-      }
-      break;
-    }
-    bool too_large = false;
-    auto length = parser.content_length();
-    if (length && *length > static_cast<std::uint64_t>(config.max_body_bytes)) {
-      too_large = true;
-    } else if (!parser.is_done()) {
-      parser.body_limit(static_cast<std::uint64_t>(config.max_body_bytes));
-      auto ec2 = feed(parser, [&parser] { return parser.is_done(); });
-      if (ec2 == bhttp::error::body_limit) {
-        too_large = true;
-      } else if (ec2) {
-        break;
-      }
-    }
-    Request req = ToRequest(parser, "127.0.0.1");
-    if (!too_large) req.body = std::move(parser.get().body());
-    req.body_too_large = too_large;
-    const unsigned version = parser.get().version();
-    const bool head = req.method == "HEAD";
-    bool keep_alive = parser.get().keep_alive() && !too_large;
-    Response res = app.Handle(req);
-    if (res.long_poll) {
-      auto poll = std::move(res.long_poll);
-      poll->deadline = std::chrono::steady_clock::now();
-      res = poll->retry();
-    }
-    if (res.websocket) break;  // the connection would be taken over
-    if (res.close) keep_alive = false;
-    write(std::move(res), version, keep_alive, head);
-    if (!keep_alive) break;
-  }
-  return out;
-}
 
 Server::Server(const Config& config, App& app, services::EventBroker& broker)
     : impl_(std::make_unique<Impl>(config, app, broker)) {}

@@ -6,7 +6,6 @@
 
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "core/config.h"
 #include "http/app.h"
@@ -29,12 +28,5 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-/// The request pipeline of one connection without a socket (for fuzz/): parses `bytes` as pipelined
-/// HTTP/1.1 requests with the server's limits and handles each as a connection would (431/400 protocol
-/// problems and close, 413 for a body over the limit, keep-alive); a long-poll answers at once and a
-/// WebSocket upgrade ends the connection. Returns the serialized responses. Throws nothing that Beast or
-/// App::Handle would not throw on a connection.
-std::string HandleRequestBytes(App& app, const Config& config, std::string_view bytes);
 
 }  // namespace portico::http

@@ -435,10 +435,14 @@ domain::Branding TenantService::PutBranding(const policy::Actor& actor, const st
   if (t->id != actor.tenant || !policy::Can(actor, Action::kEditBranding)) throw Error::Forbidden();
   auto errors = domain::ValidateBranding(b);
   Throw(std::move(errors));
-  // API.md: logo_url null (or any other URL than the uploaded logo's) removes an uploaded logo. Its blob
-  // is left to the attachment service's collection (a later logo change or delete).
+  // API.md: logo_url null (or any other URL than the uploaded logo's) removes an uploaded logo, and its
+  // blob once no row uses it (the blob store deletes in this transaction's terms).
   if (!b.logo_url.starts_with("/api/v1/tenants/" + t->slug + "/logo")) {
+    auto old = storage::FindTenantLogo(tx->conn(), t->id);
     storage::SetTenantLogo(tx->conn(), t->id, std::nullopt, 0);
+    if (old && blobs_ != nullptr && storage::BlobReferences(tx->conn(), old->first) == 0) {
+      blobs_->Delete(tx->conn(), old->first);
+    }
   }
   storage::UpdateTenantBranding(tx->conn(), t->id, b, deps_.clock.Now());
   tx->Commit();

@@ -11,6 +11,7 @@
 #include "policy/actor.h"
 #include "services/auth_service.h"
 #include "services/deps.h"
+#include "storage/blob_store.h"
 #include "storage/records.h"
 
 namespace portico::services {
@@ -88,12 +89,15 @@ class CustomerService : public PublishesEvents {
 class TenantService {
  public:
   explicit TenantService(Deps deps) : deps_(deps) {}
+  /// Where an uploaded logo's bytes live, so that a branding PUT that drops the logo can remove its blob.
+  void SetBlobStore(storage::BlobStore& blobs) { blobs_ = &blobs; }
   /// Creates a tenant with default branding and pricing. Slug: 2..40 of [a-z0-9-], starting with a
   /// letter or digit (400 otherwise); duplicate slug 409.
   storage::TenantRecord Create(const std::string& slug, const std::string& name);
   /// Public: the branding of a tenant by slug (404 if unknown).
   domain::Branding GetBranding(const std::string& slug);
-  /// Admin of that tenant only (403 for anyone else; 404 for an unknown slug).
+  /// Admin of that tenant only (403 for anyone else; 404 for an unknown slug). A `logo_url` other than the
+  /// uploaded logo's (null included) removes the uploaded logo and its blob when nothing else uses it.
   domain::Branding PutBranding(const policy::Actor& actor, const std::string& slug, const domain::Branding& b);
   /// The caller's tenant (pricing settings etc.).
   storage::TenantRecord Current(const policy::Actor& actor);
@@ -101,6 +105,7 @@ class TenantService {
 
  private:
   Deps deps_;
+  storage::BlobStore* blobs_ = nullptr;
 };
 
 /// True for a valid tenant slug.

@@ -4,6 +4,7 @@ import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { useServer, assertProblem, assertStatus, assertPage, Client } from './harness.mjs';
 import { API, repairIn } from './lifecycle_helpers.mjs';
@@ -266,11 +267,17 @@ describe('the tenant logo', () => {
     assert.equal(bytes.readUInt32BE(20), 128);
     b = await anon.get(`${API}/tenants/acme/branding`);
     assert.equal(b.body.logo_url, res.body.logo_url);
+    const prefix = res.body.logo_url.split('v=')[1];
+    const shard = path.join(s.dir, 'data', 'blobs', prefix.slice(0, 2));
+    const stored = () => (existsSync(shard) ? readdirSync(shard).filter((f) => f.startsWith(prefix)) : []);
+    assert.equal(stored().length, 1, 'the logo is stored under data/blobs');
     // a branding PUT with logo_url null removes it
     const put = await admin.put(`${API}/tenants/acme/branding`, { ...b.body, logo_url: null });
     assertStatus(put, 200);
     assert.equal(put.body.logo_url, null);
     assertProblem(await anon.get(`${API}/tenants/acme/logo`), 404);
+    // ... and its stored file (file://data/blobs/ab/cdef...): nothing else used it
+    assert.deepEqual(stored(), [], 'the removed logo\'s blob is deleted');
     // upload again, then DELETE
     assertStatus(await upload(admin, `${API}/tenants/acme/logo`, { data: png(), method: 'PUT' }), 200);
     const del = await admin.delete(`${API}/tenants/acme/logo`);

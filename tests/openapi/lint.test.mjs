@@ -38,6 +38,8 @@ test('operationIds are camelCase and unique; every operation has a 4xx problem r
   for (const [p, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       assert.match(op.operationId ?? '', /^[a-z][a-zA-Z0-9]*$/, `${method} ${p}: operationId ${op.operationId}`);
+      // named by hand (stable for generated clients), not derived from the path ("getApiV1...")
+      assert.doesNotMatch(op.operationId, /ApiV1/, `${method} ${p}: an explicit operationId`);
       ids.push(op.operationId);
       const problems = Object.entries(op.responses).filter(([code]) => /^4\d\d$/.test(code));
       assert.ok(problems.length > 0, `${method} ${p} has a 4xx response`);
