@@ -33,6 +33,7 @@ Runtime::Runtime(Config c)
       customers(deps),
       tenants(deps),
       repairs(deps),
+      figures(deps),
       blobs(storage::OpenBlobStore(config.blobs)),
       attachments(deps, *blobs),
       events(deps),
@@ -129,6 +130,7 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterOpsRoutes(app, *rt.db, rt.config);
   http::RegisterAccountRoutes(app, {rt.auth, rt.users, rt.customers, rt.tenants});
   http::RegisterRepairRoutes(app, rt.repairs);
+  http::RegisterFigureRoutes(app, rt.figures);
   http::RegisterEventRoutes(app, rt.events);
   http::RegisterNotificationRoutes(app, rt.notifications);
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});

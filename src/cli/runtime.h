@@ -11,6 +11,7 @@
 #include "services/auth_service.h"
 #include "services/event_broker.h"
 #include "services/event_service.h"
+#include "services/figures_service.h"
 #include "services/mailer.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
@@ -35,6 +36,7 @@ struct Runtime {
   services::CustomerService customers;
   services::TenantService tenants;
   services::RepairService repairs;
+  services::FiguresService figures;
   std::unique_ptr<storage::BlobStore> blobs;
   services::AttachmentService attachments;
   services::EventBroker broker;

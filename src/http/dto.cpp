@@ -173,6 +173,7 @@ json::value RepairJson(const services::RepairView& v) {
       {"allowed_moves", moves},
       {"can_approve", v.can_approve},
       {"external_ref", r.external_ref ? json::value(*r.external_ref) : nullptr},
+      {"technician_ref", r.technician_ref ? json::value(*r.technician_ref) : nullptr},
       {"version", r.version},
       {"created_at", FormatTimestamp(r.created_at)},
       {"updated_at", FormatTimestamp(r.updated_at)},

@@ -6,6 +6,7 @@
 #include "services/attachment_service.h"
 #include "services/auth_service.h"
 #include "services/event_service.h"
+#include "services/figures_service.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
 #include "services/support_service.h"
@@ -29,6 +30,7 @@ struct SupportServices {
 void RegisterSupportRoutes(App& app, SupportServices s);
 void RegisterOpsRoutes(App& app, storage::Database& db, const Config& config);
 void RegisterRepairRoutes(App& app, services::RepairService& repairs);
+void RegisterFigureRoutes(App& app, services::FiguresService& figures);
 void RegisterEventRoutes(App& app, services::EventService& events);
 void RegisterNotificationRoutes(App& app, services::NotificationService& notifications);
 void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments);

@@ -97,6 +97,7 @@ constexpr const char* kComponents = R"JSON({
      "description": "statuses the caller may move this repair to with POST /status"},
    "can_approve": {"type": "boolean", "description": "the caller may POST /approval"},
    "external_ref": {"type": ["string", "null"]},
+   "technician_ref": {"type": ["string", "null"], "description": "imported: the shop or technician the source names (not a user)"},
    "version": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
    "updated_at": {"type": "string", "format": "date-time"}}},
  "RepairStatus": {"type": "string", "enum": ["REQUESTED", "PENDING", "APPROVED", "DENIED", "IN_PROGRESS", "COMPLETED", "CANCELLED"]},
@@ -158,6 +159,9 @@ constexpr const char* kComponents = R"JSON({
  "PeriodFigure": {"type": "object", "required": ["period", "count", "completed", "cost"], "properties": {
    "period": {"type": "string"}, "count": {"type": "integer"}, "completed": {"type": "integer"},
    "cost": {"$ref": "#/components/schemas/Money"}}},
+ "ShopFigure": {"type": "object", "required": ["shop", "count", "completed", "cost"], "properties": {
+   "shop": {"type": "string", "description": "the imported technician_ref"}, "count": {"type": "integer"},
+   "completed": {"type": "integer"}, "cost": {"$ref": "#/components/schemas/Money"}}},
  "StatusCounts": {"type": "object", "additionalProperties": {"type": "integer"}},
  "Event": {"type": "object", "required": ["id", "type", "occurred_at", "repair_id", "data"], "properties": {
    "id": {"type": "integer"}, "type": {"type": "string"}, "occurred_at": {"type": "string", "format": "date-time"},

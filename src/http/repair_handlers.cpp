@@ -283,53 +283,6 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           return JsonResponse(201, ScheduleJson(repairs.AddSchedule(ctx.actor(), id, *date, *start, *end,
                                                                     available.value_or(true), notes.value_or(""))));
         });
-
-  // ---- figures ----
-  r.Add("GET", "/api/v1/stats/units",
-        {.operation_id = "getUnitStats", .summary = "Repair count and total cost per unit", .tag = "stats", .response_schema = "UnitFigure",
-         .array = true, .query = {"customer"}},
-        [&repairs](RequestContext& ctx) {
-          std::optional<CustomerId> customer;
-          if (auto v = ctx.IntQuery("customer")) customer = CustomerId(*v);
-          return JsonResponse(200, Array(repairs.UnitFigures(ctx.actor(), customer), [](const storage::UnitFigure& f) {
-                                return json::value(json::object{{"unit_id", f.unit.value},
-                                                                {"unit_number", f.unit_number},
-                                                                {"repair_count", f.repair_count},
-                                                                {"total_cost", domain::FormatMoney(f.total_cost_cents)}});
-                              }));
-        });
-  r.Add("GET", "/api/v1/stats/repairs",
-        {.operation_id = "getRepairStats", .summary = "Repairs, completions and cost per month (by repair_date); months=N: the N most recent months with repairs", .tag = "stats",
-         .response_schema = "PeriodFigure", .array = true, .query = {"customer", "from", "to", "months", "group_by"}},
-        [&repairs](RequestContext& ctx) {
-          std::optional<CustomerId> customer;
-          if (auto v = ctx.IntQuery("customer")) customer = CustomerId(*v);
-          if (auto g = ctx.req.QueryParam("group_by"); g && !g->empty() && *g != "month") {
-            throw Error::Field("group_by", "Only \"month\" is supported.");
-          }
-          std::optional<int> months;
-          if (auto v = ctx.IntQuery("months")) {
-            if (*v < 1 || *v > services::RepairService::kMaxRecentMonths) {
-              throw Error::Field("months", "A number of months from 1 to " +
-                                               std::to_string(services::RepairService::kMaxRecentMonths) + ".");
-            }
-            months = static_cast<int>(*v);
-          }
-          auto figures = repairs.MonthFigures(ctx.actor(), customer, DateQuery(ctx, "from"), DateQuery(ctx, "to"), months);
-          return JsonResponse(200, Array(figures, [](const storage::PeriodFigure& f) {
-                                return json::value(json::object{{"period", f.period},
-                                                                {"count", f.count},
-                                                                {"completed", f.completed},
-                                                                {"cost", domain::FormatMoney(f.cost_cents)}});
-                              }));
-        });
-  r.Add("GET", "/api/v1/stats/status",
-        {.operation_id = "getStatusCounts", .summary = "Repairs per status in my scope", .tag = "stats", .response_schema = "StatusCounts"},
-        [&repairs](RequestContext& ctx) {
-          json::object o;
-          for (const auto& [status, n] : repairs.StatusCounts(ctx.actor())) o[status] = n;
-          return JsonResponse(200, o);
-        });
 }
 
 }  // namespace portico::http

@@ -112,6 +112,7 @@ void RepairImporter::Add(const ImportedRepair& in, std::int64_t row_number) {
   row.repair_date = in.repair_date.empty() ? in.created_date : in.repair_date;
   row.cost_cents = in.cost_cents.value_or(0);
   if (!in.external_ref.empty()) row.external_ref = in.external_ref;
+  if (!in.technician_ref.empty()) row.technician_ref = in.technician_ref;
   row.created_at = *created;
   row.log_note = "Imported from " + s.source + (in.external_ref.empty() ? "" : " (" + in.external_ref + ")");
   if (!storage::InsertImportedRepair(c, row)) {

@@ -647,49 +647,4 @@ storage::ScheduleEntry RepairService::AddSchedule(const policy::Actor& actor, Us
   return e;
 }
 
-// ---- figures ----
-
-std::vector<storage::UnitFigure> RepairService::UnitFigures(const policy::Actor& actor,
-                                                            std::optional<CustomerId> customer) {
-  auto tx = deps_.db.Read();
-  return storage::UnitFigures(tx->conn(), policy::ScopeOf(actor), customer);
-}
-
-std::vector<storage::PeriodFigure> RepairService::MonthFigures(const policy::Actor& actor,
-                                                               std::optional<CustomerId> customer,
-                                                               const std::optional<std::string>& from,
-                                                               const std::optional<std::string>& to,
-                                                               std::optional<int> months) {
-  FieldErrors errors;
-  if (from && !ParseDate(*from)) errors["from"].push_back("A date written YYYY-MM-DD.");
-  if (to && !ParseDate(*to)) errors["to"].push_back("A date written YYYY-MM-DD.");
-  if (months && (*months < 1 || *months > kMaxRecentMonths)) {
-    errors["months"].push_back("A number of months from 1 to " + std::to_string(kMaxRecentMonths) + ".");
-  }
-  Throw(errors);
-  auto tx = deps_.db.Read();
-  auto scope = policy::ScopeOf(actor);
-  std::optional<std::string> start = from;
-  if (months) {
-    auto recent = storage::RecentMonthsStart(tx->conn(), scope, customer, *months, to);
-    if (!recent) return {};
-    if (!start || *recent > *start) start = recent;  // 'YYYY-MM-DD' compares as text
-  }
-  return storage::MonthFigures(tx->conn(), scope, customer, start, to);
-}
-
-std::vector<std::pair<std::string, std::int64_t>> RepairService::StatusCounts(const policy::Actor& actor) {
-  auto tx = deps_.db.Read();
-  auto counts = storage::StatusCounts(tx->conn(), policy::ScopeOf(actor));
-  std::vector<std::pair<std::string, std::int64_t>> out;
-  for (auto s : domain::kAllRepairStatuses) {
-    std::int64_t n = 0;
-    for (const auto& [name, count] : counts) {
-      if (name == domain::ToString(s)) n = count;
-    }
-    out.emplace_back(std::string(domain::ToString(s)), n);
-  }
-  return out;
-}
-
 }  // namespace portico::services

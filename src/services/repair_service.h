@@ -114,18 +114,6 @@ class RepairService {
                                      const std::string& start_time, const std::string& end_time, bool is_available,
                                      const std::string& notes);
 
-  std::vector<storage::UnitFigure> UnitFigures(const policy::Actor& actor, std::optional<CustomerId> customer);
-  /// Repairs, completions and cost per month (by repair_date) in the actor's scope, between `from` and
-  /// `to` ('YYYY-MM-DD', inclusive). With `months` (1..kMaxRecentMonths): only the `months` most recent
-  /// months that have repairs (API.md, figures; a history that ended years ago still shows its last year).
-  /// Bad dates or months -> validation error.
-  std::vector<storage::PeriodFigure> MonthFigures(const policy::Actor& actor, std::optional<CustomerId> customer,
-                                                  const std::optional<std::string>& from,
-                                                  const std::optional<std::string>& to,
-                                                  std::optional<int> months = std::nullopt);
-  static constexpr int kMaxRecentMonths = 240;
-  std::vector<std::pair<std::string, std::int64_t>> StatusCounts(const policy::Actor& actor);
-
  private:
   RepairView View(const policy::Actor& actor, storage::RepairRecord r, const domain::PricingSettings& pricing) const;
   domain::PricingSettings Pricing(storage::Connection& c, TenantId tenant) const;

@@ -104,6 +104,35 @@ std::vector<std::pair<std::string, std::int64_t>> StatusCounts(Connection& c, co
   return out;
 }
 
+std::vector<ShopFigure> ShopFigures(Connection& c, const policy::CustomerScope& scope,
+                                    std::optional<CustomerId> customer, const std::optional<std::string>& from,
+                                    const std::optional<std::string>& to, int limit) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id") + " AND r.technician_ref IS NOT NULL";
+  if (customer) {
+    p.emplace_back(customer->value);
+    where += " AND r.customer_id = " + Param(p);
+  }
+  if (from) {
+    p.emplace_back(*from);
+    where += " AND r.repair_date >= " + Param(p);
+  }
+  if (to) {
+    p.emplace_back(*to);
+    where += " AND r.repair_date <= " + Param(p);
+  }
+  p.emplace_back(std::int64_t{limit});
+  const Sql& sql = ComposedSql(
+      "shop_figures",
+      "SELECT r.technician_ref, COUNT(*), SUM(CASE WHEN r.status = 'COMPLETED' THEN 1 ELSE 0 END), "
+      "SUM(CASE WHEN r.status = 'COMPLETED' THEN r.cost_cents ELSE 0 END) FROM repairs r " +
+          where + " GROUP BY r.technician_ref ORDER BY COUNT(*) DESC, r.technician_ref LIMIT " + Param(p));
+  std::vector<ShopFigure> out;
+  for (const auto& r : c.QueryV(sql, p)) out.push_back({r.Text(0), r.Int(1), r.Int(2), r.Int(3)});
+  return out;
+}
+
 std::vector<std::pair<UserId, std::int64_t>> CompletedPerTechnician(Connection& c, TenantId tenant) {
   std::vector<std::pair<UserId, std::int64_t>> out;
   for (const auto& r : c.Query(kCompletedPerTechnician, {tenant.value})) out.emplace_back(UserId(r.Int(0)), r.Int(1));

@@ -18,8 +18,8 @@ constexpr Sql kInsertUnit{"import_insert_unit",
 constexpr Sql kInsertRepair{
     "import_insert_repair",
     "INSERT INTO repairs (tenant_id, customer_id, unit_id, status, description, damage_type, priority, repair_date, "
-    "cost_cents, external_ref, version, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) "
+    "cost_cents, external_ref, technician_ref, version, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12, 1, $11, $11) "
     "ON CONFLICT (tenant_id, external_ref) DO NOTHING RETURNING id"};
 constexpr Sql kInsertSearch{"import_insert_search",
                             "INSERT INTO repair_search (rowid, description, unit_number, damage_type) "
@@ -55,7 +55,8 @@ std::int64_t InsertImportedUnit(Connection& c, TenantId tenant, std::int64_t cus
 
 std::optional<std::int64_t> InsertImportedRepair(Connection& c, const ImportedRepairRow& r) {
   auto rows = c.Query(kInsertRepair, {r.tenant.value, r.customer, r.unit, r.status, r.description, r.damage_type,
-                                      r.priority, r.repair_date, r.cost_cents, Nullable(r.external_ref), r.created_at});
+                                      r.priority, r.repair_date, r.cost_cents, Nullable(r.external_ref), r.created_at,
+                                      Nullable(r.technician_ref)});
   if (rows.empty()) return std::nullopt;
   const std::int64_t id = rows.front().Int(0);
   c.Execute(c.dialect() == Dialect::kPostgres ? kInsertSearchPg : kInsertSearch, {id, r.description, r.unit_number, r.damage_type});

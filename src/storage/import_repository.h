@@ -34,6 +34,7 @@ struct ImportedRepairRow {
   std::int64_t priority = 3;
   std::int64_t cost_cents = 0;
   std::optional<std::string> external_ref;
+  std::optional<std::string> technician_ref;  // the shop or technician named by the source (not a user)
   UnixSeconds created_at = 0;
   std::string log_note;  // the creation log entry's note
 };

@@ -141,6 +141,7 @@ struct RepairRecord {
   std::int64_t materials_cents = 0;
   std::int64_t cost_cents = 0;                       // 0 until COMPLETED (imported history keeps its cost)
   std::optional<std::string> external_ref;
+  std::optional<std::string> technician_ref;  // imported: the shop or technician the source names
   std::int64_t version = 1;
   std::optional<ApprovalRecord> approval;
   UnixSeconds created_at = 0;

@@ -112,6 +112,17 @@ std::optional<std::string> RecentMonthsStart(Connection& c, const policy::Custom
                                              std::optional<CustomerId> customer, int months,
                                              const std::optional<std::string>& to);
 std::vector<std::pair<std::string, std::int64_t>> StatusCounts(Connection& c, const policy::CustomerScope& scope);
+struct ShopFigure {
+  std::string shop;  // the imported technician_ref
+  std::int64_t count = 0;
+  std::int64_t completed = 0;
+  std::int64_t cost_cents = 0;
+};
+/// Repairs, completions and completed cost per imported shop (technician_ref) in scope, between `from`
+/// and `to` (repair_date, inclusive); repairs without one are left out. Most repairs first, at most `limit`.
+std::vector<ShopFigure> ShopFigures(Connection& c, const policy::CustomerScope& scope,
+                                    std::optional<CustomerId> customer, const std::optional<std::string>& from,
+                                    const std::optional<std::string>& to, int limit);
 /// Completed repairs per technician of the tenant.
 std::vector<std::pair<UserId, std::int64_t>> CompletedPerTechnician(Connection& c, TenantId tenant);
 

@@ -357,4 +357,13 @@ CREATE INDEX repairs_tenant_repair_date ON repairs (tenant_id, repair_date, stat
 CREATE INDEX repairs_customer_repair_date ON repairs (customer_id, repair_date, status, cost_cents);
 )SQL";
 
+// The shop or technician an imported work order names (technician_ref; issue 16): shown on the repair
+// and grouped by in GET /stats/shops, per tenant and per customer.
+// Migration 15 (repair_shops).
+extern const char kSqliteRepairShops[] = R"SQL(
+ALTER TABLE repairs ADD COLUMN technician_ref TEXT;
+CREATE INDEX repairs_tenant_technician_ref ON repairs (tenant_id, technician_ref, repair_date, status, cost_cents);
+CREATE INDEX repairs_customer_technician_ref ON repairs (customer_id, technician_ref, repair_date, status, cost_cents);
+)SQL";
+
 }  // namespace portico::storage::schema

@@ -19,5 +19,7 @@ extern const char kSqliteAttachments[];
 extern const char kPostgresAttachments[];
 extern const char kSqliteFiguresByRepairDate[];
 extern const char kPostgresFiguresByRepairDate[];
+extern const char kSqliteRepairShops[];
+extern const char kPostgresRepairShops[];
 
 }  // namespace portico::storage::schema

@@ -327,7 +327,7 @@ export class Server {
 
 /**
  * Creates a temp dir, seeds it with the CLI and starts a server there.
- * `prepare(dir)` may write files first and return extra `serve` arguments.
+ * `prepare(dir, databaseUrl)` may write files or load data first and return extra `serve` arguments.
  */
 export async function startServer({ prepare } = {}) {
   if (!existsSync(BIN)) {
@@ -337,7 +337,7 @@ export async function startServer({ prepare } = {}) {
   const databaseUrl = await freshDatabaseUrl(dir);
   const data = await seed(databaseUrl, dir);
   await writeFile(path.join(dir, 'seed.json'), JSON.stringify(data, null, 2));
-  const serveArgs = prepare ? (await prepare(dir)) ?? [] : [];
+  const serveArgs = prepare ? (await prepare(dir, databaseUrl)) ?? [] : [];
   const server = new Server({ dir, databaseUrl, data, serveArgs });
   await server.start();
   return server;

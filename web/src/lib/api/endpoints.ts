@@ -28,6 +28,7 @@ import type {
 	Notification,
 	Page,
 	PeriodStat,
+	ShopStat,
 	Preferences,
 	Repair,
 	RepairCreate,
@@ -118,6 +119,7 @@ export const addShift = (id: Id, body: ScheduleCreate) => post<ScheduleEntry>(`/
 export const unitStats = (customer?: Id) => get<UnitStat[]>('/stats/units', { customer });
 export const periodStats = (query: Query) => get<PeriodStat[]>('/stats/repairs', { group_by: 'month', ...query });
 export const statusStats = (query?: Query) => get<StatusStats>('/stats/status', query);
+export const shopStats = (query: Query) => get<ShopStat[]>('/stats/shops', query);
 
 // live updates
 /** Without `after`: no events, just the `last_id` to start from. */

@@ -579,6 +579,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/shops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Repairs, completions and cost per imported shop (the source's technician_ref), most repairs first */
+        get: operations["getShopStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/status": {
         parameters: {
             query?: never;
@@ -814,10 +831,10 @@ export interface paths {
             cookie?: never;
         };
         /** A repair's attachments (customer users never see internal ones) */
-        get: operations["getApiV1RepairsIdAttachments"];
+        get: operations["listRepairAttachments"];
         put?: never;
         /** Attach a photo, video or document to a repair (multipart/form-data) */
-        post: operations["postApiV1RepairsIdAttachments"];
+        post: operations["uploadRepairAttachment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -832,15 +849,15 @@ export interface paths {
             cookie?: never;
         };
         /** One attachment */
-        get: operations["getApiV1AttachmentsId"];
+        get: operations["getAttachment"];
         put?: never;
         post?: never;
         /** Delete an attachment (staff, or the uploader) */
-        delete: operations["deleteApiV1AttachmentsId"];
+        delete: operations["deleteAttachment"];
         options?: never;
         head?: never;
         /** Change an attachment's caption and label (visibility: staff) */
-        patch: operations["patchApiV1AttachmentsId"];
+        patch: operations["updateAttachment"];
         trace?: never;
     };
     "/api/v1/attachments/{id}/content": {
@@ -851,7 +868,7 @@ export interface paths {
             cookie?: never;
         };
         /** The file (ETag, Range) */
-        get: operations["getApiV1AttachmentsIdContent"];
+        get: operations["getAttachmentContent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -868,7 +885,7 @@ export interface paths {
             cookie?: never;
         };
         /** A JPEG thumbnail of an image or video (404 for documents) */
-        get: operations["getApiV1AttachmentsIdThumbnail"];
+        get: operations["getAttachmentThumbnail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -885,12 +902,12 @@ export interface paths {
             cookie?: never;
         };
         /** A tenant's uploaded logo (public) */
-        get: operations["getApiV1TenantsSlugLogo"];
+        get: operations["getTenantLogo"];
         /** Upload my tenant's logo: PNG, JPEG or WebP, scaled to 512 px (admin) */
-        put: operations["putApiV1TenantsSlugLogo"];
+        put: operations["putTenantLogo"];
         post?: never;
         /** Remove my tenant's logo (admin) */
-        delete: operations["deleteApiV1TenantsSlugLogo"];
+        delete: operations["deleteTenantLogo"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1101,6 +1118,8 @@ export interface components {
             /** @description the caller may POST /approval */
             can_approve?: boolean;
             external_ref?: string | null;
+            /** @description imported: the shop or technician the source names (not a user) */
+            technician_ref?: string | null;
             version: number;
             /** Format: date-time */
             created_at: string;
@@ -1245,6 +1264,13 @@ export interface components {
         };
         PeriodFigure: {
             period: string;
+            count: number;
+            completed: number;
+            cost: components["schemas"]["Money"];
+        };
+        ShopFigure: {
+            /** @description the imported technician_ref */
+            shop: string;
             count: number;
             completed: number;
             cost: components["schemas"]["Money"];
@@ -2902,6 +2928,35 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getShopStats: {
+        parameters: {
+            query?: {
+                customer?: number;
+                from?: string;
+                to?: string;
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopFigure"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getStatusCounts: {
         parameters: {
             query?: never;
@@ -3451,7 +3506,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getApiV1RepairsIdAttachments: {
+    listRepairAttachments: {
         parameters: {
             query?: {
                 page?: number;
@@ -3486,7 +3541,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    postApiV1RepairsIdAttachments: {
+    uploadRepairAttachment: {
         parameters: {
             query?: never;
             header?: never;
@@ -3518,7 +3573,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getApiV1AttachmentsId: {
+    getAttachment: {
         parameters: {
             query?: never;
             header?: never;
@@ -3545,7 +3600,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    deleteApiV1AttachmentsId: {
+    deleteAttachment: {
         parameters: {
             query?: never;
             header?: never;
@@ -3571,7 +3626,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    patchApiV1AttachmentsId: {
+    updateAttachment: {
         parameters: {
             query?: never;
             header?: never;
@@ -3605,7 +3660,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getApiV1AttachmentsIdContent: {
+    getAttachmentContent: {
         parameters: {
             query?: never;
             header?: never;
@@ -3632,7 +3687,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getApiV1AttachmentsIdThumbnail: {
+    getAttachmentThumbnail: {
         parameters: {
             query?: never;
             header?: never;
@@ -3659,7 +3714,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getApiV1TenantsSlugLogo: {
+    getTenantLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -3684,7 +3739,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    putApiV1TenantsSlugLogo: {
+    putTenantLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -3716,7 +3771,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    deleteApiV1TenantsSlugLogo: {
+    deleteTenantLogo: {
         parameters: {
             query?: never;
             header?: never;

@@ -117,6 +117,7 @@ export type ScheduleCreate = Schemas['NewScheduleEntry'];
 
 export type UnitStat = Schemas['UnitFigure'];
 export type PeriodStat = Schemas['PeriodFigure'];
+export type ShopStat = Schemas['ShopFigure'];
 /** The document has `additionalProperties: integer`; the keys are statuses. */
 export type StatusStats = Partial<Record<Status, number>>;
 
