@@ -262,7 +262,8 @@ constexpr ProblemKind kProblems[] = {
 json::object Components() {
   static const json::object kParsed = [] {
     json::object all = json::parse(kComponents).as_object();
-    for (const auto& [k, v] : json::parse(RequestComponentsJson()).as_object()) all[k] = v;  // issue 10
+    const json::value requests = json::parse(RequestComponentsJson());  // issue 10
+    for (const auto& [k, v] : requests.as_object()) all[k] = v;
     return all;
   }();
   return kParsed;
