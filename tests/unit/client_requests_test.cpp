@@ -165,7 +165,9 @@ TEST(RequestPolicyMatrix, CreateAndPropose) {
   for (const auto& [name, actor] : Everyone()) {
     EXPECT_EQ(policy::CanCreateRequestFor(actor, CustomerId(10)), create.contains(name)) << name;
     EXPECT_EQ(policy::CanProposeChangeOrder(actor), propose.contains(name)) << name;
-    if (!actor.IsStaff()) EXPECT_FALSE(policy::CanCreateRequestFor(actor, CustomerId(11))) << name;
+    if (!actor.IsStaff()) {
+      EXPECT_FALSE(policy::CanCreateRequestFor(actor, CustomerId(11))) << name;
+    }
   }
 }
 
