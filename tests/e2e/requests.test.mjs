@@ -78,10 +78,21 @@ test('request material, convert into a change order, approve it: totals change l
   }
 });
 
-test('an approver over its limit sees why and cannot approve; pages fit a phone', async () => {
+test('the manager sets a limit; an approver over it sees why and cannot approve; pages fit a phone', async () => {
   const admin = await app.api('admin');
   const approverId = app.ids.users.approver;
-  await admin.post(`/api/v1/customers/${app.ids.customer}/access`, { user_id: approverId, access: 'approver', approval_limit: '100.00' });
+  // The manager sets the approver's limit on the customer's page.
+  const shopPage = await app.signedIn('manager');
+  await shopPage.goto(app.url(`${shop}/customers/${app.ids.customer}`));
+  const row = shopPage.getByTestId(`access-${approverId}`);
+  await row.getByText('Approves up to any amount').waitFor();
+  await row.getByRole('button', { name: 'Change limit' }).click();
+  await row.getByLabel('Approval limit').fill('100.00');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await row.getByText('Approves up to 100.00').waitFor();
+  await shot(shopPage, 'shop-customer-approval-limits');
+  assert.deepEqual(shopPage.errors, []);
+  await shopPage.context().close();
   const repair = await app.staffRepair({ unit_number: 'BUS-211' });
   const manager = await app.api('manager');
   await manager.post(`/api/v1/repairs/${repair.id}/change-orders`, { description: 'New wiper motor', amount: '450.00' });
