@@ -46,7 +46,9 @@ Runtime::Runtime(Config c)
       mailer(deps),
       faq(deps),
       announcements(deps),
-      announcer(announcements) {
+      announcer(announcements),
+      change_orders(deps),
+      requests(deps, change_orders) {
   schema_version = db->Migrate();
   tenants.SetBlobStore(*blobs);
   repairs.SetPublisher([this](const storage::EventRecord& e) {
@@ -67,6 +69,14 @@ Runtime::Runtime(Config c)
     broker.Publish(Audience(e), e.id);
     notifier.Wake();
   });
+  // Client requests and change orders (issue 10): live updates and notifications.
+  auto wake_all = [this](const storage::EventRecord& e) {
+    if (wake_through_database) return;  // the listener hears it
+    broker.Publish(Audience(e), e.id);
+    notifier.Wake();
+  };
+  change_orders.SetPublisher(wake_all);
+  requests.SetPublisher(wake_all);
 }
 
 namespace {
@@ -135,6 +145,7 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterNotificationRoutes(app, rt.notifications);
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
+  http::RegisterRequestRoutes(app, {rt.requests, rt.change_orders});
   app.set_upload_dir(rt.attachments.TempDir());
 }
 

@@ -15,6 +15,7 @@
 #include "services/mailer.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
+#include "services/request_service.h"
 #include "services/support_service.h"
 #include "storage/blob_store.h"
 #include "storage/db.h"
@@ -47,6 +48,8 @@ struct Runtime {
   services::FaqService faq;
   services::AnnouncementService announcements;
   services::AnnouncementWorker announcer;
+  services::ChangeOrderService change_orders;
+  services::ClientRequestService requests;
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

@@ -34,6 +34,10 @@ Cents RepairCost(Cents labour, std::optional<Cents> price_override, Cents materi
   return price_override.value_or(labour) + materials_total;
 }
 
+Cents RepairCost(Cents labour, std::optional<Cents> price_override, Cents materials_total, Cents change_orders_total) {
+  return RepairCost(labour, price_override, materials_total) + change_orders_total;
+}
+
 FieldErrors ValidatePricing(const PricingSettings& settings) {
   FieldErrors errors;
   if (settings.tiers.empty()) errors["tiers"].push_back("must have at least one tier");

@@ -58,6 +58,11 @@ Cents MaterialLineTotal(double quantity, Cents unit_cost);
 /// ("price_override ... replaces the tier price; materials are added on top").
 Cents RepairCost(Cents labour, std::optional<Cents> price_override, Cents materials_total);
 
+/// The cost (cents) with the repair's approved change orders: RepairCost(...) + `change_orders_total` (the
+/// sum of the approved change orders' amounts). PRODUCT.md "Client requests and change orders" (cost =
+/// labour price + materials + approved change orders); API.md "Change orders".
+Cents RepairCost(Cents labour, std::optional<Cents> price_override, Cents materials_total, Cents change_orders_total);
+
 /// Field errors of pricing settings, keyed "tiers"; empty when valid: at least one tier, at most
 /// kMaxPriceTiers, each tier between 0 and kMaxTierPrice cents inclusive. PRODUCT.md, "Pricing" (a tenant
 /// edits its tiers); the limits are Portico's choice.

@@ -249,9 +249,13 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           auto user = rd.Int("user_id", true);
           auto access = rd.String("access", true, 50);
           auto primary = rd.Bool("is_primary_contact");
+          bool limit_null = false;
+          auto limit = rd.NullableString("approval_limit", &limit_null, 50);
           rd.CheckUnknown();
           ThrowIfErrors(errors);
           services::AccessGrant g{UserId(*user), *access, primary.value_or(false)};
+          if (limit_null) g.approval_limit = std::optional<std::string>{};
+          else if (limit) g.approval_limit = limit;
           return JsonResponse(201, AccessJson(customers.Grant(ctx.actor(), id, g)));
         });
   r.Add("DELETE", "/api/v1/customers/{id}/access/{user_id}",

@@ -115,6 +115,27 @@ services::IncomingFile FileOf(const RequestContext& ctx) {
   return {u.file_path, u.file_name, u.file_size};
 }
 
+/// The upload's parts: `file` and the optional caption, label and visibility (400 for any other part).
+services::NewAttachment NewAttachmentOf(const RequestContext& ctx) {
+  const auto& fields = ctx.req.upload->fields;
+  FieldErrors errors;
+  for (const auto& [name, value] : fields) {
+    if (name != "caption" && name != "label" && name != "visibility") errors[name].push_back("Unknown part.");
+  }
+  ThrowIfErrors(errors);
+  services::NewAttachment in;
+  in.file = FileOf(ctx);
+  auto get = [&](const char* k) -> std::optional<std::string> {
+    auto it = fields.find(k);
+    if (it == fields.end()) return std::nullopt;
+    return it->second;
+  };
+  in.caption = get("caption");
+  in.label = get("label");
+  in.visibility = get("visibility");
+  return in;
+}
+
 }  // namespace
 
 json::value AttachmentJson(const storage::AttachmentRecord& a) {
@@ -150,23 +171,25 @@ void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments
          .upload = true, .status = 201, .request_schema = "AttachmentUpload", .response_schema = "Attachment"},
         [&attachments](RequestContext& ctx) {
           auto id = RepairId(ctx.IdParam("id"));
-          const auto& fields = ctx.req.upload->fields;
-          FieldErrors errors;
-          for (const auto& [name, value] : fields) {
-            if (name != "caption" && name != "label" && name != "visibility") errors[name].push_back("Unknown part.");
-          }
-          ThrowIfErrors(errors);
-          services::NewAttachment in;
-          in.file = FileOf(ctx);
-          auto get = [&](const char* k) -> std::optional<std::string> {
-            auto it = fields.find(k);
-            if (it == fields.end()) return std::nullopt;
-            return it->second;
-          };
-          in.caption = get("caption");
-          in.label = get("label");
-          in.visibility = get("visibility");
-          return JsonResponse(201, AttachmentJson(attachments.AddToRepair(ctx.actor(), id, in)));
+          return JsonResponse(201, AttachmentJson(attachments.AddToRepair(ctx.actor(), id, NewAttachmentOf(ctx))));
+        });
+  // A client request's files (issue 10; closes issue 9's leftover: request owners, scoped like the request).
+  r.Add("POST", "/api/v1/requests/{id}/attachments",
+        {.operation_id = "addClientRequestAttachment",
+         .summary = "Attach a photo, video or document to a client request (multipart/form-data)", .tag = "attachments",
+         .upload = true, .status = 201, .request_schema = "AttachmentUpload", .response_schema = "Attachment"},
+        [&attachments](RequestContext& ctx) {
+          auto id = ctx.IdParam("id");
+          return JsonResponse(201, AttachmentJson(attachments.AddToRequest(ctx.actor(), id, NewAttachmentOf(ctx))));
+        });
+  r.Add("GET", "/api/v1/requests/{id}/attachments",
+        {.operation_id = "listClientRequestAttachments",
+         .summary = "A client request's attachments (customer users never see internal ones)", .tag = "attachments",
+         .response_schema = "Attachment", .paginated = true, .query = {"page", "page_size"}},
+        [&attachments](RequestContext& ctx) {
+          auto page = ctx.Page();
+          auto p = Paginate(attachments.ListForRequest(ctx.actor(), ctx.IdParam("id")), page);
+          return JsonResponse(200, PageJson(ctx.req, page, p, AttachmentJson));
         });
   r.Add("GET", "/api/v1/repairs/{id}/attachments",
         {.operation_id = "listRepairAttachments", .summary = "A repair's attachments (customer users never see internal ones)", .tag = "attachments",

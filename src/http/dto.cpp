@@ -60,7 +60,9 @@ json::value AccessJson(const storage::AccessRecord& a) {
                       {"name", a.user_name},
                       {"email", a.user_email},
                       {"access", std::string(domain::ToString(a.access))},
-                      {"is_primary_contact", a.is_primary_contact}};
+                      {"is_primary_contact", a.is_primary_contact},
+                      {"approval_limit", a.approval_limit_cents ? json::value(domain::FormatMoney(*a.approval_limit_cents))
+                                                                : json::value(nullptr)}};
 }
 
 json::value PreferencesJson(const storage::Preferences& p) {
@@ -169,6 +171,9 @@ json::value RepairJson(const services::RepairView& v) {
       {"estimated_cost", domain::FormatMoney(v.estimated_cost)},
       {"price_override", r.price_override_cents ? json::value(domain::FormatMoney(*r.price_override_cents)) : nullptr},
       {"materials_total", domain::FormatMoney(r.materials_cents)},
+      {"change_orders_total", domain::FormatMoney(r.change_orders_cents)},
+      {"request_id", r.request_id ? json::value(*r.request_id) : json::value(nullptr)},
+      {"within_approval_limit", v.within_approval_limit},
       {"approval", approval},
       {"allowed_moves", moves},
       {"can_approve", v.can_approve},

@@ -9,6 +9,7 @@
 #include "services/figures_service.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
+#include "services/request_service.h"
 #include "services/support_service.h"
 #include "storage/db.h"
 
@@ -34,5 +35,12 @@ void RegisterFigureRoutes(App& app, services::FiguresService& figures);
 void RegisterEventRoutes(App& app, services::EventService& events);
 void RegisterNotificationRoutes(App& app, services::NotificationService& notifications);
 void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments);
+
+// Client requests and change orders (issue 10).
+struct RequestServices {
+  services::ClientRequestService& requests;
+  services::ChangeOrderService& change_orders;
+};
+void RegisterRequestRoutes(App& app, RequestServices s);
 
 }  // namespace portico::http

@@ -1,5 +1,7 @@
 #include "http/openapi.h"
 
+#include "http/openapi_requests.h"
+
 #include <boost/json.hpp>
 #include <cctype>
 #include <string>
@@ -59,10 +61,12 @@ constexpr const char* kComponents = R"JSON({
    "is_active": {"type": "boolean"}}},
  "Access": {"type": "object", "required": ["customer_id", "user_id", "access", "is_primary_contact"], "properties": {
    "customer_id": {"type": "integer"}, "user_id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
-   "access": {"type": "string", "enum": ["approver", "requester", "viewer"]}, "is_primary_contact": {"type": "boolean"}}},
+   "access": {"type": "string", "enum": ["approver", "requester", "viewer"]}, "is_primary_contact": {"type": "boolean"},
+   "approval_limit": {"type": ["string", "null"], "description": "money; null = no limit"}}},
  "AccessGrant": {"type": "object", "additionalProperties": false, "required": ["user_id", "access"], "properties": {
    "user_id": {"type": "integer"}, "access": {"type": "string", "enum": ["approver", "requester", "viewer"]},
-   "is_primary_contact": {"type": "boolean"}}},
+   "is_primary_contact": {"type": "boolean"},
+   "approval_limit": {"type": ["string", "null"], "description": "money like \"500.00\"; null = no limit; absent keeps the current one"}}},
  "Preferences": {"type": "object", "additionalProperties": false,
    "required": ["receive_email_notifications", "receive_sms_notifications", "default_view"], "properties": {
    "receive_email_notifications": {"type": "boolean"}, "receive_sms_notifications": {"type": "boolean"},
@@ -90,6 +94,9 @@ constexpr const char* kComponents = R"JSON({
    "resin_viscosity": {"type": ["string", "null"]},
    "cost": {"$ref": "#/components/schemas/Money"}, "estimated_cost": {"$ref": "#/components/schemas/Money"},
    "price_override": {"type": ["string", "null"]}, "materials_total": {"$ref": "#/components/schemas/Money"},
+   "change_orders_total": {"$ref": "#/components/schemas/Money"},
+   "request_id": {"type": ["integer", "null"], "description": "the client request this repair was converted from"},
+   "within_approval_limit": {"type": "boolean", "description": "the caller's approval limit allows approving the estimate"},
    "approval": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["approved", "decided_by", "decided_at", "notes"], "properties": {
      "approved": {"type": "boolean"}, "decided_by": {"$ref": "#/components/schemas/PersonRef"},
      "decided_at": {"type": "string", "format": "date-time"}, "notes": {"type": "string"}}}]},
@@ -169,7 +176,7 @@ constexpr const char* kComponents = R"JSON({
  "EventPage": {"type": "object", "required": ["events", "last_id"], "properties": {
    "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}, "last_id": {"type": "integer"}}},
  "Notification": {"type": "object", "required": ["id", "type", "title", "repair_id", "read", "created_at"], "properties": {
-   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision"]},
+   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision", "new_client_request", "request_decided", "change_order_proposed"]},
    "title": {"type": "string"}, "body": {"type": "string"}, "repair_id": {"type": ["integer", "null"]},
    "event_id": {"type": "integer"}, "read": {"type": "boolean"}, "read_at": {"type": ["string", "null"], "format": "date-time"},
    "created_at": {"type": "string", "format": "date-time"}}},
@@ -257,7 +264,12 @@ constexpr ProblemKind kProblems[] = {
 };
 
 json::object Components() {
-  static const json::object kParsed = json::parse(kComponents).as_object();
+  static const json::object kParsed = [] {
+    json::object all = json::parse(kComponents).as_object();
+    const json::value requests = json::parse(RequestComponentsJson());  // issue 10
+    for (const auto& [k, v] : requests.as_object()) all[k] = v;
+    return all;
+  }();
   return kParsed;
 }
 
@@ -326,7 +338,7 @@ json::value BuildOpenApi(const Router& router) {
     }
     for (const auto& q : info.query) {
       bool is_int = q == "page" || q == "page_size" || q == "customer" || q == "unit" || q == "technician" ||
-                    q == "after" || q == "wait" || q == "months";
+                    q == "after" || q == "wait" || q == "months" || q == "repair";
       params.push_back(json::object{{"name", q}, {"in", "query"}, {"required", false},
                                     {"schema", json::object{{"type", is_int ? "integer" : "string"}}}});
     }

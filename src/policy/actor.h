@@ -1,6 +1,7 @@
 // The actor: who is making a request, resolved once per request by authentication.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ struct CustomerGrant {
   std::string name;
   domain::CustomerAccess access = domain::CustomerAccess::kViewer;
   bool is_primary_contact = false;
+  /// Approvers only: the largest amount (cents) it may approve; nullopt = no limit (issue 10).
+  std::optional<std::int64_t> approval_limit;
 };
 
 /// The authenticated user of a request, with everything policy needs to decide.

@@ -145,4 +145,26 @@ bool CanChangeAttachment(const Actor& actor, std::optional<UserId> uploader) {
 
 bool CanSeeInternal(const Actor& actor) { return actor.IsStaff(); }
 
+// ---- client requests and change orders ----
+
+bool CanCreateRequestFor(const Actor& actor, CustomerId customer) { return CanCreateRepairFor(actor, customer); }
+
+domain::RequestActor RequestActorFor(const Actor& actor, std::optional<UserId> creator) {
+  return {actor.role, creator && *creator == actor.user};
+}
+
+domain::ChangeOrderActor ChangeOrderActorFor(const Actor& actor, CustomerId customer) {
+  return {actor.role, actor.AccessTo(customer)};
+}
+
+bool CanProposeChangeOrder(const Actor& actor) { return actor.IsStaff(); }
+
+std::optional<domain::Cents> ApprovalLimitOf(const Actor& actor, CustomerId customer) {
+  if (actor.IsStaff()) return std::nullopt;
+  for (const auto& g : actor.customers) {
+    if (g.customer == customer) return g.approval_limit;
+  }
+  return std::nullopt;
+}
+
 }  // namespace portico::policy

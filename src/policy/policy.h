@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/ids.h"
+#include "domain/client_requests.h"
 #include "domain/repair_status.h"
 #include "domain/workflow.h"
 #include "policy/actor.h"
@@ -108,5 +109,23 @@ struct CustomerScope {
 
 /// The row scope of an actor (deny by default: a customer user without grants gets an empty list).
 CustomerScope ScopeOf(const Actor& actor);
+
+// ---- client requests and change orders (issue 10; API.md "Client requests", "Change orders") ----
+
+/// May `actor` create a client request for `customer`? Staff: any customer of the tenant; customer users:
+/// requester or approver access to it (viewers 403).
+bool CanCreateRequestFor(const Actor& actor, CustomerId customer);
+
+/// The request table's view of an actor on one request (domain/client_requests.h decides).
+domain::RequestActor RequestActorFor(const Actor& actor, std::optional<UserId> creator);
+
+/// The change-order table's view of an actor on a change order of `customer`.
+domain::ChangeOrderActor ChangeOrderActorFor(const Actor& actor, CustomerId customer);
+
+/// May `actor` propose a change order on a repair it can see? Staff only.
+bool CanProposeChangeOrder(const Actor& actor);
+
+/// The approval limit (cents) of `actor` on `customer`; nullopt when it has none (or is not an approver).
+std::optional<domain::Cents> ApprovalLimitOf(const Actor& actor, CustomerId customer);
 
 }  // namespace portico::policy

@@ -2,6 +2,8 @@
 
 #include "core/crypto.h"
 #include "core/error.h"
+#include "domain/client_requests.h"
+#include "domain/money.h"
 #include "policy/policy.h"
 #include "storage/accounts_repository.h"
 #include "storage/attachments_repository.h"
@@ -342,8 +344,16 @@ void CustomerService::GrantIn(storage::Connection& c, TenantId tenant, CustomerI
   } else if (user->role != domain::Role::kCustomer) {
     errors["user_id"].push_back("Only customer users get customer access.");
   }
+  std::optional<std::int64_t> limit;
+  if (grant.approval_limit && *grant.approval_limit) {
+    limit = domain::ParseMoney(**grant.approval_limit);
+    if (!limit || *limit < 0 || *limit > domain::kMaxChangeOrderCents) {
+      errors["approval_limit"].push_back("An amount like \"500.00\" (not negative), or null for no limit.");
+    }
+  }
   Throw(std::move(errors));
   storage::UpsertAccess(c, tenant, id, grant.user, *access, grant.is_primary_contact, deps_.clock.Now());
+  if (grant.approval_limit) storage::SetApprovalLimit(c, id, grant.user, limit);
 }
 
 storage::AccessRecord CustomerService::Grant(const policy::Actor& actor, CustomerId id, const AccessGrant& grant) {

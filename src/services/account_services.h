@@ -58,6 +58,8 @@ struct AccessGrant {
   UserId user;
   std::string access;
   bool is_primary_contact = false;
+  /// Issue 10: absent (keep the current limit; none on a new grant) / null (no limit) / a money string.
+  std::optional<std::optional<std::string>> approval_limit;
 };
 
 class CustomerService : public PublishesEvents {

@@ -9,6 +9,7 @@
 #include "policy/policy.h"
 #include "storage/accounts_repository.h"
 #include "storage/repairs_repository.h"
+#include "storage/requests_repository.h"
 
 namespace portico::services {
 namespace json = boost::json;
@@ -107,20 +108,41 @@ void AttachmentService::Collect(storage::Connection& c, const std::vector<std::s
   }
 }
 
+AttachmentService::Owner AttachmentService::LoadOwner(storage::Connection& c, const policy::Actor& actor,
+                                                     const std::string& type, std::int64_t id) const {
+  if (type == "repair") {
+    auto r = storage::FindRepair(c, policy::ScopeOf(actor), RepairId(id));
+    if (!r) throw Error::NotFound("No such repair.");
+    return {type, id, r->customer, r->id};
+  }
+  // A client request (issue 10): scoped like its customer, as repairs are.
+  auto q = storage::FindClientRequest(c, policy::ScopeOf(actor), id, policy::CanSeeInternal(actor));
+  if (!q) throw Error::NotFound("No such request.");
+  return {type, id, q->customer, std::nullopt};
+}
+
 storage::AttachmentRecord AttachmentService::AddToRepair(const policy::Actor& actor, RepairId repair_id,
                                                          const NewAttachment& in) {
+  return Add(actor, "repair", repair_id.value, in);
+}
+
+storage::AttachmentRecord AttachmentService::AddToRequest(const policy::Actor& actor, std::int64_t request_id,
+                                                          const NewAttachment& in) {
+  return Add(actor, "request", request_id, in);
+}
+
+storage::AttachmentRecord AttachmentService::Add(const policy::Actor& actor, const std::string& owner_type,
+                                                 std::int64_t owner_id, const NewAttachment& in) {
   // Scope and permission first (404, 403), from a read snapshot, before any work on the bytes.
-  storage::RepairRecord repair;
+  Owner owner;
   {
     auto tx = deps_.db.Read();
-    auto r = storage::FindRepair(tx->conn(), policy::ScopeOf(actor), repair_id);
-    if (!r) throw Error::NotFound("No such repair.");
-    repair = *r;
+    owner = LoadOwner(tx->conn(), actor, owner_type, owner_id);
   }
   const std::string vis = in.visibility.value_or(policy::DefaultNoteVisibility(actor));
   if (vis != "internal" && vis != "customer") throw Error::Field("visibility", "Either \"internal\" or \"customer\".");
-  if (!policy::CanAddAttachment(actor, repair.customer, vis)) {
-    throw Error::Forbidden(actor.IsStaff() || vis == "customer" ? "You may not add files to this repair."
+  if (!policy::CanAddAttachment(actor, owner.customer, vis)) {
+    throw Error::Forbidden(actor.IsStaff() || vis == "customer" ? "You may not add files to this " + owner_type + "."
                                                                 : "Your files are always visible to the shop and you.");
   }
   FieldErrors errors;
@@ -170,10 +192,10 @@ storage::AttachmentRecord AttachmentService::AddToRepair(const policy::Actor& ac
     a.thumbnail_bytes = FileSize(*thumb_path);
   }
   a.tenant = actor.tenant;
-  a.owner_type = "repair";
-  a.owner_id = repair.id.value;
-  a.repair = repair.id;
-  a.customer = repair.customer;
+  a.owner_type = owner.type;
+  a.owner_id = owner.id;
+  a.repair = owner.repair;
+  a.customer = owner.customer;
   a.filename = CleanFilename(in.file.filename);
   a.caption = caption;
   a.label = label.empty() ? (found->kind == media::Kind::kDocument ? "document" : "other") : label;
@@ -192,7 +214,7 @@ storage::AttachmentRecord AttachmentService::AddToRepair(const policy::Actor& ac
   }
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
-  if (!storage::FindRepair(c, policy::ScopeOf(actor), repair_id)) throw Error::NotFound("No such repair.");
+  LoadOwner(c, actor, owner_type, owner_id);
   if (storage::TenantStoredBytes(c, actor.tenant) + a.size_bytes + a.thumbnail_bytes > deps_.config.quota_bytes) {
     throw Error(ErrorCode::kQuotaExceeded, "Your shop's storage quota is used up; delete files to make room.");
   }
@@ -204,6 +226,13 @@ storage::AttachmentRecord AttachmentService::AddToRepair(const policy::Actor& ac
   tx->Commit();
   if (publish_) publish_(event);
   return a;
+}
+
+std::vector<storage::AttachmentRecord> AttachmentService::ListForRequest(const policy::Actor& actor,
+                                                                        std::int64_t request) {
+  auto tx = deps_.db.Read();
+  LoadOwner(tx->conn(), actor, "request", request);
+  return storage::ListAttachments(tx->conn(), actor.tenant, "request", request, policy::CanSeeInternal(actor));
 }
 
 std::vector<storage::AttachmentRecord> AttachmentService::ListForRepair(const policy::Actor& actor, RepairId repair) {

@@ -53,6 +53,9 @@ class AttachmentService {
 
   storage::AttachmentRecord AddToRepair(const policy::Actor& actor, RepairId repair, const NewAttachment& in);
   std::vector<storage::AttachmentRecord> ListForRepair(const policy::Actor& actor, RepairId repair);
+  /// POST /requests/{id}/attachments (issue 10): the same rules, on a client request in the caller's scope.
+  storage::AttachmentRecord AddToRequest(const policy::Actor& actor, std::int64_t request, const NewAttachment& in);
+  std::vector<storage::AttachmentRecord> ListForRequest(const policy::Actor& actor, std::int64_t request);
   storage::AttachmentRecord Get(const policy::Actor& actor, std::int64_t id);
   storage::AttachmentRecord Update(const policy::Actor& actor, std::int64_t id, const AttachmentPatch& patch);
   void Remove(const policy::Actor& actor, std::int64_t id);
@@ -71,6 +74,17 @@ class AttachmentService {
   const std::string& TempDir() const { return blobs_.TempDir(); }
 
  private:
+  /// The owner of an attachment as far as scope and storage need it.
+  struct Owner {
+    std::string type;  // repair | request
+    std::int64_t id = 0;
+    CustomerId customer;
+    std::optional<RepairId> repair;  // set when the owner is a repair
+  };
+  /// The owner in the caller's scope (404 otherwise).
+  Owner LoadOwner(storage::Connection& c, const policy::Actor& actor, const std::string& type, std::int64_t id) const;
+  storage::AttachmentRecord Add(const policy::Actor& actor, const std::string& owner_type, std::int64_t owner_id,
+                                const NewAttachment& in);
   storage::EventRecord Emit(storage::Connection& c, const policy::Actor& actor, const storage::AttachmentRecord& a,
                             const char* type);
   /// Removes the blobs no row uses any more (in the caller's transaction).

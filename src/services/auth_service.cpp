@@ -85,7 +85,7 @@ policy::Actor AuthService::LoadActor(storage::Connection& conn, const storage::U
   }
   if (user.role == domain::Role::kCustomer) {
     for (const auto& g : storage::ListAccessOfUser(conn, user.id)) {
-      a.customers.push_back({g.customer, g.customer_name, g.access, g.is_primary_contact});
+      a.customers.push_back({g.customer, g.customer_name, g.access, g.is_primary_contact, g.approval_limit_cents});
     }
   }
   return a;

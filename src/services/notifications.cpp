@@ -88,7 +88,8 @@ std::int64_t NotificationWorker::RunOnce() {
     const UnixSeconds now = deps_.clock.Now();
     for (const auto& e : events) {
       cursor = e.id;
-      if (!e.repair || !e.customer) continue;
+      // Client requests (issue 10) may concern no repair; everything else is about one.
+      if (!e.customer || (!e.repair && !e.type.starts_with("request."))) continue;
       json::error_code ec;
       auto parsed = json::parse(e.data, ec);
       if (ec || !parsed.is_object()) continue;
@@ -96,7 +97,7 @@ std::int64_t NotificationWorker::RunOnce() {
       std::int64_t by = 0;
       if (auto* v = data.if_contains("by_id"); v && v->is_int64()) by = v->as_int64();
       const std::string unit = Str(data, "unit_number");
-      const std::string id = "#" + std::to_string(e.repair->value);
+      const std::string id = e.repair ? "#" + std::to_string(e.repair->value) : std::string();
 
       struct Target {
         std::vector<UserId> users;
@@ -126,6 +127,23 @@ std::int64_t NotificationWorker::RunOnce() {
         targets.push_back({staff, false});
         // The customer's other users hear of the status change too.
         targets.push_back({storage::CustomerUsers(c, *e.customer, std::nullopt), true});
+      } else if (e.type == "request.created") {
+        // Issue 10: managers and admins on a new client request.
+        type = "new_client_request";
+        title = "New request: " + Str(data, "title");
+        targets.push_back({storage::UsersWithRoles(c, e.tenant, {"manager", "admin"}), false});
+      } else if (e.type == "request.updated" && !Str(data, "decision").empty()) {
+        // Issue 10: the creator on a decision.
+        type = "request_decided";
+        title = "Your request \"" + Str(data, "title") + "\" was " + Str(data, "decision");
+        if (auto* v = data.if_contains("created_by_id"); v && v->is_int64()) {
+          targets.push_back({{UserId(v->as_int64())}, true});
+        }
+      } else if (e.type == "change_order.created") {
+        // Issue 10: the customer's approvers on a proposed change order.
+        type = "change_order_proposed";
+        title = "Extra work proposed on repair " + id + " (" + Str(data, "amount") + "): your approval is wanted";
+        targets.push_back({storage::CustomerUsers(c, *e.customer, std::string("approver")), true});
       } else {
         continue;
       }

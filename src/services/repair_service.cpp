@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "domain/client_requests.h"
 #include "domain/money.h"
 #include "domain/workflow.h"
 #include "policy/policy.h"
@@ -79,7 +80,7 @@ RepairView RepairService::View(const policy::Actor& actor, storage::RepairRecord
     v.estimated_cost = r.cost_cents;
   } else {
     v.estimated_cost = domain::RepairCost(domain::EstimatedLabour(pricing, static_cast<int>(r.unit_repair_count)),
-                                          r.price_override_cents, r.materials_cents);
+                                          r.price_override_cents, r.materials_cents, r.change_orders_cents);
   }
   auto mover = policy::MoveActorFor(actor, r.customer, r.technician);
   v.allowed_moves = domain::AllowedTargets(status, mover);
@@ -88,6 +89,8 @@ RepairView RepairService::View(const policy::Actor& actor, storage::RepairRecord
     return domain::DecideMove(status, to, mover) != domain::MoveDecision::kAllowed;
   });
   v.can_approve = domain::DecideApproval(status, mover) == domain::MoveDecision::kAllowed;
+  v.within_approval_limit =
+      domain::WithinApprovalLimit(policy::ApprovalLimitOf(actor, r.customer), v.estimated_cost);
   v.repair = std::move(r);
   return v;
 }
@@ -338,7 +341,8 @@ RepairView RepairService::Move(const policy::Actor& actor, RepairId id, const st
     storage::SetUnitRepairCount(c, r.unit, count, std::nullopt, now);
     r.labour_cents = domain::LabourPrice(pricing, static_cast<int>(count));
     r.materials_cents = storage::SumMaterials(c, r.id);
-    r.cost_cents = domain::RepairCost(*r.labour_cents, r.price_override_cents, r.materials_cents);
+    r.cost_cents = domain::RepairCost(*r.labour_cents, r.price_override_cents, r.materials_cents,
+                                      r.change_orders_cents);
     r.repair_date = Today(now);
   }
   std::string previous = r.status;
@@ -367,6 +371,16 @@ RepairView RepairService::Approve(const policy::Actor& actor, RepairId id, bool 
       throw Error::Forbidden("Only an approver of this customer may approve or deny its repairs.");
     case domain::MoveDecision::kConflict:
       throw Error::Conflict("Only a PENDING repair can be approved or denied; this one is " + r.status + ".");
+  }
+  if (approved) {
+    // An approver may not approve a repair whose estimate is above its limit (issue 10; denying is free).
+    auto limit = policy::ApprovalLimitOf(actor, r.customer);
+    auto estimate = View(actor, r, Pricing(c, actor.tenant)).estimated_cost;
+    if (!domain::WithinApprovalLimit(limit, estimate)) {
+      throw Error::Forbidden("This repair's estimate (" + domain::FormatMoney(estimate) +
+                             ") is above your approval limit of " + domain::FormatMoney(*limit) +
+                             "; ask an approver with a higher limit.");
+    }
   }
   if (notes.size() > kMaxNotesOnMove) throw Error::Field("notes", "At most 2000 characters.");
   auto to = domain::ApprovalTarget(approved);

@@ -29,6 +29,8 @@ struct RepairView {
   domain::Cents estimated_cost = 0;
   std::vector<domain::RepairStatus> allowed_moves;  // via POST /status
   bool can_approve = false;                         // via POST /approval
+  /// The caller's approval limit on the repair's customer allows approving the estimate (issue 10).
+  bool within_approval_limit = true;
 };
 
 struct UnitView {

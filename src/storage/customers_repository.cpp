@@ -40,7 +40,8 @@ constexpr Sql kUpdatePreferences{"update_preferences",
 constexpr Sql kFindByRef{"find_customer_by_ref", "SELECT id FROM customers WHERE tenant_id = $1 AND external_ref = $2"};
 
 #define ACCESS_SELECT                                                                                 \
-  "SELECT a.customer_id, c.name, a.user_id, u.name, u.email, a.access, a.is_primary_contact "         \
+  "SELECT a.customer_id, c.name, a.user_id, u.name, u.email, a.access, a.is_primary_contact, "        \
+  "a.approval_limit_cents "                                                                            \
   "FROM customer_access a JOIN customers c ON c.id = a.customer_id JOIN users u ON u.id = a.user_id "
 
 constexpr Sql kAccessOfUser{"access_of_user", ACCESS_SELECT "WHERE a.user_id = $1 ORDER BY c.name, c.id"};
@@ -52,6 +53,8 @@ constexpr Sql kUpsertAccess{"upsert_access",
                             "SET access = excluded.access, is_primary_contact = excluded.is_primary_contact"};
 constexpr Sql kClearPrimary{"clear_primary_contact",
                             "UPDATE customer_access SET is_primary_contact = 0 WHERE customer_id = $1 AND user_id <> $2"};
+constexpr Sql kSetApprovalLimit{"set_approval_limit",
+                                "UPDATE customer_access SET approval_limit_cents = $3 WHERE customer_id = $1 AND user_id = $2"};
 constexpr Sql kDeleteAccess{"delete_access",
                             "DELETE FROM customer_access WHERE tenant_id = $1 AND customer_id = $2 AND user_id = $3"};
 
@@ -81,6 +84,7 @@ AccessRecord ReadAccess(const Row& r) {
   a.user_email = r.Text(4);
   a.access = domain::ParseCustomerAccess(r.Text(5)).value_or(domain::CustomerAccess::kViewer);
   a.is_primary_contact = r.Bool(6);
+  a.approval_limit_cents = r.OptInt(7);
   return a;
 }
 
@@ -165,6 +169,10 @@ void UpsertAccess(Connection& c, TenantId tenant, CustomerId customer, UserId us
 
 bool DeleteAccess(Connection& c, TenantId tenant, CustomerId customer, UserId user) {
   return c.Execute(kDeleteAccess, {tenant.value, customer.value, user.value}) > 0;
+}
+
+void SetApprovalLimit(Connection& c, CustomerId customer, UserId user, std::optional<std::int64_t> limit_cents) {
+  c.Execute(kSetApprovalLimit, {customer.value, user.value, Nullable(limit_cents)});
 }
 
 }  // namespace portico::storage

@@ -34,6 +34,8 @@ std::vector<AccessRecord> ListAccessOfCustomer(Connection& c, TenantId tenant, C
 /// Grants or changes access (upsert).
 void UpsertAccess(Connection& c, TenantId tenant, CustomerId customer, UserId user, domain::CustomerAccess access,
                   bool is_primary_contact, UnixSeconds now);
+/// Sets an approver's approval limit (cents; nullopt: no limit). Issue 10.
+void SetApprovalLimit(Connection& c, CustomerId customer, UserId user, std::optional<std::int64_t> limit_cents);
 /// False if the user had no access to the customer.
 bool DeleteAccess(Connection& c, TenantId tenant, CustomerId customer, UserId user);
 

@@ -25,7 +25,8 @@ constexpr Migration kMigrations[] = {
     // and per customer, so a range of months (and the search for the newest months with data) does not
     // scan the whole history (332,420 imported work orders in the real data).
     {9, "figures_by_repair_date", schema::kSqliteFiguresByRepairDate, schema::kPostgresFiguresByRepairDate},
-    // Versions 10 to 14 belong to the second-wave features being built beside this one.
+    // Client requests, change orders and approval limits (issue 10).
+    {10, "client_requests", schema::kSqliteClientRequests, schema::kPostgresClientRequests},
     {15, "repair_shops", schema::kSqliteRepairShops, schema::kPostgresRepairShops},
 };
 

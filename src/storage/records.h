@@ -73,6 +73,7 @@ struct AccessRecord {
   std::string user_email;
   domain::CustomerAccess access = domain::CustomerAccess::kViewer;
   bool is_primary_contact = false;
+  std::optional<std::int64_t> approval_limit_cents;  // approvers: nullopt = no limit (issue 10)
 };
 
 struct SessionRecord {
@@ -146,6 +147,8 @@ struct RepairRecord {
   std::optional<ApprovalRecord> approval;
   UnixSeconds created_at = 0;
   UnixSeconds updated_at = 0;
+  std::int64_t change_orders_cents = 0;  // approved change orders (issue 10); part of the cost
+  std::optional<std::int64_t> request_id;  // the client request it was converted from (issue 10)
 };
 
 struct LogEntry {

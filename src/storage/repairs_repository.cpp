@@ -46,7 +46,7 @@ constexpr const char* kRepairSelect =
     "r.status, r.description, r.damage_type, r.priority, r.repair_date, r.drilled_before_repair, "
     "r.windshield_temperature, r.windshield_temperature_unit, r.resin_viscosity, r.labour_cents, "
     "r.price_override_cents, r.materials_cents, r.cost_cents, r.external_ref, r.version, r.created_at, r.updated_at, "
-    "a.approved, a.decided_by, d.name, a.decided_at, a.notes, r.technician_ref "
+    "a.approved, a.decided_by, d.name, a.decided_at, a.notes, r.change_orders_cents, r.request_id, r.technician_ref "
     "FROM repairs r JOIN customers c ON c.id = r.customer_id JOIN units u ON u.id = r.unit_id "
     "LEFT JOIN users t ON t.id = r.technician_id LEFT JOIN approvals a ON a.repair_id = r.id "
     "LEFT JOIN users d ON d.id = a.decided_by ";
@@ -88,7 +88,9 @@ RepairRecord ReadRepair(const Row& row) {
     a.notes = row.Text(30);
     r.approval = a;
   }
-  r.technician_ref = row.OptText(31);
+  r.change_orders_cents = row.Int(31);
+  r.request_id = row.OptInt(32);
+  r.technician_ref = row.OptText(33);
   return r;
 }
 

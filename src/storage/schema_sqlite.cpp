@@ -357,6 +357,56 @@ CREATE INDEX repairs_tenant_repair_date ON repairs (tenant_id, repair_date, stat
 CREATE INDEX repairs_customer_repair_date ON repairs (customer_id, repair_date, status, cost_cents);
 )SQL";
 
+// Client requests and change orders (issue 10): the requests customers send the shop, the change orders
+// staff propose on a repair (their approved amounts add to the repair's cost, kept in
+// repairs.change_orders_cents), the request a repair was converted from, and an approver's limit.
+// Migration 10 (client_requests).
+extern const char kSqliteClientRequests[] = R"SQL(
+CREATE TABLE client_requests (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  type TEXT NOT NULL CHECK (type IN ('material', 'change_order', 'info', 'other')),
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  repair_id INTEGER REFERENCES repairs(id),
+  unit_id INTEGER REFERENCES units(id),
+  status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'converted', 'withdrawn')),
+  created_by INTEGER REFERENCES users(id),
+  decided_by INTEGER REFERENCES users(id),
+  decided_at INTEGER,
+  decision_notes TEXT,
+  converted_type TEXT CHECK (converted_type IN ('repair', 'change_order')),
+  converted_id INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX client_requests_tenant ON client_requests (tenant_id, status, id);
+CREATE INDEX client_requests_customer ON client_requests (customer_id, status, id);
+CREATE INDEX client_requests_repair ON client_requests (repair_id);
+CREATE TABLE change_orders (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  repair_id INTEGER NOT NULL REFERENCES repairs(id),
+  request_id INTEGER,
+  description TEXT NOT NULL,
+  amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+  status TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'declined', 'withdrawn')),
+  created_by INTEGER REFERENCES users(id),
+  decided_by INTEGER REFERENCES users(id),
+  decided_at INTEGER,
+  notes TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX change_orders_repair ON change_orders (repair_id, id);
+CREATE INDEX change_orders_tenant ON change_orders (tenant_id, status);
+ALTER TABLE repairs ADD COLUMN change_orders_cents INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE repairs ADD COLUMN request_id INTEGER;
+ALTER TABLE customer_access ADD COLUMN approval_limit_cents INTEGER;
+)SQL";
+
 // The shop or technician an imported work order names (technician_ref; issue 16): shown on the repair
 // and grouped by in GET /stats/shops, per tenant and per customer.
 // Migration 15 (repair_shops).

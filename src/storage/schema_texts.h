@@ -21,5 +21,7 @@ extern const char kSqliteFiguresByRepairDate[];
 extern const char kPostgresFiguresByRepairDate[];
 extern const char kSqliteRepairShops[];
 extern const char kPostgresRepairShops[];
+extern const char kSqliteClientRequests[];
+extern const char kPostgresClientRequests[];
 
 }  // namespace portico::storage::schema

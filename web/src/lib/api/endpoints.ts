@@ -42,7 +42,16 @@ import type {
 	UnitCreate,
 	UnitStat,
 	UnreadCount,
-	User
+	User,
+	ClientRequest,
+	ClientRequestCreate,
+	ClientRequestPatch,
+	ConvertRequest,
+	ChangeOrder,
+	ChangeOrderCreate,
+	ChangeOrderDecision,
+	CustomerAccessEntry,
+	AccessGrant
 } from './types';
 
 const enc = encodeURIComponent;
@@ -132,6 +141,24 @@ export const notifications = (query?: { unread?: boolean; page?: number; page_si
 export const unreadCount = () => get<UnreadCount>('/notifications/unread_count');
 export const readNotification = (id: Id) => post<Notification>(`/notifications/${id}/read`);
 export const readAllNotifications = () => post<UnreadCount>('/notifications/read_all');
+
+// client requests and change orders (issue 10)
+export const clientRequests = (query?: Query) => get<Page<ClientRequest>>('/requests', query);
+export const clientRequest = (id: Id) => get<ClientRequest>(`/requests/${id}`);
+export const createClientRequest = (body: ClientRequestCreate) => post<ClientRequest>('/requests', body);
+export const updateClientRequest = (id: Id, body: ClientRequestPatch) => patch<ClientRequest>(`/requests/${id}`, body);
+export const approveClientRequest = (id: Id, notes: string) => post<ClientRequest>(`/requests/${id}/approve`, { notes });
+export const rejectClientRequest = (id: Id, reason: string) => post<ClientRequest>(`/requests/${id}/reject`, { reason });
+export const convertClientRequest = (id: Id, body: ConvertRequest) => post<ClientRequest>(`/requests/${id}/convert`, body);
+export const withdrawClientRequest = (id: Id) => post<ClientRequest>(`/requests/${id}/withdraw`);
+export const requestAttachments = (id: Id) => get<Page<Attachment>>(`/requests/${id}/attachments`, { page_size: 100 });
+export const changeOrders = (repairId: Id) => get<Page<ChangeOrder>>(`/repairs/${repairId}/change-orders`, { page_size: 200 });
+export const proposeChangeOrder = (repairId: Id, body: ChangeOrderCreate) =>
+	post<ChangeOrder>(`/repairs/${repairId}/change-orders`, body);
+export const decideChangeOrder = (id: Id, body: ChangeOrderDecision) => post<ChangeOrder>(`/change-orders/${id}/decision`, body);
+export const withdrawChangeOrder = (id: Id) => post<ChangeOrder>(`/change-orders/${id}/withdraw`);
+export const customerAccess = (customerId: Id) => get<CustomerAccessEntry[]>(`/customers/${customerId}/access`);
+export const grantAccess = (customerId: Id, body: AccessGrant) => post<CustomerAccessEntry>(`/customers/${customerId}/access`, body);
 
 /** Lists that API.md calls "paginated" but that a server might still send as plain arrays. */
 export function rows<T>(value: Page<T> | T[] | null | undefined): T[] {

@@ -579,23 +579,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/stats/shops": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Repairs, completions and cost per imported shop (the source's technician_ref), most repairs first */
-        get: operations["getShopStats"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/stats/status": {
         parameters: {
             query?: never;
@@ -831,10 +814,28 @@ export interface paths {
             cookie?: never;
         };
         /** A repair's attachments (customer users never see internal ones) */
-        get: operations["listRepairAttachments"];
+        get: operations["getApiV1RepairsIdAttachments"];
         put?: never;
         /** Attach a photo, video or document to a repair (multipart/form-data) */
-        post: operations["uploadRepairAttachment"];
+        post: operations["postApiV1RepairsIdAttachments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A client request's attachments (customer users never see internal ones) */
+        get: operations["listClientRequestAttachments"];
+        put?: never;
+        /** Attach a photo, video or document to a client request (multipart/form-data) */
+        post: operations["addClientRequestAttachment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -849,15 +850,15 @@ export interface paths {
             cookie?: never;
         };
         /** One attachment */
-        get: operations["getAttachment"];
+        get: operations["getApiV1AttachmentsId"];
         put?: never;
         post?: never;
         /** Delete an attachment (staff, or the uploader) */
-        delete: operations["deleteAttachment"];
+        delete: operations["deleteApiV1AttachmentsId"];
         options?: never;
         head?: never;
         /** Change an attachment's caption and label (visibility: staff) */
-        patch: operations["updateAttachment"];
+        patch: operations["patchApiV1AttachmentsId"];
         trace?: never;
     };
     "/api/v1/attachments/{id}/content": {
@@ -868,7 +869,7 @@ export interface paths {
             cookie?: never;
         };
         /** The file (ETag, Range) */
-        get: operations["getAttachmentContent"];
+        get: operations["getApiV1AttachmentsIdContent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -885,7 +886,7 @@ export interface paths {
             cookie?: never;
         };
         /** A JPEG thumbnail of an image or video (404 for documents) */
-        get: operations["getAttachmentThumbnail"];
+        get: operations["getApiV1AttachmentsIdThumbnail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -902,12 +903,185 @@ export interface paths {
             cookie?: never;
         };
         /** A tenant's uploaded logo (public) */
-        get: operations["getTenantLogo"];
+        get: operations["getApiV1TenantsSlugLogo"];
         /** Upload my tenant's logo: PNG, JPEG or WebP, scaled to 512 px (admin) */
-        put: operations["putTenantLogo"];
+        put: operations["putApiV1TenantsSlugLogo"];
         post?: never;
         /** Remove my tenant's logo (admin) */
-        delete: operations["deleteTenantLogo"];
+        delete: operations["deleteApiV1TenantsSlugLogo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Client requests, pending first (staff: the tenant's; customer users: their customers') */
+        get: operations["listClientRequests"];
+        put?: never;
+        /** Send a request to the shop (customer requesters and approvers; staff) */
+        post: operations["createClientRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One client request */
+        get: operations["getClientRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a pending request's title and description (its creator) */
+        patch: operations["updateClientRequest"];
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending request (manager, admin) */
+        post: operations["approveClientRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a pending request with a reason (manager, admin) */
+        post: operations["rejectClientRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/convert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Convert a pending request into a PENDING repair or a change order (manager, admin) */
+        post: operations["convertClientRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a pending request (its creator) */
+        post: operations["withdrawClientRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repairs/{id}/change-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A repair's change orders, oldest first */
+        get: operations["listChangeOrders"];
+        put?: never;
+        /** Propose extra work on a repair that is not final (staff) */
+        post: operations["proposeChangeOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One change order */
+        get: operations["getChangeOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-orders/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (within the approval limit) or decline a proposed change order (customer approver) */
+        post: operations["decideChangeOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-orders/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a proposed change order (staff) */
+        post: operations["withdrawChangeOrder"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1048,12 +1222,16 @@ export interface components {
             /** @enum {string} */
             access: "approver" | "requester" | "viewer";
             is_primary_contact: boolean;
+            /** @description money; null = no limit */
+            approval_limit?: string | null;
         };
         AccessGrant: {
             user_id: number;
             /** @enum {string} */
             access: "approver" | "requester" | "viewer";
             is_primary_contact?: boolean;
+            /** @description money like "500.00"; null = no limit; absent keeps the current one */
+            approval_limit?: string | null;
         };
         Preferences: {
             receive_email_notifications: boolean;
@@ -1106,6 +1284,11 @@ export interface components {
             estimated_cost: components["schemas"]["Money"];
             price_override: string | null;
             materials_total: components["schemas"]["Money"];
+            change_orders_total?: components["schemas"]["Money"];
+            /** @description the client request this repair was converted from */
+            request_id?: number | null;
+            /** @description the caller's approval limit allows approving the estimate */
+            within_approval_limit?: boolean;
             approval: null | {
                 approved: boolean;
                 decided_by: components["schemas"]["PersonRef"];
@@ -1118,8 +1301,6 @@ export interface components {
             /** @description the caller may POST /approval */
             can_approve?: boolean;
             external_ref?: string | null;
-            /** @description imported: the shop or technician the source names (not a user) */
-            technician_ref?: string | null;
             version: number;
             /** Format: date-time */
             created_at: string;
@@ -1268,13 +1449,6 @@ export interface components {
             completed: number;
             cost: components["schemas"]["Money"];
         };
-        ShopFigure: {
-            /** @description the imported technician_ref */
-            shop: string;
-            count: number;
-            completed: number;
-            cost: components["schemas"]["Money"];
-        };
         StatusCounts: {
             [key: string]: number;
         };
@@ -1293,7 +1467,7 @@ export interface components {
         Notification: {
             id: number;
             /** @enum {string} */
-            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision";
+            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision" | "new_client_request" | "request_decided" | "change_order_proposed";
             title: string;
             body?: string;
             repair_id: number | null;
@@ -1448,6 +1622,103 @@ export interface components {
             info: Record<string, never>;
             paths: Record<string, never>;
             components?: Record<string, never>;
+        };
+        ClientRequest: {
+            id: number;
+            customer_id: number;
+            /** @enum {string} */
+            type: "material" | "change_order" | "info" | "other";
+            title: string;
+            description: string;
+            repair_id: number | null;
+            unit_id: number | null;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "converted" | "withdrawn";
+            created_by: components["schemas"]["PersonRef"];
+            decided_by: components["schemas"]["PersonRef"];
+            /** Format: date-time */
+            decided_at: string | null;
+            decision_notes: string | null;
+            converted_to: null | {
+                /** @enum {string} */
+                type: "repair" | "change_order";
+                id: number;
+            };
+            attachment_count: number;
+            /** @description what the caller may do with this request now */
+            allowed_actions?: ("edit" | "approve" | "reject" | "convert" | "withdraw")[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        NewClientRequest: {
+            customer_id: number;
+            /** @enum {string} */
+            type: "material" | "change_order" | "info" | "other";
+            title: string;
+            description?: string;
+            repair_id?: number | null;
+            unit_id?: number | null;
+        };
+        ClientRequestPatch: {
+            title?: string;
+            description?: string;
+        };
+        DecisionNotes: {
+            notes?: string;
+        };
+        RejectRequest: {
+            reason: string;
+        };
+        ConvertRequest: {
+            /** @enum {string} */
+            into: "repair" | "change_order";
+            /** @description into repair, when the request names no unit */
+            unit_number?: string;
+            /** @description into change_order: money > 0 */
+            amount?: string;
+            /** @description into change_order; default: the request's text */
+            description?: string;
+        };
+        ChangeOrder: {
+            id: number;
+            repair_id: number;
+            request_id?: number | null;
+            description: string;
+            amount: string;
+            /** @enum {string} */
+            status: "proposed" | "approved" | "declined" | "withdrawn";
+            created_by: components["schemas"]["PersonRef"];
+            decided_by: components["schemas"]["PersonRef"];
+            /** Format: date-time */
+            decided_at: string | null;
+            notes: string;
+            /** @description the caller may approve or decline it now */
+            can_decide?: boolean;
+            /** @description the caller may withdraw it now */
+            can_withdraw?: boolean;
+            /** @description the caller's approval limit allows approving it */
+            within_approval_limit?: boolean;
+            /** @description the caller's approval limit on this customer */
+            approval_limit?: string | null;
+            /** @description the repair's estimated cost now */
+            repair_estimated_cost?: string;
+            /** @description the repair's estimated cost once this is approved */
+            estimated_cost_if_approved?: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        NewChangeOrder: {
+            description: string;
+            /** @description money > 0 */
+            amount: string;
+        };
+        ChangeOrderDecision: {
+            approved: boolean;
+            notes?: string;
         };
     };
     responses: {
@@ -2928,35 +3199,6 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getShopStats: {
-        parameters: {
-            query?: {
-                customer?: number;
-                from?: string;
-                to?: string;
-                months?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ShopFigure"][];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            default: components["responses"]["Problem"];
-        };
-    };
     getStatusCounts: {
         parameters: {
             query?: never;
@@ -3506,7 +3748,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    listRepairAttachments: {
+    getApiV1RepairsIdAttachments: {
         parameters: {
             query?: {
                 page?: number;
@@ -3541,7 +3783,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    uploadRepairAttachment: {
+    postApiV1RepairsIdAttachments: {
         parameters: {
             query?: never;
             header?: never;
@@ -3573,7 +3815,74 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getAttachment: {
+    listClientRequestAttachments: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["Attachment"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addClientRequestAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachmentUpload"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getApiV1AttachmentsId: {
         parameters: {
             query?: never;
             header?: never;
@@ -3600,7 +3909,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    deleteAttachment: {
+    deleteApiV1AttachmentsId: {
         parameters: {
             query?: never;
             header?: never;
@@ -3626,7 +3935,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    updateAttachment: {
+    patchApiV1AttachmentsId: {
         parameters: {
             query?: never;
             header?: never;
@@ -3660,7 +3969,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getAttachmentContent: {
+    getApiV1AttachmentsIdContent: {
         parameters: {
             query?: never;
             header?: never;
@@ -3687,7 +3996,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getAttachmentThumbnail: {
+    getApiV1AttachmentsIdThumbnail: {
         parameters: {
             query?: never;
             header?: never;
@@ -3714,7 +4023,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getTenantLogo: {
+    getApiV1TenantsSlugLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -3739,7 +4048,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    putTenantLogo: {
+    putApiV1TenantsSlugLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -3771,7 +4080,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    deleteTenantLogo: {
+    deleteApiV1TenantsSlugLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -3789,6 +4098,422 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Branding"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listClientRequests: {
+        parameters: {
+            query?: {
+                status?: string;
+                type?: string;
+                customer?: number;
+                repair?: number;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["ClientRequest"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewClientRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientRequestPatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    approveClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionNotes"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    rejectClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    convertClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConvertRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    withdrawClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listChangeOrders: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["ChangeOrder"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    proposeChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewChangeOrder"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    decideChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOrderDecision"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    withdrawChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrder"];
                 };
             };
             400: components["responses"]["BadRequest"];

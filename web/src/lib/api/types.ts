@@ -139,3 +139,16 @@ export type AnnouncementSeverity = Schemas['AnnouncementSeverity'];
 export type AnnouncementCreate = Schemas['NewAnnouncement'];
 export type AnnouncementPatch = Schemas['AnnouncementPatch'];
 export type UserPatch = Schemas['UserPatch'];
+
+// ---- client requests and change orders (issue 10) ----
+export type ClientRequest = Schemas['ClientRequest'];
+export type ClientRequestCreate = Schemas['NewClientRequest'];
+export type ClientRequestPatch = Schemas['ClientRequestPatch'];
+export type ConvertRequest = Schemas['ConvertRequest'];
+export type RequestStatus = ClientRequest['status'];
+export type RequestType = ClientRequest['type'];
+export type ChangeOrder = Schemas['ChangeOrder'];
+export type ChangeOrderCreate = Schemas['NewChangeOrder'];
+export type ChangeOrderDecision = Schemas['ChangeOrderDecision'];
+export type CustomerAccessEntry = Schemas['Access'];
+export type AccessGrant = Schemas['AccessGrant'];
