@@ -45,7 +45,8 @@ Runtime::Runtime(Config c)
       mailer(deps),
       faq(deps),
       announcements(deps),
-      announcer(announcements) {
+      announcer(announcements),
+      exports(deps) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
@@ -132,6 +133,7 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterNotificationRoutes(app, rt.notifications);
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
+  http::RegisterExportRoutes(app, rt.exports, rt.repairs);  // issue 14
   app.set_upload_dir(rt.attachments.TempDir());
 }
 

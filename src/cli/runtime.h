@@ -11,6 +11,7 @@
 #include "services/auth_service.h"
 #include "services/event_broker.h"
 #include "services/event_service.h"
+#include "services/export_service.h"
 #include "services/mailer.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
@@ -45,6 +46,7 @@ struct Runtime {
   services::FaqService faq;
   services::AnnouncementService announcements;
   services::AnnouncementWorker announcer;
+  services::ExportService exports;  // issue 14
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

@@ -6,6 +6,7 @@
 #include "services/attachment_service.h"
 #include "services/auth_service.h"
 #include "services/event_service.h"
+#include "services/export_service.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
 #include "services/support_service.h"
@@ -32,5 +33,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs);
 void RegisterEventRoutes(App& app, services::EventService& events);
 void RegisterNotificationRoutes(App& app, services::NotificationService& notifications);
 void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments);
+/// Issue 14: CSV exports of repairs, a unit's history and the monthly figures.
+void RegisterExportRoutes(App& app, services::ExportService& exports, services::RepairService& repairs);
 
 }  // namespace portico::http

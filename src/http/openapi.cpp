@@ -229,6 +229,7 @@ constexpr const char* kComponents = R"JSON({
    "visibility": {"type": "string", "enum": ["customer", "internal"]}}},
  "LogoUpload": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}},
  "Binary": {"type": "string", "format": "binary"},
+ "Csv": {"type": "string", "description": "RFC 4180 CSV (UTF-8, CRLF, one header row), streamed with chunked transfer encoding; cells starting with =, +, -, @, tab or CR get a leading '"},
  "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}},
  "OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document (this one)",
    "required": ["openapi", "info", "paths"], "properties": {"openapi": {"type": "string"}, "info": {"type": "object"},
@@ -356,6 +357,7 @@ json::value BuildOpenApi(const Router& router) {
       }
       std::string ct = info.response_schema == "Metrics" ? "text/plain"
                        : info.response_schema == "Binary" ? "*/*"
+                       : info.response_schema == "Csv"    ? "text/csv"
                                                           : "application/json";
       ok["content"] = json::object{{ct, json::object{{"schema", schema}}}};
     }
