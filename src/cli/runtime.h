@@ -16,6 +16,8 @@
 #include "services/notifications.h"
 #include "services/repair_service.h"
 #include "services/support_service.h"
+#include "services/webhook_worker.h"
+#include "services/webhooks.h"
 #include "storage/blob_store.h"
 #include "storage/db.h"
 
@@ -47,6 +49,8 @@ struct Runtime {
   services::AnnouncementService announcements;
   services::AnnouncementWorker announcer;
   services::ExportService exports;  // issue 14
+  services::WebhookService webhooks;  // issue 14
+  services::WebhookWorker webhook_worker;  // issue 14
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

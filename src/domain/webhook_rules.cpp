@@ -46,9 +46,9 @@ std::string WebhookSignature(std::string_view secret, std::int64_t timestamp, st
   return out;
 }
 
-std::int64_t WebhookRetryDelaySeconds(int retry, double jitter) {
-  constexpr std::int64_t kBase = 30, kCap = 4 * 60 * 60;
-  std::int64_t base = kBase;
+std::int64_t WebhookRetryDelaySeconds(int retry, double jitter, std::int64_t base_seconds) {
+  constexpr std::int64_t kCap = 4 * 60 * 60;
+  std::int64_t base = std::clamp<std::int64_t>(base_seconds, 1, kCap);
   for (int i = 1; i < retry && base < kCap; ++i) base *= 2;
   base = std::min(base, kCap);
   const double j = std::clamp(std::isfinite(jitter) ? jitter : 0.5, 0.0, 1.0);

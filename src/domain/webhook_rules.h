@@ -21,9 +21,10 @@ inline constexpr std::int64_t kWebhookRetryWindowSeconds = 24 * 60 * 60;
 inline constexpr std::int64_t kWebhookTimeoutSeconds = 10;
 
 /// Seconds to wait before retry number `retry` (1 = the first retry after the first failed attempt):
-/// base 30 s doubled per retry (30, 60, 120, ...; capped at 4 hours) and scaled by a jitter factor
-/// between 0.5 and 1.5 taken from `jitter` in [0, 1). So the first retry comes within 15..45 s (< 60 s).
-std::int64_t WebhookRetryDelaySeconds(int retry, double jitter);
+/// `base_seconds` (default 30 s) doubled per retry (30, 60, 120, ...; capped at 4 hours) and scaled by a
+/// jitter factor between 0.5 and 1.5 taken from `jitter` in [0, 1). So the first retry comes within
+/// 15..45 s (< 60 s) by default. At least 1 second.
+std::int64_t WebhookRetryDelaySeconds(int retry, double jitter, std::int64_t base_seconds = 30);
 
 /// True when another attempt may be scheduled at `next_at` (Unix seconds) for a delivery first tried at
 /// `first_attempt_at`: inside the 24-hour window.

@@ -10,6 +10,7 @@
 #include "services/notifications.h"
 #include "services/repair_service.h"
 #include "services/support_service.h"
+#include "services/webhooks.h"
 #include "storage/db.h"
 
 namespace portico::http {
@@ -35,5 +36,7 @@ void RegisterNotificationRoutes(App& app, services::NotificationService& notific
 void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments);
 /// Issue 14: CSV exports of repairs, a unit's history and the monthly figures.
 void RegisterExportRoutes(App& app, services::ExportService& exports, services::RepairService& repairs);
+/// Issue 14: webhook endpoints, deliveries, redelivery, test sends.
+void RegisterWebhookRoutes(App& app, services::WebhookService& webhooks);
 
 }  // namespace portico::http

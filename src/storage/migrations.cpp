@@ -25,6 +25,8 @@ constexpr Migration kMigrations[] = {
     // and per customer, so a range of months (and the search for the newest months with data) does not
     // scan the whole history (332,420 imported work orders in the real data).
     {9, "figures_by_repair_date", schema::kSqliteFiguresByRepairDate, schema::kPostgresFiguresByRepairDate},
+    // Webhooks (issue 14): endpoints with a persisted event cursor each, and their deliveries.
+    {14, "webhooks", schema::kSqliteWebhooks, schema::kPostgresWebhooks},
 };
 
 }  // namespace

@@ -19,5 +19,7 @@ extern const char kSqliteAttachments[];
 extern const char kPostgresAttachments[];
 extern const char kSqliteFiguresByRepairDate[];
 extern const char kPostgresFiguresByRepairDate[];
+extern const char kSqliteWebhooks[];    // issue 14
+extern const char kPostgresWebhooks[];  // issue 14
 
 }  // namespace portico::storage::schema
