@@ -122,11 +122,10 @@ void RegisterWebhookRoutes(App& app, services::WebhookService& webhooks) {
                                             DeliveryJson));
         });
   r.Add("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
-        {.operation_id = "redeliverWebhookDelivery", .summary = "Send a delivery again now (admin)", .tag = "webhooks",
-         .status = 202},
+        {.operation_id = "redeliverWebhookDelivery", .summary = "Send a delivery again now; answers the queued delivery (admin)",
+         .tag = "webhooks", .status = 202, .response_schema = "WebhookDelivery"},
         [&webhooks](RequestContext& ctx) {
-          webhooks.Redeliver(ctx.actor(), ctx.IdParam("id"), ctx.IdParam("delivery_id"));
-          return Status(202);
+          return JsonResponse(202, DeliveryJson(webhooks.Redeliver(ctx.actor(), ctx.IdParam("id"), ctx.IdParam("delivery_id"))));
         });
   r.Add("POST", "/api/v1/webhooks/{id}/test",
         {.operation_id = "testWebhook", .summary = "Queue a webhook.test event for this endpoint (admin)",

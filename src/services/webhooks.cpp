@@ -204,13 +204,15 @@ PageOf<storage::WebhookDelivery> WebhookService::Deliveries(const policy::Actor&
   return storage::ListWebhookDeliveries(tx->conn(), id, page);
 }
 
-void WebhookService::Redeliver(const policy::Actor& actor, std::int64_t id, std::int64_t delivery_id) {
+storage::WebhookDelivery WebhookService::Redeliver(const policy::Actor& actor, std::int64_t id, std::int64_t delivery_id) {
   auto tx = deps_.db.Write();
   if (!storage::FindWebhookEndpoint(tx->conn(), actor.tenant, id)) throw Error::NotFound("No such webhook.");
   if (!storage::FindWebhookDelivery(tx->conn(), id, delivery_id)) throw Error::NotFound("No such delivery.");
   Authorize(actor);
   storage::RequeueWebhookDelivery(tx->conn(), delivery_id, deps_.clock.Now());
+  auto d = storage::FindWebhookDelivery(tx->conn(), id, delivery_id);
   tx->Commit();
+  return *d;
 }
 
 storage::WebhookDelivery WebhookService::Test(const policy::Actor& actor, std::int64_t id) {

@@ -67,8 +67,8 @@ class WebhookService {
   storage::WebhookEndpoint Update(const policy::Actor& actor, std::int64_t id, const WebhookPatch& patch);
   void Delete(const policy::Actor& actor, std::int64_t id);
   PageOf<storage::WebhookDelivery> Deliveries(const policy::Actor& actor, std::int64_t id, const PageRequest& page);
-  /// POST .../redeliver: the delivery is pending again, now, with a fresh 24-hour window.
-  void Redeliver(const policy::Actor& actor, std::int64_t id, std::int64_t delivery_id);
+  /// POST .../redeliver: the delivery is pending again, now, with a fresh 24-hour window; returns it.
+  storage::WebhookDelivery Redeliver(const policy::Actor& actor, std::int64_t id, std::int64_t delivery_id);
   /// POST /webhooks/{id}/test: queues a `webhook.test` event for this endpoint only; returns the delivery.
   storage::WebhookDelivery Test(const policy::Actor& actor, std::int64_t id);
 

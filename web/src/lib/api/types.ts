@@ -138,3 +138,10 @@ export type AnnouncementSeverity = Schemas['AnnouncementSeverity'];
 export type AnnouncementCreate = Schemas['NewAnnouncement'];
 export type AnnouncementPatch = Schemas['AnnouncementPatch'];
 export type UserPatch = Schemas['UserPatch'];
+
+// Webhooks (issue 14)
+export type Webhook = Schemas['Webhook'];
+export type CreatedWebhook = Schemas['CreatedWebhook'];
+export type WebhookCreate = Schemas['NewWebhook'];
+export type WebhookPatch = Schemas['WebhookPatch'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
