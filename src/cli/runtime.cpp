@@ -47,6 +47,7 @@ Runtime::Runtime(Config c)
       announcements(deps),
       announcer(announcements),
       exports(deps),
+      invoices(deps, *blobs),
       webhooks(deps),
       webhook_worker(deps, [this](const storage::EventRecord& e) {
         if (!wake_through_database) broker.Publish(Audience(e), e.id);
@@ -142,7 +143,7 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterNotificationRoutes(app, rt.notifications);
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
-  http::RegisterExportRoutes(app, rt.exports, rt.repairs);  // issue 14
+  http::RegisterExportRoutes(app, rt.exports, rt.repairs, rt.invoices);  // issue 14
   http::RegisterWebhookRoutes(app, rt.webhooks);              // issue 14
   app.set_upload_dir(rt.attachments.TempDir());
 }

@@ -12,6 +12,7 @@
 #include "services/event_broker.h"
 #include "services/event_service.h"
 #include "services/export_service.h"
+#include "services/invoice_service.h"
 #include "services/mailer.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
@@ -49,6 +50,7 @@ struct Runtime {
   services::AnnouncementService announcements;
   services::AnnouncementWorker announcer;
   services::ExportService exports;  // issue 14
+  services::InvoiceService invoices;  // issue 14
   services::WebhookService webhooks;  // issue 14
   services::WebhookWorker webhook_worker;  // issue 14
   int schema_version = 0;

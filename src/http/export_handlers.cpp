@@ -45,8 +45,23 @@ Response Streamed(std::unique_ptr<services::RepairExport> export_run, const std:
 
 }  // namespace
 
-void RegisterExportRoutes(App& app, services::ExportService& exports, services::RepairService& repairs) {
+void RegisterExportRoutes(App& app, services::ExportService& exports, services::RepairService& repairs,
+                          services::InvoiceService& invoices) {
   Router& r = app.router();
+  r.Add("GET", "/api/v1/repairs/{id}/invoice.pdf",
+        {.operation_id = "getRepairInvoicePdf",
+         .summary = "The invoice of a COMPLETED repair as a one-page PDF (409 before completion)",
+         .tag = "exports",
+         .response_schema = "Pdf"},
+        [&invoices](RequestContext& ctx) {
+          const auto id = ctx.IdParam("id");
+          Response res;
+          res.content_type = "application/pdf";
+          res.body = invoices.Pdf(ctx.actor(), RepairId(id));
+          res.SetHeader("Content-Disposition", "attachment; filename=\"invoice-R-" + std::to_string(id) + ".pdf\"");
+          res.SetHeader("Cache-Control", "no-store");
+          return res;
+        });
   r.Add("GET", "/api/v1/repairs/export.csv",
         {.operation_id = "exportRepairsCsv",
          .summary = "Repairs in my scope with the list's filters as CSV, oldest first (streamed)",

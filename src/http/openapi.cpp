@@ -252,6 +252,7 @@ constexpr const char* kComponents = R"JSON({
    "last_status_code": {"type": ["integer", "null"]}, "last_error": {"type": ["string", "null"]},
    "next_attempt_at": {"type": ["string", "null"], "format": "date-time"}, "delivered_at": {"type": ["string", "null"], "format": "date-time"},
    "created_at": {"type": "string", "format": "date-time"}}},
+ "Pdf": {"type": "string", "format": "binary", "description": "application/pdf, one page"},
  "Csv": {"type": "string", "description": "RFC 4180 CSV (UTF-8, CRLF, one header row), streamed with chunked transfer encoding; cells starting with =, +, -, @, tab or CR get a leading '"},
  "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}},
  "OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document (this one)",
@@ -396,6 +397,7 @@ json::value BuildOpenApi(const Router& router) {
       std::string ct = info.response_schema == "Metrics" ? "text/plain"
                        : info.response_schema == "Binary" ? "*/*"
                        : info.response_schema == "Csv"    ? "text/csv"
+                       : info.response_schema == "Pdf"    ? "application/pdf"
                                                           : "application/json";
       ok["content"] = json::object{{ct, json::object{{"schema", schema}}}};
     }

@@ -5,10 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { useServer, runCli, REPO_ROOT, assertStatus, assertProblem } from './harness.mjs';
-import { API, allPages, createRepair, repairIn, uniq } from './lifecycle_helpers.mjs';
+import { API, allPages, createRepair, repairIn, move, uniq } from './lifecycle_helpers.mjs';
 
 const ctx = useServer();
 
@@ -204,4 +206,41 @@ test('a large export streams in constant memory (RSS recorded)', { timeout: 600_
   t.diagnostic(`export of ${count} rows (${(raw.text.length / 1048576).toFixed(1)} MiB) in ${ms} ms; RSS before ${mb(before)} MiB, after ${mb(after)} MiB, peak ${mb(peak)} MiB`);
   // The body is far larger than what the server may hold: growth stays well below the body's size.
   assert.ok((after - before) * 1024 < raw.text.length / 2, `RSS grew ${mb(after - before)} MiB for a ${(raw.text.length / 1048576).toFixed(1)} MiB body`);
+});
+
+test('invoice: 409 before completion; a one-page PDF with the total and Unicode text after', async () => {
+  const { server } = ctx;
+  const manager = await server.bearer('acme', 'manager');
+  const technician = await server.bearer('acme', 'technician');
+  const r = await repairIn(server, 'IN_PROGRESS', { extra: { description: 'Peña José: chip in the windshield, ñ é ü' } });
+  assertProblem(await manager.get(`${API}/repairs/${r.id}/invoice.pdf`), 409);
+  const mat = await technician.post(`${API}/repairs/${r.id}/materials`, { material_type: 'Résine UV', quantity: 2, unit_cost: '7.25' });
+  assertStatus(mat, 201);
+  const done = await move(technician, r.id, 'COMPLETED');
+  for (const who of ['manager', 'c1_viewer']) {
+    const client = await server.bearer('acme', who);
+    const res = await fetch(`${server.baseUrl}${API}/repairs/${r.id}/invoice.pdf`, { headers: { authorization: `Bearer ${client.token}` } });
+    assert.equal(res.status, 200, who);
+    assert.equal(res.headers.get('content-type'), 'application/pdf');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'portico-invoice-'));
+    try {
+      const file = path.join(dir, 'invoice.pdf');
+      await writeFile(file, pdf);
+      const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+      assert.match(info, /^Pages:\s+1$/m);
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      assert.ok(text.includes(done.cost), `total ${done.cost} in the text:\n${text}`);
+      assert.ok(text.includes('Peña José'), 'Unicode description');
+      assert.ok(text.includes('Résine UV'), 'material line');
+      assert.ok(text.includes(`R-${r.id}`), 'invoice number');
+      assert.ok(/tier 1/.test(text), 'labour tier');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  // Another customer's user: 404, not 403.
+  const other = await server.bearer('acme', 'c2_viewer');
+  assertProblem(await other.get(`${API}/repairs/${r.id}/invoice.pdf`), 404);
 });
