@@ -92,6 +92,7 @@ constexpr const char* kComponents = R"JSON({
    "resin_viscosity": {"type": ["string", "null"]},
    "cost": {"$ref": "#/components/schemas/Money"}, "estimated_cost": {"$ref": "#/components/schemas/Money"},
    "price_override": {"type": ["string", "null"]}, "materials_total": {"$ref": "#/components/schemas/Money"},
+   "invoice_url": {"type": ["string", "null"], "description": "GET it for the PDF invoice; null until COMPLETED"},
    "approval": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["approved", "decided_by", "decided_at", "notes"], "properties": {
      "approved": {"type": "boolean"}, "decided_by": {"$ref": "#/components/schemas/PersonRef"},
      "decided_at": {"type": "string", "format": "date-time"}, "notes": {"type": "string"}}}]},
