@@ -118,7 +118,8 @@ std::string RenderInvoicePdf(const InvoiceDocument& doc) {
   facts += Text(cr, "Repair", fx, facts, fw, "Sans Bold 9");
   facts += Text(cr, "Unit " + doc.unit_number + (doc.unit_description.empty() ? "" : " — " + doc.unit_description), fx,
                 facts, fw, "Sans 10", PANGO_ALIGN_LEFT, 2);
-  facts += Text(cr, "Requested " + doc.repair_created + " · Completed " + doc.repair_date, fx, facts, fw, "Sans 9");
+  facts += Text(cr, "Requested " + doc.repair_created + " · completed " + doc.repair_date, fx, facts, fw, "Sans 9",
+                PANGO_ALIGN_LEFT, 2);
   if (!doc.technician.empty()) facts += Text(cr, "Technician: " + doc.technician, fx, facts, fw, "Sans 9");
   y = std::max(col, facts) + 10;
   y += Text(cr, doc.description, kMargin, y, inner, "Sans Italic 9", PANGO_ALIGN_LEFT, 3) + 12;
@@ -127,8 +128,8 @@ std::string RenderInvoicePdf(const InvoiceDocument& doc) {
   const double qx = kMargin + inner * 0.58, px = kMargin + inner * 0.70, ax = kMargin + inner * 0.84;
   Text(cr, "Description", kMargin, y, inner * 0.56, "Sans Bold 9");
   Text(cr, "Qty", qx, y, inner * 0.1, "Sans Bold 9", PANGO_ALIGN_RIGHT);
-  Text(cr, "Unit price", px, y, inner * 0.13, "Sans Bold 9", PANGO_ALIGN_RIGHT);
-  y += Text(cr, "Amount (" + doc.currency + ")", ax, y, inner * 0.16, "Sans Bold 9", PANGO_ALIGN_RIGHT) + 4;
+  Text(cr, "Price", px, y, inner * 0.13, "Sans Bold 9", PANGO_ALIGN_RIGHT);
+  y += Text(cr, "Amount", ax, y, inner * 0.16, "Sans Bold 9", PANGO_ALIGN_RIGHT) + 4;
   Rule(cr, y);
   y += 6;
   int shown = 0;
@@ -145,8 +146,8 @@ std::string RenderInvoicePdf(const InvoiceDocument& doc) {
   }
   Rule(cr, y);
   y += 8;
-  Text(cr, "Total", px - inner * 0.2, y, inner * 0.33, "Sans Bold 12", PANGO_ALIGN_RIGHT);
-  y += Text(cr, doc.total + " " + doc.currency, ax - inner * 0.06, y, inner * 0.22, "Sans Bold 12", PANGO_ALIGN_RIGHT);
+  Text(cr, "Total (" + doc.currency + ")", kMargin, y, inner * 0.66, "Sans Bold 12", PANGO_ALIGN_RIGHT);
+  y += Text(cr, doc.total, ax - inner * 0.1, y, inner * 0.26, "Sans Bold 12", PANGO_ALIGN_RIGHT);
 
   // Footer.
   if (!doc.footer.empty()) Text(cr, doc.footer, kMargin, kHeight - kMargin - 24, inner, "Sans 8", PANGO_ALIGN_CENTER, 2);

@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "domain/money.h"
+#include "domain/pricing.h"
 #include "policy/policy.h"
 #include "storage/accounts_repository.h"
 #include "storage/attachments_repository.h"
@@ -92,7 +93,7 @@ media::InvoiceDocument InvoiceService::Document(const policy::Actor& actor, Repa
   doc.lines.push_back({label, "", "", domain::FormatMoney(labour)});
   for (const auto& m : materials) {
     doc.lines.push_back({m.material_type, Quantity(m.quantity), domain::FormatMoney(m.unit_cost_cents),
-                         domain::FormatMoney(m.total_cents)});
+                         domain::FormatMoney(domain::MaterialLineTotal(m.quantity, m.unit_cost_cents))});
   }
   domain::Cents total = r->cost_cents;
   // ---- HOOK (issue 10, change orders): append one line per APPROVED change order of this repair here,
