@@ -87,11 +87,9 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& res, unsigned version, bo
                                      : res.body.size();
   if (!head) out.body() = std::move(res.body);
   out.keep_alive(keep_alive);
-  if (chunked) {
-    out.set(bhttp::field::transfer_encoding, "chunked");  // HEAD: what GET would send, without a body
-  } else {
-    out.content_length(size);
-  }
+  // A generated body of unknown size (exports): HEAD answers the headers without a length (and without
+  // Transfer-Encoding, which would make the serializer write a final chunk after them).
+  if (!chunked) out.content_length(size);
   return out;
 }
 
