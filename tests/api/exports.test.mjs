@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
@@ -76,6 +77,24 @@ test('repairs export: header, chunked, attachment, columns of API.md', async () 
     assert.ok(rows[0].includes(col), `column ${col} in ${rows[0]}`);
   }
   assert.ok(raw.text.endsWith('\r\n'));
+});
+
+test('HEAD of an export: headers only, and the connection stays usable', async () => {
+  const { server } = ctx;
+  const manager = await server.bearer('acme', 'manager');
+  const text = await new Promise((resolve, reject) => {
+    const socket = net.connect(server.port, '127.0.0.1');
+    let data = '';
+    socket.on('data', (c) => { data += c; });
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+    socket.write(`HEAD ${API}/repairs/export.csv HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${manager.token}\r\n\r\n` +
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  });
+  const [head, rest] = text.split(/\r\n\r\n/, 2).length ? [text.slice(0, text.indexOf('\r\n\r\n')), text.slice(text.indexOf('\r\n\r\n') + 4)] : [];
+  assert.match(head, /^HTTP\/1\.1 200/);
+  assert.match(head, /text\/csv/);
+  assert.match(rest, /^HTTP\/1\.1 200 OK\r\n/, `the next answer follows the headers at once: ${JSON.stringify(rest.slice(0, 80))}`);
 });
 
 test('scope: a customer user exports exactly what its list shows, never another customer\'s rows', async () => {
