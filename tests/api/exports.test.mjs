@@ -232,8 +232,11 @@ test('a large export streams in constant memory (RSS recorded)', { timeout: 600_
   const bodyMiB = raw.text.length / 1048576;
   t.diagnostic(`export of ${count} rows (${bodyMiB.toFixed(1)} MiB) in ${first.ms}/${second.ms}/${third.ms} ms; ` +
     `RSS idle ${mb(idle)} MiB, after each export ${mb(first.rss)}/${mb(second.rss)}/${mb(third.rss)} MiB, peak ${mb(peak)} MiB`);
-  assert.ok((third.rss - first.rss) * 1024 < raw.text.length / 2,
+  // Which pooled connection (and so which page cache) serves each chunk varies, so RSS moves by a few MiB
+  // between runs; a buffered body would add its whole size per export. The issue's goal: < 64 MB above idle.
+  assert.ok((third.rss - first.rss) * 1024 < raw.text.length,
     `RSS grew ${mb(third.rss - first.rss)} MiB over two more exports of a ${bodyMiB.toFixed(1)} MiB body`);
+  assert.ok(peak - idle < 64 * 1024, `peak ${mb(peak - idle)} MiB above idle`);
 });
 
 test('invoice: 409 before completion; a one-page PDF with the total and Unicode text after', async () => {
