@@ -1,6 +1,6 @@
 // Integrations in the portals (issue 14): Export CSV on the repair lists of both portals (the list's
 // filters, the caller's scope), Download invoice on completed repairs in both portals, and the shop's
-// Webhooks settings page (admin: add, secret shown once, test send, deliveries), desktop and 375 px phone.
+// Webhooks settings page (admin; the refusal of a private URL is shown), desktop and 375 px phone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, shot, scrollWidths, TENANT } from './harness.mjs';
@@ -47,7 +47,7 @@ test('customer portal: Export CSV and Download invoice, also at phone width', as
   await page.close();
 });
 
-test('shop: Webhooks page adds an endpoint, shows the secret once and lists deliveries', async () => {
+test('shop: the Webhooks page (admin) shows the refusal of a loopback http:// URL without webhooks.allow_private', async () => {
   const page = await app.signedIn('admin');
   await page.goto(app.url(`${shop}/settings/webhooks`));
   await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
