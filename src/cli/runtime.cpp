@@ -48,13 +48,24 @@ Runtime::Runtime(Config c)
       announcements(deps),
       announcer(announcements),
       change_orders(deps),
-      requests(deps, change_orders) {
+      requests(deps, change_orders),
+      exports(deps),
+      invoices(deps, *blobs),
+      webhooks(deps),
+      webhook_worker(deps, [this](const storage::EventRecord& e) {
+        if (!wake_through_database) broker.Publish(Audience(e), e.id);
+      }) {
   schema_version = db->Migrate();
   tenants.SetBlobStore(*blobs);
   repairs.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);
     notifier.Wake();
+    webhook_worker.Wake();  // issue 14
+  });
+  webhooks.SetPublisher([this](const storage::EventRecord& e) {  // issue 14: test sends
+    if (!wake_through_database) broker.Publish(Audience(e), e.id);
+    webhook_worker.Wake();
   });
   // auth.changed events: the user's live streams (on every instance, through the event log) re-check.
   auto wake_streams = [this](const storage::EventRecord& e) {
@@ -146,6 +157,8 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
   http::RegisterRequestRoutes(app, {rt.requests, rt.change_orders});
+  http::RegisterExportRoutes(app, rt.exports, rt.repairs, rt.invoices);  // issue 14
+  http::RegisterWebhookRoutes(app, rt.webhooks);              // issue 14
   app.set_upload_dir(rt.attachments.TempDir());
 }
 
@@ -174,16 +187,20 @@ int Serve(Runtime& rt) {
       [&rt](const std::string& payload) {
         if (auto notice = ParseEventNotice(payload)) rt.broker.Publish(notice->first, notice->second);
         rt.notifier.Wake();
+        rt.webhook_worker.Wake();  // issue 14
       },
       [&rt] {
         rt.broker.WakeAll();
         rt.notifier.Wake();
+        rt.webhook_worker.Wake();  // issue 14
       });
   rt.wake_through_database = listener != nullptr;
   rt.notifier.Start();
   if (!rt.config.smtp_host.empty()) rt.mailer.Start();
   rt.announcer.Start();
+  rt.webhook_worker.Start();  // issue 14
   server.Run();
+  rt.webhook_worker.Stop();  // issue 14
   rt.announcer.Stop();
   rt.wake_through_database = false;
   listener.reset();

@@ -12,11 +12,15 @@
 #include "services/event_broker.h"
 #include "services/event_service.h"
 #include "services/figures_service.h"
+#include "services/export_service.h"
+#include "services/invoice_service.h"
 #include "services/mailer.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
 #include "services/request_service.h"
 #include "services/support_service.h"
+#include "services/webhook_worker.h"
+#include "services/webhooks.h"
 #include "storage/blob_store.h"
 #include "storage/db.h"
 
@@ -50,6 +54,10 @@ struct Runtime {
   services::AnnouncementWorker announcer;
   services::ChangeOrderService change_orders;
   services::ClientRequestService requests;
+  services::ExportService exports;  // issue 14
+  services::InvoiceService invoices;  // issue 14
+  services::WebhookService webhooks;  // issue 14
+  services::WebhookWorker webhook_worker;  // issue 14
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

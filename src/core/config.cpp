@@ -64,6 +64,12 @@ const std::vector<KeyBinding>& Bindings() {
       {{"storage.max_document_bytes", "PORTICO_MAX_DOCUMENT_BYTES", "max-document-bytes"},
        &Config::max_document_bytes},
       {{"storage.max_video_bytes", "PORTICO_MAX_VIDEO_BYTES", "max-video-bytes"}, &Config::max_video_bytes},
+      {{"webhooks.allow_private", "PORTICO_WEBHOOKS_ALLOW_PRIVATE", "webhooks-allow-private"},
+       &Config::webhooks_allow_private},
+      {{"webhooks.timeout_seconds", "PORTICO_WEBHOOKS_TIMEOUT_SECONDS", "webhooks-timeout-seconds"},
+       &Config::webhooks_timeout_seconds},
+      {{"webhooks.retry_base_seconds", "PORTICO_WEBHOOKS_RETRY_BASE_SECONDS", "webhooks-retry-base-seconds"},
+       &Config::webhooks_retry_base_seconds},
   };
   return kBindings;
 }

@@ -56,6 +56,10 @@ struct Config {
   std::int64_t max_image_bytes = 20 << 20;  // per upload, by the kind found in the bytes (PRODUCT.md)
   std::int64_t max_document_bytes = 20 << 20;
   std::int64_t max_video_bytes = 200 << 20;
+  // [webhooks] (issue 14; API.md, "Webhooks")
+  bool webhooks_allow_private = false;           // loopback/private targets and http:// (tests, on-premise)
+  std::int64_t webhooks_timeout_seconds = 10;    // an answer must come within this
+  std::int64_t webhooks_retry_base_seconds = 30; // first retry after 0.5..1.5 times this, then doubling
 };
 
 /// One settable key: its TOML path ("server.listen"), its environment variable and its flag name.

@@ -1,5 +1,6 @@
 #include "http/beast_message.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace portico::http {
@@ -29,10 +30,14 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& res, unsigned version, bo
   out.set(bhttp::field::server, "portico");
   if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
   for (auto& [k, v] : res.headers) out.insert(k, v);
-  std::size_t size = res.stream_body ? static_cast<std::size_t>(res.stream_body->size) : res.body.size();
+  const bool chunked = res.stream_body && res.stream_body->size == BodySource::kUnknownSize;
+  std::size_t size = res.stream_body ? static_cast<std::size_t>(std::max<std::int64_t>(0, res.stream_body->size))
+                                     : res.body.size();
   if (!head) out.body() = std::move(res.body);
   out.keep_alive(keep_alive);
-  out.content_length(size);
+  // A generated body of unknown size (exports): HEAD answers the headers without a length (and without
+  // Transfer-Encoding, which would make the serializer write a final chunk after them).
+  if (!chunked) out.content_length(size);
   return out;
 }
 

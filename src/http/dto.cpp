@@ -179,6 +179,9 @@ json::value RepairJson(const services::RepairView& v) {
       {"can_approve", v.can_approve},
       {"external_ref", r.external_ref ? json::value(*r.external_ref) : nullptr},
       {"technician_ref", r.technician_ref ? json::value(*r.technician_ref) : nullptr},
+      // Issue 14: where the invoice is, once there is one (COMPLETED); the portals show the button from it.
+      {"invoice_url", r.status == "COMPLETED" ? json::value("/api/v1/repairs/" + std::to_string(r.id.value) + "/invoice.pdf")
+                                              : json::value(nullptr)},
       {"version", r.version},
       {"created_at", FormatTimestamp(r.created_at)},
       {"updated_at", FormatTimestamp(r.updated_at)},

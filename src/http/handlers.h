@@ -7,10 +7,13 @@
 #include "services/auth_service.h"
 #include "services/event_service.h"
 #include "services/figures_service.h"
+#include "services/export_service.h"
+#include "services/invoice_service.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
 #include "services/request_service.h"
 #include "services/support_service.h"
+#include "services/webhooks.h"
 #include "storage/db.h"
 
 namespace portico::http {
@@ -35,6 +38,11 @@ void RegisterFigureRoutes(App& app, services::FiguresService& figures);
 void RegisterEventRoutes(App& app, services::EventService& events);
 void RegisterNotificationRoutes(App& app, services::NotificationService& notifications);
 void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments);
+/// Issue 14: CSV exports of repairs, a unit's history and the monthly figures.
+void RegisterExportRoutes(App& app, services::ExportService& exports, services::RepairService& repairs,
+                          services::InvoiceService& invoices);
+/// Issue 14: webhook endpoints, deliveries, redelivery, test sends.
+void RegisterWebhookRoutes(App& app, services::WebhookService& webhooks);
 
 // Client requests and change orders (issue 10).
 struct RequestServices {

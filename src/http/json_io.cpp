@@ -157,6 +157,29 @@ std::optional<std::vector<std::int64_t>> ObjectReader::IntArray(const char* key,
   return out;
 }
 
+std::optional<std::vector<std::string>> ObjectReader::StringArray(const char* key, bool required,
+                                                                  std::size_t max_items, std::size_t max_len) {
+  auto* v = Get(key, required);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) {
+    Add(key, "Must be an array of strings.");
+    return std::nullopt;
+  }
+  if (v->as_array().size() > max_items) {
+    Add(key, "At most " + std::to_string(max_items) + " items.");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto& item : v->as_array()) {
+    if (!item.is_string() || item.as_string().size() > max_len) {
+      Add(key, "Must be an array of strings of at most " + std::to_string(max_len) + " characters.");
+      return std::nullopt;
+    }
+    out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
 const json::object* ObjectReader::Object(const char* key, bool required) {
   auto* v = Get(key, required);
   if (!v) return nullptr;

@@ -37,6 +37,10 @@ class ObjectReader {
   /// An array of whole numbers of at most `max_items` (nullopt if absent or invalid, recorded).
   std::optional<std::vector<std::int64_t>> IntArray(const char* key, bool required = false,
                                                     std::size_t max_items = 1000);
+  /// An array of at most `max_items` strings of at most `max_len` bytes each (nullopt if absent or
+  /// invalid, recorded). Issue 14 (webhook event types).
+  std::optional<std::vector<std::string>> StringArray(const char* key, bool required = false,
+                                                      std::size_t max_items = 100, std::size_t max_len = 200);
   /// A nested object; nullptr if absent (or wrong type, recorded).
   const boost::json::object* Object(const char* key, bool required = false);
   bool Has(const char* key) const { return object_.contains(key); }

@@ -68,7 +68,12 @@ struct WebSocketSession {
 
 /// A response body read in pieces (large files): `read(offset, length)` runs on a worker and returns the
 /// bytes [offset, offset + length) of the body; `size` bytes in all.
+/// `size` kUnknownSize (exports generated as they are sent): the body goes out with chunked transfer
+/// encoding; `read` is called again and again (one call at a time) for the next piece, any length, until
+/// it returns "" (the end). An exception from `read` aborts the connection, so the client sees a
+/// truncated body instead of a complete-looking one.
 struct BodySource {
+  static constexpr std::int64_t kUnknownSize = -1;
   std::int64_t size = 0;
   std::function<std::string(std::int64_t offset, std::int64_t length)> read;
 };

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "services/webhooks.h"
+
 namespace portico::http {
 namespace json = boost::json;
 namespace {
@@ -97,6 +99,7 @@ constexpr const char* kComponents = R"JSON({
    "change_orders_total": {"$ref": "#/components/schemas/Money"},
    "request_id": {"type": ["integer", "null"], "description": "the client request this repair was converted from"},
    "within_approval_limit": {"type": "boolean", "description": "the caller's approval limit allows approving the estimate"},
+   "invoice_url": {"type": ["string", "null"], "description": "GET it for the PDF invoice; null until COMPLETED"},
    "approval": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["approved", "decided_by", "decided_at", "notes"], "properties": {
      "approved": {"type": "boolean"}, "decided_by": {"$ref": "#/components/schemas/PersonRef"},
      "decided_at": {"type": "string", "format": "date-time"}, "notes": {"type": "string"}}}]},
@@ -240,6 +243,29 @@ constexpr const char* kComponents = R"JSON({
    "visibility": {"type": "string", "enum": ["customer", "internal"]}}},
  "LogoUpload": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}},
  "Binary": {"type": "string", "format": "binary"},
+ "Webhook": {"type": "object", "required": ["id", "url", "events", "description", "active", "created_at"], "properties": {
+   "id": {"type": "integer"}, "url": {"type": "string"}, "events": {"type": "array", "items": {"type": "string"}},
+   "description": {"type": "string"}, "active": {"type": "boolean"},
+   "failing_since": {"type": ["string", "null"], "format": "date-time"}, "disabled_at": {"type": ["string", "null"], "format": "date-time"},
+   "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
+ "CreatedWebhook": {"allOf": [{"$ref": "#/components/schemas/Webhook"}, {"type": "object", "required": ["secret"],
+   "properties": {"secret": {"type": "string", "description": "shown only in this answer; signs every delivery"}}}]},
+ "NewWebhook": {"type": "object", "additionalProperties": false, "required": ["url", "events"], "properties": {
+   "url": {"type": "string", "maxLength": 2000, "description": "https:// (http:// too with webhooks.allow_private)"},
+   "events": {"type": "array", "minItems": 1, "maxItems": 50, "items": {"type": "string"}},
+   "description": {"type": "string", "maxLength": 500}}},
+ "WebhookPatch": {"type": "object", "additionalProperties": false, "properties": {
+   "url": {"type": "string", "maxLength": 2000}, "events": {"type": "array", "minItems": 1, "maxItems": 50, "items": {"type": "string"}},
+   "description": {"type": "string", "maxLength": 500}, "active": {"type": "boolean"}}},
+ "WebhookDelivery": {"type": "object", "required": ["id", "event_id", "status", "attempts", "last_status_code", "last_error",
+   "next_attempt_at", "delivered_at"], "properties": {
+   "id": {"type": "integer"}, "event_id": {"type": "integer"}, "event_type": {"type": "string"},
+   "status": {"type": "string", "enum": ["pending", "delivered", "failed"]}, "attempts": {"type": "integer"},
+   "last_status_code": {"type": ["integer", "null"]}, "last_error": {"type": ["string", "null"]},
+   "next_attempt_at": {"type": ["string", "null"], "format": "date-time"}, "delivered_at": {"type": ["string", "null"], "format": "date-time"},
+   "created_at": {"type": "string", "format": "date-time"}}},
+ "Pdf": {"type": "string", "format": "binary", "description": "application/pdf, one page"},
+ "Csv": {"type": "string", "description": "RFC 4180 CSV (UTF-8, CRLF, one header row), streamed with chunked transfer encoding; cells starting with =, +, -, @, tab or CR get a leading '"},
  "PortalConfig": {"type": "object", "properties": {"default_tenant": {"type": "string"}, "version": {"type": "string"}}},
  "OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document (this one)",
    "required": ["openapi", "info", "paths"], "properties": {"openapi": {"type": "string"}, "info": {"type": "object"},
@@ -321,6 +347,21 @@ const char* ProblemName(int status) {
 json::value BuildOpenApi(const Router& router) {
   json::object paths;
   json::object schemas = Components();
+  {
+    // Webhook event types: the list the server validates against (services::WebhookEventTypes()), so the
+    // document and docs/webhooks.md cannot drift from it.
+    json::array types{"*"};
+    std::string described;
+    for (const auto& t : services::WebhookEventTypes()) {
+      types.emplace_back(t.type);
+      described += std::string("\n- `") + t.type + "`: " + t.data;
+    }
+    for (const char* name : {"NewWebhook", "WebhookPatch"}) {
+      auto& events = schemas[name].as_object()["properties"].as_object()["events"].as_object();
+      events["items"] = json::object{{"type", "string"}, {"enum", types}};
+      events["description"] = "Event types (\"*\": all), with the fields of their `data`:" + described;
+    }
+  }
   for (const auto& route : router.routes()) {
     const auto& info = route.info;
     json::object op;
@@ -372,6 +413,8 @@ json::value BuildOpenApi(const Router& router) {
       }
       std::string ct = info.response_schema == "Metrics" ? "text/plain"
                        : info.response_schema == "Binary" ? "*/*"
+                       : info.response_schema == "Csv"    ? "text/csv"
+                       : info.response_schema == "Pdf"    ? "application/pdf"
                                                           : "application/json";
       ok["content"] = json::object{{ct, json::object{{"schema", schema}}}};
     }

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/error.h"
@@ -89,7 +90,21 @@ void Router::Add(std::string method, std::string pattern, RouteInfo info, Handle
 Router::Match Router::Find(const std::string& method, const std::string& path) const {
   Match match;
   auto segments = Split(path);
+  // A literal segment beats a parameter ("/repairs/export.csv" before "/repairs/{id}"), whatever the order
+  // of registration: routes whose path matches with more literal segments are tried first.
+  auto literals = [](const Route& r) {
+    std::size_t n = 0;
+    for (const auto& s : r.segments) n += s.size() > 2 && s.front() == '{' && s.back() == '}' ? 0 : 1;
+    return n;
+  };
+  std::vector<const Route*> ordered;
   for (const auto& route : routes_) {
+    if (route.segments.size() == segments.size()) ordered.push_back(&route);
+  }
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [&](const Route* a, const Route* b) { return literals(*a) > literals(*b); });
+  for (const Route* route_ptr : ordered) {
+    const Route& route = *route_ptr;
     if (route.segments.size() != segments.size()) continue;
     std::map<std::string, std::string> params;
     bool ok = true;

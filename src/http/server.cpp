@@ -316,14 +316,45 @@ struct Server::Impl {
     if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
     for (auto& [k, v] : res.headers) out.insert(k, v);
     out.keep_alive(keep_alive);
-    out.content_length(static_cast<std::uint64_t>(source->size));
+    const bool chunked = source->size == BodySource::kUnknownSize;
+    if (chunked) {
+      out.chunked(true);
+    } else {
+      out.content_length(static_cast<std::uint64_t>(source->size));
+    }
     out.body().data = nullptr;
     out.body().more = true;
     bhttp::response_serializer<bhttp::buffer_body> sr{out};
     auto [hec, hn] = co_await bhttp::async_write_header(conn.stream, sr, asio::as_tuple(asio::use_awaitable));
     if (hec) co_return false;
     std::int64_t offset = 0;
-    while (offset < source->size) {
+    if (chunked) {
+      // Generated bodies (exports): one piece in memory at a time; an error mid-way drops the connection.
+      for (;;) {
+        std::optional<std::string> piece = co_await asio::co_spawn(
+            workers,
+            [s = source.get(), offset]() -> asio::awaitable<std::optional<std::string>> {
+              try {
+                co_return s->read(offset, 0);
+              } catch (const std::exception& e) {
+                spdlog::warn("streamed response aborted: {}", e.what());
+                co_return std::nullopt;
+              }
+            },
+            asio::use_awaitable);
+        if (!piece) co_return false;
+        if (piece->empty()) break;
+        out.body().data = piece->data();
+        out.body().size = piece->size();
+        out.body().more = true;
+        conn.stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));  // per piece: long exports
+        auto [wec, wn] = co_await bhttp::async_write(conn.stream, sr, asio::as_tuple(asio::use_awaitable));
+        if (wec == bhttp::error::need_buffer) wec = {};
+        if (wec) co_return false;
+        offset += static_cast<std::int64_t>(piece->size());
+      }
+    }
+    while (!chunked && offset < source->size) {
       const std::int64_t length = std::min<std::int64_t>(256 * 1024, source->size - offset);
       // Only trivially destructible captures inside the co_await (see RunWebSocket).
       std::string piece = co_await asio::co_spawn(

@@ -18,6 +18,7 @@ bool Can(const Actor& actor, Action action) {
     case Action::kManageSupportContent:
       return r == Role::kAdmin || r == Role::kManager;
     case Action::kEditTechnicianProfile:
+    case Action::kManageWebhooks:
       return r == Role::kAdmin;
     case Action::kReadUnpublishedFaq:
     case Action::kReadAllAnnouncements:

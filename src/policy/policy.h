@@ -40,6 +40,8 @@ enum class Action {
   kReadAllAnnouncements,    // staff: every announcement, any window and audience; customers: active, addressed
   kEditTechnicianProfile,   // admin (PATCH /users/{id} phone, certification_level, hire_date)
   kReadTechnicianProfiles,  // staff; customer users never receive these fields
+  // Integrations (issue 14; API.md "Webhooks"):
+  kManageWebhooks,  // endpoints, deliveries, redelivery, test sends (admin)
 };
 
 /// Endpoint-level permission: may `actor` use `action` at all (before any record is looked at)?

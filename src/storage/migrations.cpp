@@ -27,6 +27,9 @@ constexpr Migration kMigrations[] = {
     {9, "figures_by_repair_date", schema::kSqliteFiguresByRepairDate, schema::kPostgresFiguresByRepairDate},
     // Client requests, change orders and approval limits (issue 10).
     {10, "client_requests", schema::kSqliteClientRequests, schema::kPostgresClientRequests},
+    // Webhooks (issue 14): endpoints with a persisted event cursor each, and their deliveries.
+    {14, "webhooks", schema::kSqliteWebhooks, schema::kPostgresWebhooks},
+    // The shop an imported work order names (issue 16).
     {15, "repair_shops", schema::kSqliteRepairShops, schema::kPostgresRepairShops},
 };
 

@@ -416,4 +416,46 @@ CREATE INDEX repairs_tenant_technician_ref ON repairs (tenant_id, technician_ref
 CREATE INDEX repairs_customer_technician_ref ON repairs (customer_id, technician_ref, repair_date, status, cost_cents);
 )SQL";
 
+// Webhooks (issue 14): endpoints with their secret and the event cursor of each (the fan-out's persisted
+// position in the event log), and one delivery per endpoint and event (UNIQUE: never queued twice) with
+// its body, attempts and schedule.
+// Migration 14 (webhooks).
+extern const char kSqliteWebhooks[] = R"SQL(
+CREATE TABLE webhook_endpoints (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  secret TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  event_cursor INTEGER NOT NULL DEFAULT 0,
+  failing_since INTEGER,
+  disabled_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints (tenant_id, id);
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY,
+  endpoint_id INTEGER NOT NULL REFERENCES webhook_endpoints(id),
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  event_id INTEGER NOT NULL,
+  event_type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_status_code INTEGER,
+  last_error TEXT,
+  next_attempt_at INTEGER,
+  first_attempt_at INTEGER,
+  delivered_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (endpoint_id, event_id)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
+)SQL";
+
 }  // namespace portico::storage::schema

@@ -23,5 +23,7 @@ extern const char kSqliteRepairShops[];
 extern const char kPostgresRepairShops[];
 extern const char kSqliteClientRequests[];
 extern const char kPostgresClientRequests[];
+extern const char kSqliteWebhooks[];    // issue 14
+extern const char kPostgresWebhooks[];  // issue 14
 
 }  // namespace portico::storage::schema

@@ -44,6 +44,7 @@ TEST(PolicyMatrix, EndpointLevel) {
       {Action::kManageUsers, {"admin"}},
       {Action::kEditBranding, {"admin"}},
       {Action::kEditPricing, {"admin"}},
+      {Action::kManageWebhooks, {"admin"}},  // issue 14
       {Action::kCreateCustomer, {"admin", "manager"}},
       {Action::kManageAccess, {"admin", "manager"}},
       {Action::kReadCustomerAccess, {"admin", "manager", "technician"}},

@@ -177,3 +177,13 @@ export async function all<T>(fetchPage: (query: Query) => Promise<Page<T> | T[]>
 	}
 	return out;
 }
+
+// webhooks (issue 14; admin)
+export const webhooks = (query?: Query) => get<Page<import('./types').Webhook>>('/webhooks', query);
+export const createWebhook = (body: import('./types').WebhookCreate) => post<import('./types').CreatedWebhook>('/webhooks', body);
+export const updateWebhook = (id: Id, body: import('./types').WebhookPatch) => patch<import('./types').Webhook>(`/webhooks/${id}`, body);
+export const deleteWebhook = (id: Id) => del(`/webhooks/${id}`);
+export const webhookDeliveries = (id: Id, query?: Query) =>
+	get<Page<import('./types').WebhookDelivery>>(`/webhooks/${id}/deliveries`, query);
+export const redeliverWebhook = (id: Id, deliveryId: Id) => post<import('./types').WebhookDelivery>(`/webhooks/${id}/deliveries/${deliveryId}/redeliver`);
+export const testWebhook = (id: Id) => post<import('./types').WebhookDelivery>(`/webhooks/${id}/test`);

@@ -824,24 +824,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/requests/{id}/attachments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A client request's attachments (customer users never see internal ones) */
-        get: operations["listClientRequestAttachments"];
-        put?: never;
-        /** Attach a photo, video or document to a client request (multipart/form-data) */
-        post: operations["addClientRequestAttachment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/attachments/{id}": {
         parameters: {
             query?: never;
@@ -914,137 +896,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/requests": {
+    "/api/v1/repairs/{id}/invoice.pdf": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Client requests, pending first (staff: the tenant's; customer users: their customers') */
-        get: operations["listClientRequests"];
-        put?: never;
-        /** Send a request to the shop (customer requesters and approvers; staff) */
-        post: operations["createClientRequest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/requests/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One client request */
-        get: operations["getClientRequest"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Change a pending request's title and description (its creator) */
-        patch: operations["updateClientRequest"];
-        trace?: never;
-    };
-    "/api/v1/requests/{id}/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Approve a pending request (manager, admin) */
-        post: operations["approveClientRequest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/requests/{id}/reject": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Reject a pending request with a reason (manager, admin) */
-        post: operations["rejectClientRequest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/requests/{id}/convert": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Convert a pending request into a PENDING repair or a change order (manager, admin) */
-        post: operations["convertClientRequest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/requests/{id}/withdraw": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Withdraw a pending request (its creator) */
-        post: operations["withdrawClientRequest"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/repairs/{id}/change-orders": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A repair's change orders, oldest first */
-        get: operations["listChangeOrders"];
-        put?: never;
-        /** Propose extra work on a repair that is not final (staff) */
-        post: operations["proposeChangeOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/change-orders/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One change order */
-        get: operations["getChangeOrder"];
+        /** The invoice of a COMPLETED repair as a one-page PDF (409 before completion) */
+        get: operations["getRepairInvoicePdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1053,24 +913,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/change-orders/{id}/decision": {
+    "/api/v1/repairs/export.csv": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Repairs in my scope with the list's filters as CSV, oldest first (streamed) */
+        get: operations["exportRepairsCsv"];
         put?: never;
-        /** Approve (within the approval limit) or decline a proposed change order (customer approver) */
-        post: operations["decideChangeOrder"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/change-orders/{id}/withdraw": {
+    "/api/v1/units/{id}/history.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every repair of a unit as CSV, oldest first (streamed) */
+        get: operations["exportUnitHistoryCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/repairs.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monthly figures of GET /stats/repairs as CSV (same parameters) */
+        get: operations["exportRepairStatsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's webhook endpoints (admin) */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Register an endpoint; the answer shows its secret once (admin) */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint (admin) */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Remove an endpoint and its delivery log (admin) */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Change an endpoint; active=true re-enables a disabled one (admin) */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An endpoint's deliveries, newest first (admin) */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver": {
         parameters: {
             query?: never;
             header?: never;
@@ -1079,8 +1027,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw a proposed change order (staff) */
-        post: operations["withdrawChangeOrder"];
+        /** Send a delivery again now; answers the queued delivery (admin) */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a webhook.test event for this endpoint (admin) */
+        post: operations["testWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1222,16 +1187,12 @@ export interface components {
             /** @enum {string} */
             access: "approver" | "requester" | "viewer";
             is_primary_contact: boolean;
-            /** @description money; null = no limit */
-            approval_limit?: string | null;
         };
         AccessGrant: {
             user_id: number;
             /** @enum {string} */
             access: "approver" | "requester" | "viewer";
             is_primary_contact?: boolean;
-            /** @description money like "500.00"; null = no limit; absent keeps the current one */
-            approval_limit?: string | null;
         };
         Preferences: {
             receive_email_notifications: boolean;
@@ -1284,11 +1245,8 @@ export interface components {
             estimated_cost: components["schemas"]["Money"];
             price_override: string | null;
             materials_total: components["schemas"]["Money"];
-            change_orders_total?: components["schemas"]["Money"];
-            /** @description the client request this repair was converted from */
-            request_id?: number | null;
-            /** @description the caller's approval limit allows approving the estimate */
-            within_approval_limit?: boolean;
+            /** @description GET it for the PDF invoice; null until COMPLETED */
+            invoice_url?: string | null;
             approval: null | {
                 approved: boolean;
                 decided_by: components["schemas"]["PersonRef"];
@@ -1467,7 +1425,7 @@ export interface components {
         Notification: {
             id: number;
             /** @enum {string} */
-            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision" | "new_client_request" | "request_decided" | "change_order_proposed";
+            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision";
             title: string;
             body?: string;
             repair_id: number | null;
@@ -1612,6 +1570,92 @@ export interface components {
         };
         /** Format: binary */
         Binary: string;
+        Webhook: {
+            id: number;
+            url: string;
+            events: string[];
+            description: string;
+            active: boolean;
+            /** Format: date-time */
+            failing_since?: string | null;
+            /** Format: date-time */
+            disabled_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        CreatedWebhook: components["schemas"]["Webhook"] & {
+            /** @description shown only in this answer; signs every delivery */
+            secret: string;
+        };
+        NewWebhook: {
+            /** @description https:// (http:// too with webhooks.allow_private) */
+            url: string;
+            /**
+             * @description Event types ("*": all), with the fields of their `data`:
+             *     - `repair.created`: status, unit_number, by (who created it), by_id
+             *     - `repair.updated`: fields (names of the changed fields), materials_total when materials changed, by, by_id
+             *     - `repair.status_changed`: previous_status, status, by, by_id
+             *     - `repair.approval`: approved, previous_status, status, by, by_id
+             *     - `repair.note_added`: note_id, visibility (internal or customer), by, by_id
+             *     - `repair.material_added`: material_id, material_type, materials_total, by, by_id
+             *     - `attachment.added`: attachment_id, owner {type, id}, kind, visibility, by
+             *     - `attachment.removed`: attachment_id, owner {type, id}, kind, visibility, by
+             *     - `unit.replaced`: unit_id, unit_number, previous_repair_count, by
+             *     - `announcement.created`: announcement_id
+             *     - `announcement.updated`: announcement_id
+             *     - `announcement.deleted`: announcement_id
+             *     - `webhook.test`: webhook_id (sent by POST /webhooks/{id}/test to that endpoint only)
+             */
+            events: ("*" | "repair.created" | "repair.updated" | "repair.status_changed" | "repair.approval" | "repair.note_added" | "repair.material_added" | "attachment.added" | "attachment.removed" | "unit.replaced" | "announcement.created" | "announcement.updated" | "announcement.deleted" | "webhook.test")[];
+            description?: string;
+        };
+        WebhookPatch: {
+            url?: string;
+            /**
+             * @description Event types ("*": all), with the fields of their `data`:
+             *     - `repair.created`: status, unit_number, by (who created it), by_id
+             *     - `repair.updated`: fields (names of the changed fields), materials_total when materials changed, by, by_id
+             *     - `repair.status_changed`: previous_status, status, by, by_id
+             *     - `repair.approval`: approved, previous_status, status, by, by_id
+             *     - `repair.note_added`: note_id, visibility (internal or customer), by, by_id
+             *     - `repair.material_added`: material_id, material_type, materials_total, by, by_id
+             *     - `attachment.added`: attachment_id, owner {type, id}, kind, visibility, by
+             *     - `attachment.removed`: attachment_id, owner {type, id}, kind, visibility, by
+             *     - `unit.replaced`: unit_id, unit_number, previous_repair_count, by
+             *     - `announcement.created`: announcement_id
+             *     - `announcement.updated`: announcement_id
+             *     - `announcement.deleted`: announcement_id
+             *     - `webhook.test`: webhook_id (sent by POST /webhooks/{id}/test to that endpoint only)
+             */
+            events?: ("*" | "repair.created" | "repair.updated" | "repair.status_changed" | "repair.approval" | "repair.note_added" | "repair.material_added" | "attachment.added" | "attachment.removed" | "unit.replaced" | "announcement.created" | "announcement.updated" | "announcement.deleted" | "webhook.test")[];
+            description?: string;
+            active?: boolean;
+        };
+        WebhookDelivery: {
+            id: number;
+            event_id: number;
+            event_type?: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            last_status_code: number | null;
+            last_error: string | null;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        /**
+         * Format: binary
+         * @description application/pdf, one page
+         */
+        Pdf: string;
+        /** @description RFC 4180 CSV (UTF-8, CRLF, one header row), streamed with chunked transfer encoding; cells starting with =, +, -, @, tab or CR get a leading ' */
+        Csv: string;
         PortalConfig: {
             default_tenant?: string;
             version?: string;
@@ -1622,103 +1666,6 @@ export interface components {
             info: Record<string, never>;
             paths: Record<string, never>;
             components?: Record<string, never>;
-        };
-        ClientRequest: {
-            id: number;
-            customer_id: number;
-            /** @enum {string} */
-            type: "material" | "change_order" | "info" | "other";
-            title: string;
-            description: string;
-            repair_id: number | null;
-            unit_id: number | null;
-            /** @enum {string} */
-            status: "pending" | "approved" | "rejected" | "converted" | "withdrawn";
-            created_by: components["schemas"]["PersonRef"];
-            decided_by: components["schemas"]["PersonRef"];
-            /** Format: date-time */
-            decided_at: string | null;
-            decision_notes: string | null;
-            converted_to: null | {
-                /** @enum {string} */
-                type: "repair" | "change_order";
-                id: number;
-            };
-            attachment_count: number;
-            /** @description what the caller may do with this request now */
-            allowed_actions?: ("edit" | "approve" | "reject" | "convert" | "withdraw")[];
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at: string;
-        };
-        NewClientRequest: {
-            customer_id: number;
-            /** @enum {string} */
-            type: "material" | "change_order" | "info" | "other";
-            title: string;
-            description?: string;
-            repair_id?: number | null;
-            unit_id?: number | null;
-        };
-        ClientRequestPatch: {
-            title?: string;
-            description?: string;
-        };
-        DecisionNotes: {
-            notes?: string;
-        };
-        RejectRequest: {
-            reason: string;
-        };
-        ConvertRequest: {
-            /** @enum {string} */
-            into: "repair" | "change_order";
-            /** @description into repair, when the request names no unit */
-            unit_number?: string;
-            /** @description into change_order: money > 0 */
-            amount?: string;
-            /** @description into change_order; default: the request's text */
-            description?: string;
-        };
-        ChangeOrder: {
-            id: number;
-            repair_id: number;
-            request_id?: number | null;
-            description: string;
-            amount: string;
-            /** @enum {string} */
-            status: "proposed" | "approved" | "declined" | "withdrawn";
-            created_by: components["schemas"]["PersonRef"];
-            decided_by: components["schemas"]["PersonRef"];
-            /** Format: date-time */
-            decided_at: string | null;
-            notes: string;
-            /** @description the caller may approve or decline it now */
-            can_decide?: boolean;
-            /** @description the caller may withdraw it now */
-            can_withdraw?: boolean;
-            /** @description the caller's approval limit allows approving it */
-            within_approval_limit?: boolean;
-            /** @description the caller's approval limit on this customer */
-            approval_limit?: string | null;
-            /** @description the repair's estimated cost now */
-            repair_estimated_cost?: string;
-            /** @description the repair's estimated cost once this is approved */
-            estimated_cost_if_approved?: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at?: string;
-        };
-        NewChangeOrder: {
-            description: string;
-            /** @description money > 0 */
-            amount: string;
-        };
-        ChangeOrderDecision: {
-            approved: boolean;
-            notes?: string;
         };
     };
     responses: {
@@ -3815,73 +3762,6 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    listClientRequestAttachments: {
-        parameters: {
-            query?: {
-                page?: number;
-                page_size?: number;
-            };
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        count: number;
-                        next: string | null;
-                        previous: string | null;
-                        results: components["schemas"]["Attachment"][];
-                    };
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    addClientRequestAttachment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["AttachmentUpload"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Attachment"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            default: components["responses"]["Problem"];
-        };
-    };
     getApiV1AttachmentsId: {
         parameters: {
             query?: never;
@@ -4108,13 +3988,123 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    listClientRequests: {
+    getRepairInvoicePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["Pdf"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportRepairsCsv: {
         parameters: {
             query?: {
                 status?: string;
-                type?: string;
                 customer?: number;
-                repair?: number;
+                unit?: number;
+                technician?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Csv"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportUnitHistoryCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Csv"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportRepairStatsCsv: {
+        parameters: {
+            query?: {
+                customer?: number;
+                from?: string;
+                to?: string;
+                months?: number;
+                group_by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Csv"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
                 page?: number;
                 page_size?: number;
             };
@@ -4134,7 +4124,7 @@ export interface operations {
                         count: number;
                         next: string | null;
                         previous: string | null;
-                        results: components["schemas"]["ClientRequest"][];
+                        results: components["schemas"]["Webhook"][];
                     };
                 };
             };
@@ -4144,7 +4134,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    createClientRequest: {
+    createWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -4153,7 +4143,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewClientRequest"];
+                "application/json": components["schemas"]["NewWebhook"];
             };
         };
         responses: {
@@ -4163,7 +4153,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClientRequest"];
+                    "application/json": components["schemas"]["CreatedWebhook"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4175,7 +4165,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getClientRequest: {
+    getWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -4192,7 +4182,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClientRequest"];
+                    "application/json": components["schemas"]["Webhook"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4202,143 +4192,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    updateClientRequest: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ClientRequestPatch"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ClientRequest"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    approveClientRequest: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DecisionNotes"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ClientRequest"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    rejectClientRequest: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RejectRequest"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ClientRequest"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    convertClientRequest: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ConvertRequest"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ClientRequest"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    withdrawClientRequest: {
+    deleteWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -4349,14 +4203,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Success */
-            200: {
+            /** @description No Content */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["ClientRequest"];
-                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4366,7 +4218,41 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    listChangeOrders: {
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listWebhookDeliveries: {
         parameters: {
             query?: {
                 page?: number;
@@ -4390,7 +4276,7 @@ export interface operations {
                         count: number;
                         next: string | null;
                         previous: string | null;
-                        results: components["schemas"]["ChangeOrder"][];
+                        results: components["schemas"]["WebhookDelivery"][];
                     };
                 };
             };
@@ -4401,28 +4287,25 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    proposeChangeOrder: {
+    redeliverWebhookDelivery: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 id: number;
+                delivery_id: number;
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NewChangeOrder"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Success */
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeOrder"];
+                    "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4430,12 +4313,10 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["Problem"];
         };
     };
-    getChangeOrder: {
+    testWebhook: {
         parameters: {
             query?: never;
             header?: never;
@@ -4447,73 +4328,12 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Success */
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ChangeOrder"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    decideChangeOrder: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ChangeOrderDecision"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ChangeOrder"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    withdrawChangeOrder: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ChangeOrder"];
+                    "application/json": components["schemas"]["WebhookDelivery"];
                 };
             };
             400: components["responses"]["BadRequest"];

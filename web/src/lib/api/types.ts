@@ -152,3 +152,9 @@ export type ChangeOrderCreate = Schemas['NewChangeOrder'];
 export type ChangeOrderDecision = Schemas['ChangeOrderDecision'];
 export type CustomerAccessEntry = Schemas['Access'];
 export type AccessGrant = Schemas['AccessGrant'];
+// Webhooks (issue 14)
+export type Webhook = Schemas['Webhook'];
+export type CreatedWebhook = Schemas['CreatedWebhook'];
+export type WebhookCreate = Schemas['NewWebhook'];
+export type WebhookPatch = Schemas['WebhookPatch'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];

@@ -1,0 +1,72 @@
+#include "storage/export_repository.h"
+
+#include "storage/scope_sql.h"
+
+namespace portico::storage {
+
+std::vector<ExportRow> ExportRepairsAfter(Connection& c, const policy::CustomerScope& scope, const RepairFilter& f,
+                                          const ExportCursor& cursor, std::int64_t limit) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id");
+  if (!f.statuses.empty()) where += InList(p, "r.status", f.statuses);
+  if (f.customer) {
+    p.emplace_back(f.customer->value);
+    where += " AND r.customer_id = " + Param(p);
+  }
+  if (f.unit) {
+    p.emplace_back(f.unit->value);
+    where += " AND r.unit_id = " + Param(p);
+  }
+  if (f.technician) {
+    p.emplace_back(f.technician->value);
+    where += " AND r.technician_id = " + Param(p);
+  }
+  if (f.q) {
+    const bool pg = c.dialect() == Dialect::kPostgres;
+    auto fts = pg ? TsQuery(*f.q) : FtsQuery(*f.q);
+    if (!fts.empty()) {
+      p.emplace_back(fts);
+      where += pg ? " AND r.id IN (SELECT repair_id FROM repair_search WHERE doc @@ to_tsquery('simple', " +
+                        Param(p) + "))"
+                  : " AND r.id IN (SELECT rowid FROM repair_search WHERE repair_search MATCH " + Param(p) + ")";
+    }
+  }
+  p.emplace_back(cursor.created_at);
+  const std::string after_created = Param(p);
+  p.emplace_back(cursor.id);
+  const std::string after_id = Param(p);
+  // Row-value comparison: both SQLite (3.15+) and PostgreSQL walk the (tenant_id, created_at) index.
+  where += " AND (r.created_at, r.id) > (" + after_created + ", " + after_id + ")";
+  p.emplace_back(limit);
+  const Sql& sql = ComposedSql(
+      "export_repairs",
+      "SELECT r.id, c.name, u.unit_number, r.status, r.description, r.damage_type, r.priority, r.created_at, "
+      "r.repair_date, t.name, r.cost_cents, r.materials_cents, CASE WHEN r.external_ref IS NULL THEN 0 ELSE 1 END "
+      "FROM repairs r JOIN customers c ON c.id = r.customer_id JOIN units u ON u.id = r.unit_id "
+      "LEFT JOIN users t ON t.id = r.technician_id " +
+          where + " ORDER BY r.created_at, r.id LIMIT " + Param(p));
+  std::vector<ExportRow> out;
+  auto rows = c.QueryV(sql, p);
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    ExportRow e;
+    e.id = r.Int(0);
+    e.customer = r.Text(1);
+    e.unit_number = r.Text(2);
+    e.status = r.Text(3);
+    e.description = r.Text(4);
+    e.damage_type = r.Text(5);
+    e.priority = r.Int(6);
+    e.created_at = r.Int(7);
+    e.repair_date = r.Text(8);
+    e.technician = r.Text(9);
+    e.cost_cents = r.Int(10);
+    e.materials_cents = r.Int(11);
+    e.imported = r.Bool(12);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace portico::storage
