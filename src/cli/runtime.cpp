@@ -45,7 +45,9 @@ Runtime::Runtime(Config c)
       mailer(deps),
       faq(deps),
       announcements(deps),
-      announcer(announcements) {
+      announcer(announcements),
+      channels(deps),
+      messages(deps) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
@@ -60,6 +62,7 @@ Runtime::Runtime(Config c)
   users.SetPublisher(wake_streams);
   customers.SetPublisher(wake_streams);
   announcements.SetPublisher(wake_streams);
+  messages.SetPublisher(wake_streams);  // message.* and notification.created (issue 11)
   attachments.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);
@@ -132,6 +135,7 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterNotificationRoutes(app, rt.notifications);
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
+  http::RegisterConversationRoutes(app, {rt.channels, rt.messages});
   app.set_upload_dir(rt.attachments.TempDir());
 }
 

@@ -9,6 +9,7 @@
 #include "services/account_services.h"
 #include "services/attachment_service.h"
 #include "services/auth_service.h"
+#include "services/conversation_service.h"
 #include "services/event_broker.h"
 #include "services/event_service.h"
 #include "services/mailer.h"
@@ -45,6 +46,8 @@ struct Runtime {
   services::FaqService faq;
   services::AnnouncementService announcements;
   services::AnnouncementWorker announcer;
+  services::ChannelService channels;  // issue 11
+  services::MessageService messages;
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

@@ -5,6 +5,7 @@
 #include "services/account_services.h"
 #include "services/attachment_service.h"
 #include "services/auth_service.h"
+#include "services/conversation_service.h"
 #include "services/event_service.h"
 #include "services/notifications.h"
 #include "services/repair_service.h"
@@ -32,5 +33,11 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs);
 void RegisterEventRoutes(App& app, services::EventService& events);
 void RegisterNotificationRoutes(App& app, services::NotificationService& notifications);
 void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments);
+
+struct ConversationServices {
+  services::ChannelService& channels;
+  services::MessageService& messages;
+};
+void RegisterConversationRoutes(App& app, ConversationServices s);
 
 }  // namespace portico::http

@@ -21,6 +21,7 @@ constexpr const char* kComponents = R"JSON({
    "user": {"$ref": "#/components/schemas/Me"}, "csrf_token": {"type": "string"}}},
  "Me": {"type": "object", "required": ["id", "email", "name", "role", "tenant", "customers"], "properties": {
    "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
+   "handle": {"type": "string", "description": "the @handle, unique in the tenant"},
    "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]},
    "tenant": {"type": "object", "required": ["slug", "name"], "properties": {"slug": {"type": "string"}, "name": {"type": "string"}}},
    "customers": {"type": "array", "items": {"type": "object", "required": ["id", "name", "access"], "properties": {
@@ -35,16 +36,19 @@ constexpr const char* kComponents = R"JSON({
  "User": {"type": "object", "required": ["id", "email", "name", "role", "is_active"], "properties": {
    "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
    "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]}, "is_active": {"type": "boolean"},
+   "handle": {"type": "string", "description": "the @handle, unique in the tenant"},
    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
    "phone": {"type": ["string", "null"], "description": "technicians only, staff callers only"},
    "certification_level": {"type": ["string", "null"], "maxLength": 50, "description": "technicians only, staff callers only"},
    "hire_date": {"type": ["string", "null"], "format": "date", "description": "technicians only, staff callers only"}}},
  "NewUser": {"type": "object", "additionalProperties": false, "required": ["email", "name", "role", "password"], "properties": {
    "email": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]},
-   "password": {"type": "string", "minLength": 10}}},
+   "password": {"type": "string", "minLength": 10},
+   "handle": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{1,29}$", "description": "lower-cased; derived from the e-mail when absent; a duplicate is 409"}}},
  "UserPatch": {"type": "object", "additionalProperties": false, "properties": {
    "email": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]},
    "password": {"type": "string", "minLength": 10}, "is_active": {"type": "boolean"},
+   "handle": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{1,29}$", "description": "lower-cased; a duplicate is 409"},
    "phone": {"type": ["string", "null"], "maxLength": 50}, "certification_level": {"type": ["string", "null"], "maxLength": 50},
    "hire_date": {"type": ["string", "null"], "format": "date"}}},
  "Customer": {"type": "object", "required": ["id", "name", "address", "phone", "email", "is_active"], "properties": {
@@ -253,7 +257,12 @@ constexpr ProblemKind kProblems[] = {
 };
 
 json::object Components() {
-  static const json::object kParsed = json::parse(kComponents).as_object();
+  static const json::object kParsed = [] {
+    json::object o = json::parse(kComponents).as_object();
+    // Each later feature's schemas live beside its handlers (openapi_*.cpp).
+    for (const auto& [k, v] : json::parse(ConversationSchemas()).as_object()) o[k] = v;
+    return o;
+  }();
   return kParsed;
 }
 
@@ -322,7 +331,7 @@ json::value BuildOpenApi(const Router& router) {
     }
     for (const auto& q : info.query) {
       bool is_int = q == "page" || q == "page_size" || q == "customer" || q == "unit" || q == "technician" ||
-                    q == "after" || q == "wait" || q == "months";
+                    q == "after" || q == "wait" || q == "months" || q == "before" || q == "limit";
       params.push_back(json::object{{"name", q}, {"in", "query"}, {"required", false},
                                     {"schema", json::object{{"type", is_int ? "integer" : "string"}}}});
     }

@@ -7,7 +7,9 @@
 #include "core/error.h"
 #include "media/media.h"
 #include "policy/policy.h"
+#include "policy/conversations.h"
 #include "storage/accounts_repository.h"
+#include "storage/conversations_repository.h"
 #include "storage/repairs_repository.h"
 
 namespace portico::services {
@@ -74,6 +76,17 @@ std::int64_t FileSize(const std::string& path) {
   auto n = fs::file_size(path, ec);
   if (ec) throw Error::Internal("cannot stat " + path);
   return static_cast<std::int64_t>(n);
+}
+
+/// An attachment in the caller's scope: its owner's customer (customer users never see internal ones);
+/// a message's attachment also only while the message is not deleted and lies in a channel the caller
+/// reads (issue 11: a deleted message's files answer 404 by id, content and thumbnail).
+std::optional<storage::AttachmentRecord> FindScoped(storage::Connection& c, const policy::Actor& actor, std::int64_t id) {
+  auto a = storage::FindAttachment(c, policy::ScopeOf(actor), id, policy::CanSeeInternal(actor));
+  if (a && a->owner_type == "message" && !storage::MessageReadable(c, policy::ChannelScopeOf(actor), a->owner_id)) {
+    return std::nullopt;
+  }
+  return a;
 }
 
 }  // namespace
@@ -214,7 +227,7 @@ std::vector<storage::AttachmentRecord> AttachmentService::ListForRepair(const po
 
 storage::AttachmentRecord AttachmentService::Get(const policy::Actor& actor, std::int64_t id) {
   auto tx = deps_.db.Read();
-  auto a = storage::FindAttachment(tx->conn(), policy::ScopeOf(actor), id, policy::CanSeeInternal(actor));
+  auto a = FindScoped(tx->conn(), actor, id);
   if (!a) throw Error::NotFound("No such attachment.");
   return *a;
 }
@@ -223,7 +236,7 @@ storage::AttachmentRecord AttachmentService::Update(const policy::Actor& actor, 
                                                     const AttachmentPatch& patch) {
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
-  auto a = storage::FindAttachment(c, policy::ScopeOf(actor), id, policy::CanSeeInternal(actor));
+  auto a = FindScoped(c, actor, id);
   if (!a) throw Error::NotFound("No such attachment.");
   if (!policy::CanChangeAttachment(actor, a->uploaded_by)) throw Error::Forbidden("You may not change this file.");
   if (patch.visibility && !policy::CanSeeInternal(actor)) throw Error::Forbidden("Only the shop sets the visibility.");
@@ -255,7 +268,7 @@ storage::AttachmentRecord AttachmentService::Update(const policy::Actor& actor, 
 void AttachmentService::Remove(const policy::Actor& actor, std::int64_t id) {
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
-  auto a = storage::FindAttachment(c, policy::ScopeOf(actor), id, policy::CanSeeInternal(actor));
+  auto a = FindScoped(c, actor, id);
   if (!a) throw Error::NotFound("No such attachment.");
   if (!policy::CanChangeAttachment(actor, a->uploaded_by)) throw Error::Forbidden("You may not delete this file.");
   storage::DeleteAttachment(c, a->id);

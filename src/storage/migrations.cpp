@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.h"
+#include "storage/handles_repository.h"
 #include "storage/schema_texts.h"
 
 namespace portico::storage {
@@ -25,6 +26,8 @@ constexpr Migration kMigrations[] = {
     // and per customer, so a range of months (and the search for the newest months with data) does not
     // scan the whole history (332,420 imported work orders in the real data).
     {9, "figures_by_repair_date", schema::kSqliteFiguresByRepairDate, schema::kPostgresFiguresByRepairDate},
+    // Conversations (issue 11): user handles, channels, members, messages, mentions, read positions.
+    {11, "conversations", schema::kSqliteConversations, schema::kPostgresConversations},
 };
 
 }  // namespace
@@ -51,6 +54,10 @@ int ApplyMigrations(Connection& conn, Dialect dialect, std::int64_t now) {
     conn.ExecuteScript(text);
     conn.Execute(kRecord, {std::int64_t{m.version}, std::string(m.name), now});
     current = m.version;
+  }
+  // Users without a handle (those from before migration 11) get one from their e-mail (issue 11).
+  if (current >= 11) {
+    if (auto n = BackfillHandles(conn)) spdlog::info("gave {} users a handle", n);
   }
   return current;
 }
