@@ -15,6 +15,12 @@ json::value UserBriefJson(const storage::UserBrief& u) {
   return json::object{{"id", u.id.value}, {"name", u.name}, {"handle", u.handle}};
 }
 
+json::array Strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.push_back(json::string(s));
+  return a;
+}
+
 json::value OptTime(const std::optional<UnixSeconds>& t) {
   return t ? json::value(FormatTimestamp(*t)) : json::value(nullptr);
 }
@@ -30,6 +36,7 @@ json::value ChannelJson(const storage::ChannelRecord& ch) {
                       {"members", std::move(members)},
                       {"last_message_at", OptTime(ch.last_message_at)},
                       {"unread_count", ch.unread_count},
+                      {"allowed_actions", Strings(ch.allowed_actions)},
                       {"created_at", FormatTimestamp(ch.created_at)}};
 }
 
@@ -58,7 +65,8 @@ json::value MessageJson(const services::MessageView& v) {
                       {"edited_at", OptTime(m.edited_at)},
                       {"deleted", deleted},
                       {"deleted_by", m.deleted_by ? UserBriefJson(*m.deleted_by) : json::value(nullptr)},
-                      {"deleted_at", OptTime(m.deleted_at)}};
+                      {"deleted_at", OptTime(m.deleted_at)},
+                      {"allowed_actions", Strings(v.allowed_actions)}};
 }
 
 Response NoContent() {
@@ -175,6 +183,15 @@ void RegisterConversationRoutes(App& app, ConversationServices s) {
           if (*message < 1) throw Error::Field("message_id", "A message id.");
           msg.MarkRead(ctx.actor(), id, *message);
           return NoContent();
+        });
+  r.Add("GET", "/api/v1/channels/{id}/mentionable",
+        {.operation_id = "listMentionableUsers", .summary = "Up to 10 readers of the channel whose handle or name starts with q",
+         .tag = "conversations", .response_schema = "UserBrief", .array = true, .query = {"q"}},
+        [&msg = s.messages](RequestContext& ctx) {
+          auto id = ctx.IdParam("id");
+          json::array out;
+          for (const auto& u : msg.Mentionable(ctx.actor(), id, ctx.req.QueryParam("q").value_or(""))) out.push_back(UserBriefJson(u));
+          return JsonResponse(200, out);
         });
   r.Add("PATCH", "/api/v1/messages/{id}",
         {.operation_id = "updateMessage", .summary = "Edit one's own message", .tag = "conversations", .body = true,

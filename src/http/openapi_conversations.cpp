@@ -17,6 +17,8 @@ const char* ConversationSchemas() {
      "description": "internal and direct channels; empty = all staff for internal"},
    "last_message_at": {"type": ["string", "null"], "format": "date-time"},
    "unread_count": {"type": "integer", "description": "messages of others newer than the caller's read position"},
+   "allowed_actions": {"type": "array", "items": {"type": "string", "enum": ["post", "manage", "delete"]},
+     "description": "what the caller may do with this channel"},
    "created_at": {"type": "string", "format": "date-time"}}},
  "NewChannel": {"type": "object", "additionalProperties": false, "required": ["kind"], "properties": {
    "kind": {"type": "string", "enum": ["customer", "internal", "direct"]},
@@ -42,7 +44,9 @@ const char* ConversationSchemas() {
    "edited_at": {"type": ["string", "null"], "format": "date-time"},
    "deleted": {"type": "boolean"},
    "deleted_by": {"oneOf": [{"$ref": "#/components/schemas/UserBrief"}, {"type": "null"}]},
-   "deleted_at": {"type": ["string", "null"], "format": "date-time"}}},
+   "deleted_at": {"type": ["string", "null"], "format": "date-time"},
+   "allowed_actions": {"type": "array", "items": {"type": "string", "enum": ["edit", "delete"]},
+     "description": "what the caller may do with this message"}}},
  "MessagePage": {"type": "object", "required": ["results", "has_more"], "properties": {
    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
    "has_more": {"type": "boolean"}}},

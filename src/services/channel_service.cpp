@@ -43,20 +43,31 @@ std::string DirectKey(UserId a, UserId b) {
   return std::to_string(lo) + "-" + std::to_string(hi);
 }
 
+/// The caller's allowed actions on a channel it reads (policy/conversations.h).
+storage::ChannelRecord WithActions(const policy::Actor& actor, storage::ChannelRecord ch) {
+  const auto facts = ch.Facts();
+  if (policy::CanPostIn(actor, facts)) ch.allowed_actions.emplace_back("post");
+  if (policy::CanManageChannel(actor, facts)) ch.allowed_actions.emplace_back("manage");
+  if (policy::CanDeleteChannel(actor) && !ch.is_default) ch.allowed_actions.emplace_back("delete");
+  return ch;
+}
+
 }  // namespace
 
 std::vector<storage::ChannelRecord> ChannelService::List(const policy::Actor& actor, std::optional<CustomerId> customer,
                                                          const std::optional<std::string>& kind) {
   if (kind && !policy::ParseChannelKind(*kind)) throw Error::Field("kind", "One of customer, internal, direct.");
   auto tx = deps_.db.Read();
-  return storage::ListChannels(tx->conn(), policy::ChannelScopeOf(actor), customer, kind);
+  auto list = storage::ListChannels(tx->conn(), policy::ChannelScopeOf(actor), customer, kind);
+  for (auto& ch : list) ch = WithActions(actor, std::move(ch));
+  return list;
 }
 
 storage::ChannelRecord ChannelService::Get(const policy::Actor& actor, std::int64_t id) {
   auto tx = deps_.db.Read();
   auto ch = storage::FindChannel(tx->conn(), policy::ChannelScopeOf(actor), id);
   if (!ch) throw Error::NotFound("No such channel.");
-  return *ch;
+  return WithActions(actor, std::move(*ch));
 }
 
 storage::ChannelRecord ChannelService::Create(const policy::Actor& actor, const NewChannel& in, bool& created) {
@@ -94,7 +105,7 @@ storage::ChannelRecord ChannelService::Create(const policy::Actor& actor, const 
         created = false;
         auto found = storage::FindChannel(c, policy::ChannelScopeOf(actor), *existing);
         if (!found) throw Error::Internal("direct channel not readable by its member");
-        return *found;
+        return WithActions(actor, std::move(*found));
       }
       if (ch.name.empty()) ch.name = "direct";
     }
@@ -109,7 +120,7 @@ storage::ChannelRecord ChannelService::Create(const policy::Actor& actor, const 
   tx->Commit();
   created = true;
   if (!out) throw Error::Internal("created channel not readable by its creator");
-  return *out;
+  return WithActions(actor, std::move(*out));
 }
 
 storage::ChannelRecord ChannelService::Update(const policy::Actor& actor, std::int64_t id, const ChannelPatch& patch) {
@@ -132,7 +143,7 @@ storage::ChannelRecord ChannelService::Update(const policy::Actor& actor, std::i
   auto out = storage::FindChannel(c, policy::ChannelScope{actor.tenant, actor.user, true, {}}, id);
   tx->Commit();
   if (!out) throw Error::Internal("channel vanished");
-  return *out;
+  return WithActions(actor, std::move(*out));
 }
 
 void ChannelService::Delete(const policy::Actor& actor, std::int64_t id) {
@@ -154,7 +165,7 @@ storage::ChannelRecord ChannelService::CustomerChannel(const policy::Actor& acto
     auto found = storage::FindCustomer(tx->conn(), policy::ScopeOf(actor), customer);
     if (!found) throw Error::NotFound("No such customer.");
     if (auto id = storage::FindDefaultChannel(tx->conn(), actor.tenant, customer)) {
-      if (auto ch = storage::FindChannel(tx->conn(), scope, *id)) return *ch;
+      if (auto ch = storage::FindChannel(tx->conn(), scope, *id)) return WithActions(actor, std::move(*ch));
     }
   }
   auto tx = deps_.db.Write();
@@ -175,7 +186,7 @@ storage::ChannelRecord ChannelService::CustomerChannel(const policy::Actor& acto
   auto out = storage::FindChannel(c, scope, *id);
   tx->Commit();
   if (!out) throw Error::NotFound("No such customer.");
-  return *out;
+  return WithActions(actor, std::move(*out));
 }
 
 }  // namespace portico::services

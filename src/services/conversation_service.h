@@ -55,6 +55,7 @@ class ChannelService {
 struct MessageView {
   storage::MessageRecord message;
   std::vector<storage::AttachmentRecord> attachments;
+  std::vector<std::string> allowed_actions;  // the caller's: edit, delete (policy/conversations.h)
 };
 
 struct MessagePage {
@@ -84,11 +85,15 @@ class MessageService {
   void Delete(const policy::Actor& actor, std::int64_t id);
   /// Messages mentioning the caller, newest first.
   PageOf<MessageView> Mentioning(const policy::Actor& actor, const PageRequest& page);
+  /// Autocomplete for the composer: up to 10 users who read `channel` whose handle or name starts with
+  /// `prefix` (channel outside the caller's scope 404).
+  std::vector<storage::UserBrief> Mentionable(const policy::Actor& actor, std::int64_t channel, const std::string& prefix);
   /// Moves the read position forward (a message of another channel: 400 on message_id).
   void MarkRead(const policy::Actor& actor, std::int64_t channel, std::int64_t message);
 
  private:
-  std::vector<MessageView> Views(storage::Connection& c, std::vector<storage::MessageRecord> list);
+  std::vector<MessageView> Views(storage::Connection& c, const policy::Actor& actor,
+                                 std::vector<storage::MessageRecord> list);
   Deps deps_;
   EventPublisher publish_;
 };

@@ -179,12 +179,18 @@ std::optional<std::string> ResolveRequestOrChangeOrderLabel(storage::Connection&
   return std::nullopt;
 }
 
-std::vector<MessageView> MessageService::Views(storage::Connection& c, std::vector<storage::MessageRecord> list) {
+std::vector<MessageView> MessageService::Views(storage::Connection& c, const policy::Actor& actor,
+                                              std::vector<storage::MessageRecord> list) {
   std::vector<MessageView> out;
   out.reserve(list.size());
   for (auto& m : list) {
     MessageView v;
-    if (!m.deleted_at) v.attachments = storage::ListAttachments(c, m.tenant, "message", m.id, true);
+    if (!m.deleted_at) {
+      v.attachments = storage::ListAttachments(c, m.tenant, "message", m.id, true);
+      auto author = m.author ? std::optional(m.author->id) : std::nullopt;
+      if (policy::CanEditMessage(actor, author)) v.allowed_actions.emplace_back("edit");
+      if (policy::CanDeleteMessage(actor, author)) v.allowed_actions.emplace_back("delete");
+    }
     v.message = std::move(m);
     out.push_back(std::move(v));
   }
@@ -205,7 +211,7 @@ MessagePage MessageService::List(const policy::Actor& actor, std::int64_t channe
     if (after) rows.erase(rows.begin());  // newest first: the extra one is the newest
     else rows.pop_back();                 // the extra one is the oldest
   }
-  page.results = Views(c, std::move(rows));
+  page.results = Views(c, actor, std::move(rows));
   return page;
 }
 
@@ -230,7 +236,7 @@ MessageView MessageService::Post(const policy::Actor& actor, std::int64_t channe
   storage::MarkRead(c, actor.tenant, ch->id, actor.user, m.id);  // one's own message is read
   auto events = Emit(c, *ch, "message.created", m.id, actor.user, now);
   Notify(c, actor, *ch, m.id, body, resolved.users, events.front().id, now, events);
-  auto view = Views(c, {*storage::FindMessage(c, policy::ChannelScopeOf(actor), m.id)});
+  auto view = Views(c, actor, {*storage::FindMessage(c, policy::ChannelScopeOf(actor), m.id)});
   tx->Commit();
   if (publish_) {
     for (const auto& e : events) publish_(e);
@@ -257,7 +263,7 @@ MessageView MessageService::Edit(const policy::Actor& actor, std::int64_t id, co
   storage::ReplaceMentions(c, id, resolved.mentions);
   auto events = Emit(c, *ch, "message.updated", id, actor.user, now);
   Notify(c, actor, *ch, id, body, resolved.users, events.front().id, now, events);
-  auto view = Views(c, {*storage::FindMessage(c, scope, id)});
+  auto view = Views(c, actor, {*storage::FindMessage(c, scope, id)});
   tx->Commit();
   if (publish_) {
     for (const auto& e : events) publish_(e);
@@ -291,7 +297,25 @@ PageOf<MessageView> MessageService::Mentioning(const policy::Actor& actor, const
   auto found = storage::MessagesMentioning(tx->conn(), policy::ChannelScopeOf(actor), page);
   PageOf<MessageView> out;
   out.count = found.count;
-  out.results = Views(tx->conn(), std::move(found.results));
+  out.results = Views(tx->conn(), actor, std::move(found.results));
+  return out;
+}
+
+std::vector<storage::UserBrief> MessageService::Mentionable(const policy::Actor& actor, std::int64_t channel,
+                                                            const std::string& prefix) {
+  constexpr std::size_t kMaxSuggestions = 10;
+  if (prefix.size() > 60) throw Error::Field("q", "At most 60 characters.");
+  auto tx = deps_.db.Read();
+  auto& c = tx->conn();
+  auto ch = storage::FindChannel(c, policy::ChannelScopeOf(actor), channel);
+  if (!ch) throw Error::NotFound("No such channel.");
+  const auto facts = ch->Facts();
+  std::vector<storage::UserBrief> out;
+  for (auto& u : storage::UsersByPrefix(c, actor.tenant, prefix, 200)) {
+    if (!policy::CanReadChannel(ReaderOfUser(c, u), facts)) continue;
+    out.push_back(std::move(u));
+    if (out.size() == kMaxSuggestions) break;
+  }
   return out;
 }
 

@@ -27,6 +27,8 @@ struct ChannelRecord {
   std::vector<UserBrief> members;  // internal and direct channels
   std::optional<UnixSeconds> last_message_at;
   std::int64_t unread_count = 0;   // for the reader the scope names
+  /// What the caller may do with it (filled by the service from policy/: post, manage, delete).
+  std::vector<std::string> allowed_actions;
   UnixSeconds created_at = 0;
   UnixSeconds updated_at = 0;
 
