@@ -41,7 +41,11 @@ import type {
 	UnitCreate,
 	UnitStat,
 	UnreadCount,
-	User
+	User,
+	Channel,
+	Message,
+	MessagePage,
+	UserBrief
 } from './types';
 
 const enc = encodeURIComponent;
@@ -148,3 +152,14 @@ export async function all<T>(fetchPage: (query: Query) => Promise<Page<T> | T[]>
 	}
 	return out;
 }
+
+// conversations (API.md "Conversations")
+export const channels = (query?: Query) => get<Page<Channel>>('/channels', query);
+export const channel = (id: Id) => get<Channel>(`/channels/${id}`);
+export const customerChannel = (customerId: Id) => get<Channel>(`/customers/${customerId}/channel`);
+export const messages = (channelId: Id, query?: Query) => get<MessagePage>(`/channels/${channelId}/messages`, query);
+export const postMessage = (channelId: Id, body: string) => post<Message>(`/channels/${channelId}/messages`, { body });
+export const editMessage = (id: Id, body: string) => patch<Message>(`/messages/${id}`, { body });
+export const deleteMessage = (id: Id) => del(`/messages/${id}`);
+export const markChannelRead = (channelId: Id, messageId: Id) => post<void>(`/channels/${channelId}/read`, { message_id: messageId });
+export const mentionable = (channelId: Id, q: string) => get<UserBrief[]>(`/channels/${channelId}/mentionable`, { q });

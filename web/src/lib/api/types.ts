@@ -138,3 +138,10 @@ export type AnnouncementSeverity = Schemas['AnnouncementSeverity'];
 export type AnnouncementCreate = Schemas['NewAnnouncement'];
 export type AnnouncementPatch = Schemas['AnnouncementPatch'];
 export type UserPatch = Schemas['UserPatch'];
+
+// ---- conversations (API.md "Conversations", issue 11) ----
+export type UserBrief = Schemas['UserBrief'];
+export type Channel = Schemas['Channel'];
+export type Message = Schemas['Message'];
+export type Mention = Schemas['Mention'];
+export type MessagePage = Schemas['MessagePage'];
