@@ -63,6 +63,7 @@ Runtime::Runtime(Config c)
   customers.SetPublisher(wake_streams);
   announcements.SetPublisher(wake_streams);
   messages.SetPublisher(wake_streams);  // message.* and notification.created (issue 11)
+  messages.SetAttachments(&attachments);
   attachments.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);

@@ -5,6 +5,7 @@
 #include "http/dto.h"
 #include "http/handlers.h"
 #include "http/json_io.h"
+#include "http/upload.h"
 
 namespace portico::http {
 namespace json = boost::json;
@@ -157,10 +158,20 @@ void RegisterConversationRoutes(App& app, ConversationServices s) {
           return JsonResponse(200, json::object{{"results", std::move(results)}, {"has_more", page.has_more}});
         });
   r.Add("POST", "/api/v1/channels/{id}/messages",
-        {.operation_id = "postMessage", .summary = "Post a message (customer viewers: 403)", .tag = "conversations", .body = true,
-         .status = 201, .request_schema = "NewMessage", .response_schema = "Message"},
+        {.operation_id = "postMessage", .summary = "Post a message: JSON, or multipart with body and up to 10 file parts (customer viewers: 403)",
+         .tag = "conversations", .body = true, .upload = true, .status = 201, .request_schema = "NewMessage",
+         .response_schema = "Message", .max_files = 10},
         [&msg = s.messages](RequestContext& ctx) {
           auto id = ctx.IdParam("id");
+          if (const auto& form = ctx.req.upload) {
+            for (const auto& [name, value] : form->fields) {
+              if (name != "body") throw Error::Field(name.c_str(), "Unknown field.");
+            }
+            auto it = form->fields.find("body");
+            std::vector<services::IncomingFile> files;
+            for (const auto& f : form->files) files.push_back({f.path, f.name, f.size});
+            return JsonResponse(201, MessageJson(msg.Post(ctx.actor(), id, it == form->fields.end() ? "" : it->second, files)));
+          }
           auto body = ctx.Body();
           FieldErrors errors;
           ObjectReader rd(body, errors);

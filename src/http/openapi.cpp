@@ -260,7 +260,8 @@ json::object Components() {
   static const json::object kParsed = [] {
     json::object o = json::parse(kComponents).as_object();
     // Each later feature's schemas live beside its handlers (openapi_*.cpp).
-    for (const auto& [k, v] : json::parse(ConversationSchemas()).as_object()) o[k] = v;
+    const json::value conversations = json::parse(ConversationSchemas());
+    for (const auto& [k, v] : conversations.as_object()) o[k] = v;
     return o;
   }();
   return kParsed;
@@ -342,9 +343,11 @@ json::value BuildOpenApi(const Router& router) {
           {"content", json::object{{"application/json", json::object{{"schema", Ref(info.request_schema)}}}}}};
     }
     if (info.upload && !info.request_schema.empty()) {
-      op["requestBody"] = json::object{
-          {"required", true},
-          {"content", json::object{{"multipart/form-data", json::object{{"schema", Ref(info.request_schema)}}}}}};
+      // A route that takes JSON too documents both bodies; its multipart schema is "<schema>Upload".
+      json::object content{{"multipart/form-data",
+                            json::object{{"schema", Ref(info.body ? info.request_schema + "Upload" : info.request_schema)}}}};
+      if (info.body) content["application/json"] = json::object{{"schema", Ref(info.request_schema)}};
+      op["requestBody"] = json::object{{"required", true}, {"content", std::move(content)}};
     }
     if (!info.auth) op["security"] = json::array{};
     json::object responses;

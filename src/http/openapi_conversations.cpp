@@ -52,6 +52,10 @@ const char* ConversationSchemas() {
    "has_more": {"type": "boolean"}}},
  "NewMessage": {"type": "object", "additionalProperties": false, "required": ["body"], "properties": {
    "body": {"type": "string", "maxLength": 4000}}},
+ "NewMessageUpload": {"type": "object", "properties": {
+   "body": {"type": "string", "maxLength": 4000, "description": "may be empty when files are sent"},
+   "file": {"type": "array", "maxItems": 10, "items": {"type": "string", "format": "binary"},
+     "description": "up to 10 parts named file; images, videos and documents as for attachments"}}},
  "MessagePatch": {"type": "object", "additionalProperties": false, "required": ["body"], "properties": {
    "body": {"type": "string", "maxLength": 4000}}},
  "ReadPosition": {"type": "object", "additionalProperties": false, "required": ["message_id"], "properties": {

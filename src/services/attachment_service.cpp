@@ -359,4 +359,76 @@ BlobView AttachmentService::Logo(const std::string& slug) {
   return {logo->first, logo->second, "image/png", slug + "-logo.png", "image"};
 }
 
+PreparedFile::~PreparedFile() {
+  std::error_code ec;
+  for (auto& p : temps) fs::remove(p, ec);
+}
+
+PreparedFile AttachmentService::Prepare(const policy::Actor& actor, const IncomingFile& file, const std::string& visibility) {
+  auto found = media::Classify(media::SniffType(file.path));
+  if (!found) throw Error(ErrorCode::kUnsupportedMediaType, "This type of file is not accepted.");
+  const std::int64_t limit = found->kind == media::Kind::kImage   ? deps_.config.max_image_bytes
+                             : found->kind == media::Kind::kVideo ? deps_.config.max_video_bytes
+                                                                  : deps_.config.max_document_bytes;
+  if (file.size > limit) {
+    throw Error(ErrorCode::kPayloadTooLarge,
+                std::string("A ") + media::KindName(found->kind) + " may have at most " + std::to_string(limit) + " bytes.");
+  }
+  PreparedFile out;
+  auto& a = out.record;
+  out.stored_path = file.path;
+  a.content_type = found->content_type;
+  a.kind = media::KindName(found->kind);
+  if (found->kind == media::Kind::kImage) {
+    auto img = media::ProcessImage(file.path, found->content_type, blobs_.TempDir());
+    out.temps = {img.stored_path, img.thumbnail_path};
+    out.stored_path = img.stored_path;
+    out.thumb_path = img.thumbnail_path;
+    a.content_type = img.content_type;
+    a.width = img.width;
+    a.height = img.height;
+    a.taken_at = img.taken_at;
+  } else if (found->kind == media::Kind::kVideo) {
+    auto v = media::ProbeVideo(file.path, found->content_type, blobs_.TempDir());
+    if (v.poster_path) out.temps.push_back(*v.poster_path);
+    out.thumb_path = v.poster_path;
+    a.width = v.width;
+    a.height = v.height;
+    a.duration_seconds = v.duration_seconds;
+  }
+  a.size_bytes = FileSize(out.stored_path);
+  a.sha256 = storage::Sha256OfFile(out.stored_path);
+  if (out.thumb_path) {
+    a.thumbnail_sha256 = storage::Sha256OfFile(*out.thumb_path);
+    a.thumbnail_bytes = FileSize(*out.thumb_path);
+  }
+  a.tenant = actor.tenant;
+  a.filename = CleanFilename(file.filename);
+  a.label = found->kind == media::Kind::kDocument ? "document" : "other";
+  a.visibility = visibility;
+  a.uploaded_by = actor.user;
+  a.uploaded_by_name = actor.name;
+  a.created_at = a.updated_at = deps_.clock.Now();
+  if (!blobs_.InDatabase()) {  // copy before the single writer is taken (see AddToRepair)
+    auto rtx = deps_.db.Read();
+    blobs_.Put(rtx->conn(), a.sha256, out.stored_path);
+    if (out.thumb_path) blobs_.Put(rtx->conn(), *a.thumbnail_sha256, *out.thumb_path);
+  }
+  return out;
+}
+
+void AttachmentService::Store(storage::Connection& c, TenantId tenant, std::vector<PreparedFile>& files) {
+  if (files.empty()) return;
+  std::int64_t bytes = 0;
+  for (const auto& f : files) bytes += f.record.size_bytes + f.record.thumbnail_bytes;
+  if (storage::TenantStoredBytes(c, tenant) + bytes > deps_.config.quota_bytes) {
+    throw Error(ErrorCode::kQuotaExceeded, "Your shop's storage quota is used up; delete files to make room.");
+  }
+  for (auto& f : files) {
+    blobs_.Put(c, f.record.sha256, f.stored_path);
+    if (f.thumb_path) blobs_.Put(c, *f.record.thumbnail_sha256, *f.thumb_path);
+    f.record.id = storage::InsertAttachment(c, f.record);
+  }
+}
+
 }  // namespace portico::services

@@ -76,9 +76,14 @@ class MessageService {
   /// oldest newer than it; results newest first either way.
   MessagePage List(const policy::Actor& actor, std::int64_t channel, std::optional<std::int64_t> before,
                    std::optional<std::int64_t> after, std::int64_t limit);
-  /// Posts `body` (blank: 400; at most 4,000 characters). Customer viewers 403. Events message.created
-  /// and, per mentioned reader other than the author, notification.created, in one transaction.
-  MessageView Post(const policy::Actor& actor, std::int64_t channel, const std::string& body);
+  /// Posts `body` (blank without files: 400; at most 4,000 characters) with up to 10 `files` as its
+  /// attachments (checked as attachments are: 415, 413, 400). Customer viewers 403. Message, files,
+  /// message.created and, per mentioned reader other than the author, notification.created, in one
+  /// transaction.
+  MessageView Post(const policy::Actor& actor, std::int64_t channel, const std::string& body,
+                   const std::vector<IncomingFile>& files = {});
+  /// The attachment service that stores message files (wired in cli/runtime).
+  void SetAttachments(AttachmentService* attachments) { attachments_ = attachments; }
   /// Its author only (403), not deleted (409). Mentions parsed again; nobody is told twice.
   MessageView Edit(const policy::Actor& actor, std::int64_t id, const std::string& body);
   /// The author, or a manager or admin who reads the channel (403). Idempotent on a deleted message.
@@ -96,6 +101,7 @@ class MessageService {
                                  std::vector<storage::MessageRecord> list);
   Deps deps_;
   EventPublisher publish_;
+  AttachmentService* attachments_ = nullptr;
 };
 
 /// Resolution of `@request#N` and `@change_order#N` links (issue 10 builds those records): the label of

@@ -215,13 +215,28 @@ MessagePage MessageService::List(const policy::Actor& actor, std::int64_t channe
   return page;
 }
 
-MessageView MessageService::Post(const policy::Actor& actor, std::int64_t channel, const std::string& body_in) {
+MessageView MessageService::Post(const policy::Actor& actor, std::int64_t channel, const std::string& body_in,
+                                 const std::vector<IncomingFile>& files) {
+  constexpr std::size_t kMaxFiles = 10;
+  // Scope, permission and the text first (404, 403, 400), then the work on the files, outside the writer.
+  std::vector<PreparedFile> prepared;
+  {
+    auto rtx = deps_.db.Read();
+    auto ch = storage::FindChannel(rtx->conn(), policy::ChannelScopeOf(actor), channel);
+    if (!ch) throw Error::NotFound("No such channel.");
+    if (!policy::CanPostIn(actor, ch->Facts())) throw Error::Forbidden("Viewers read the conversation but do not post.");
+    if (files.empty() || body_in.find_first_not_of(" \t\r\n") != std::string::npos) CheckBody(body_in);
+    if (files.size() > kMaxFiles) throw Error::Field("file", "At most 10 files.");
+    if (!files.empty() && !attachments_) throw Error::Internal("message attachments are not wired");
+    const std::string visibility = ch->kind == "customer" ? "customer" : "internal";
+    for (const auto& f : files) prepared.push_back(attachments_->Prepare(actor, f, visibility));
+  }
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
   auto ch = storage::FindChannel(c, policy::ChannelScopeOf(actor), channel);
   if (!ch) throw Error::NotFound("No such channel.");
   if (!policy::CanPostIn(actor, ch->Facts())) throw Error::Forbidden("Viewers read the conversation but do not post.");
-  const std::string body = CheckBody(body_in);
+  const std::string body = body_in;
   const UnixSeconds now = deps_.clock.Now();
   storage::MessageRecord m;
   m.tenant = actor.tenant;
@@ -230,10 +245,15 @@ MessageView MessageService::Post(const policy::Actor& actor, std::int64_t channe
   m.body = body;
   m.created_at = now;
   m.id = storage::InsertMessage(c, m);
+  for (auto& f : prepared) {
+    f.record.owner_type = "message";
+    f.record.owner_id = m.id;
+    f.record.customer = ch->customer.value_or(CustomerId(0));  // internal and direct channels: no customer
+  }
+  if (!prepared.empty()) attachments_->Store(c, actor.tenant, prepared);
   auto resolved = ResolveMentions(c, actor.tenant, *ch, body);
   storage::ReplaceMentions(c, m.id, resolved.mentions);
   storage::TouchChannel(c, ch->id, now);
-  storage::MarkRead(c, actor.tenant, ch->id, actor.user, m.id);  // one's own message is read
   auto events = Emit(c, *ch, "message.created", m.id, actor.user, now);
   Notify(c, actor, *ch, m.id, body, resolved.users, events.front().id, now, events);
   auto view = Views(c, actor, {*storage::FindMessage(c, policy::ChannelScopeOf(actor), m.id)});
