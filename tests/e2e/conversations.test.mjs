@@ -37,7 +37,7 @@ test('customer and technician talk live, with a mention and a linked repair', as
   await customer.getByRole('button', { name: 'Send' }).click();
   const sent = customer.locator('article.message').last();
   await sent.getByText('can you check').waitFor();
-  assert.equal(await sent.locator('.mention').first().innerText(), '@tess');
+  assert.equal(await sent.locator('.mention').first().innerText(), '@tess', await sent.innerText());
   await shot(customer, 'conversations-customer', { fullPage: false });
 
   // The technician sees the unread badge without reload, opens the channel, sees the linked repair.
@@ -45,7 +45,7 @@ test('customer and technician talk live, with a mention and a linked repair', as
   await badge.waitFor({ timeout: 15_000 });
   assert.equal(await badge.innerText(), '1');
   assert.equal(await tech.evaluate(() => window.__sameDocument), true, 'no reload');
-  await tech.locator('nav.channels a', { has: badge }).click();
+  await tech.locator('nav.channels a', { has: tech.locator('.badge') }).click();
   const link = tech.locator(`a.mention[href="${shop}/repairs/${repair.id}"]`);
   await link.waitFor();
   assert.match(await link.innerText(), new RegExp(`@repair#${repair.id}.*BUS-811`));
