@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, shot, scrollWidths, TENANT } from './harness.mjs';
+import { jpeg } from '../api/attachments_helpers.mjs';
 
 const app = useApp();
 const portal = `/t/${TENANT}/portal`;
@@ -58,8 +59,17 @@ test('customer and technician talk live, with a mention and a linked repair', as
   await customer.locator('article.message', { hasText: 'On it, this afternoon.' }).waitFor({ timeout: 15_000 });
   assert.equal(await customer.evaluate(() => window.__sameDocument), true);
 
-  // Deleting one's own message shows "message deleted" to the other side, live.
-  await customer.locator('article.message', { hasText: 'can you check' }).getByRole('button', { name: 'Delete' }).click({ trial: true });
+  // A photo from the composer reaches the customer live, as a thumbnail.
+  await tech.getByLabel('Attach files').setInputFiles({ name: 'crack.jpg', mimeType: 'image/jpeg', buffer: jpeg(80, 60) });
+  await tech.getByLabel('Message', { exact: true }).fill('Photo of the crack');
+  await tech.getByRole('button', { name: 'Send' }).click();
+  await customer.locator('article.message', { hasText: 'Photo of the crack' }).locator('img[alt="crack.jpg"]').waitFor({ timeout: 15_000 });
+
+  // Deleting one's own message: "message deleted" for the other side, live.
+  customer.on('dialog', (d) => d.accept());
+  await customer.locator('article.message', { hasText: 'can you check' }).getByRole('button', { name: 'Delete' }).click();
+  await tech.locator('article.message .deleted', { hasText: 'message deleted' }).waitFor({ timeout: 15_000 });
+  assert.equal(await tech.locator('article.message', { hasText: 'can you check' }).count(), 0, 'its text is gone');
   assert.deepEqual(tech.errors, []);
   assert.deepEqual(customer.errors, []);
 });

@@ -1,5 +1,5 @@
 /** Typed functions, one per API.md endpoint the portals use. */
-import { del, get, patch, post, put, request, type Query } from './client';
+import { del, get, patch, post, put, request, upload, type Query } from './client';
 import type {
 	Announcement,
 	AnnouncementCreate,
@@ -158,7 +158,10 @@ export const channels = (query?: Query) => get<Page<Channel>>('/channels', query
 export const channel = (id: Id) => get<Channel>(`/channels/${id}`);
 export const customerChannel = (customerId: Id) => get<Channel>(`/customers/${customerId}/channel`);
 export const messages = (channelId: Id, query?: Query) => get<MessagePage>(`/channels/${channelId}/messages`, query);
-export const postMessage = (channelId: Id, body: string) => post<Message>(`/channels/${channelId}/messages`, { body });
+export const postMessage = (channelId: Id, body: string, files: File[] = []) =>
+	files.length > 0
+		? upload<Message>('POST', `/channels/${channelId}/messages`, files, { body })
+		: post<Message>(`/channels/${channelId}/messages`, { body });
 export const editMessage = (id: Id, body: string) => patch<Message>(`/messages/${id}`, { body });
 export const deleteMessage = (id: Id) => del(`/messages/${id}`);
 export const markChannelRead = (channelId: Id, messageId: Id) => post<void>(`/channels/${channelId}/read`, { message_id: messageId });
