@@ -54,7 +54,9 @@ Runtime::Runtime(Config c)
       webhooks(deps),
       webhook_worker(deps, [this](const storage::EventRecord& e) {
         if (!wake_through_database) broker.Publish(Audience(e), e.id);
-      }) {
+      }),
+      channels(deps),
+      messages(deps) {
   schema_version = db->Migrate();
   tenants.SetBlobStore(*blobs);
   repairs.SetPublisher([this](const storage::EventRecord& e) {
@@ -75,6 +77,8 @@ Runtime::Runtime(Config c)
   users.SetPublisher(wake_streams);
   customers.SetPublisher(wake_streams);
   announcements.SetPublisher(wake_streams);
+  messages.SetPublisher(wake_streams);  // message.* and notification.created (issue 11)
+  messages.SetAttachments(&attachments);
   attachments.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);
@@ -159,6 +163,7 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterRequestRoutes(app, {rt.requests, rt.change_orders});
   http::RegisterExportRoutes(app, rt.exports, rt.repairs, rt.invoices);  // issue 14
   http::RegisterWebhookRoutes(app, rt.webhooks);              // issue 14
+  http::RegisterConversationRoutes(app, {rt.channels, rt.messages});
   app.set_upload_dir(rt.attachments.TempDir());
 }
 

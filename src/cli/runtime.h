@@ -9,6 +9,7 @@
 #include "services/account_services.h"
 #include "services/attachment_service.h"
 #include "services/auth_service.h"
+#include "services/conversation_service.h"
 #include "services/event_broker.h"
 #include "services/event_service.h"
 #include "services/figures_service.h"
@@ -58,6 +59,8 @@ struct Runtime {
   services::InvoiceService invoices;  // issue 14
   services::WebhookService webhooks;  // issue 14
   services::WebhookWorker webhook_worker;  // issue 14
+  services::ChannelService channels;  // issue 11
+  services::MessageService messages;
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

@@ -141,9 +141,10 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           auto name = rd.String("name", true, 1000);
           auto role = rd.String("role", true, 50);
           auto password = rd.String("password", true, 4096);
+          auto handle = rd.String("handle", false, 100);
           rd.CheckUnknown();
           ThrowIfErrors(errors);
-          in = {*email, *name, *role, *password};
+          in = {*email, *name, *role, *password, handle};
           return JsonResponse(201, UserJson(users.Create(ctx.actor(), in)));
         });
   r.Add("GET", "/api/v1/users/{id}", {.operation_id = "getUser", .summary = "One user (admin)", .tag = "users", .response_schema = "User"},
@@ -162,6 +163,7 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           p.name = rd.String("name", false, 1000);
           p.role = rd.String("role", false, 50);
           p.password = rd.String("password", false, 4096);
+          p.handle = rd.String("handle", false, 100);
           p.is_active = rd.Bool("is_active");
           // Technician profile: a string sets, null clears, absent leaves unchanged.
           auto profile_field = [&rd](const char* key, std::size_t max) -> std::optional<std::optional<std::string>> {

@@ -28,13 +28,20 @@ bool App::IsInline(const Request& req) const {
          (req.path == "/healthz" || req.path == "/metrics" || !IsApiPath(req.path));
 }
 
-bool App::IsUpload(std::string_view method, std::string_view target) const {
+bool App::IsUpload(std::string_view method, std::string_view target, std::string_view content_type) const {
   if (method != "POST" && method != "PUT") return false;
   std::string path(target.substr(0, target.find('?')));
   auto decoded = DecodePath(path);
   if (!decoded || !IsApiPath(*decoded)) return false;
   auto match = router_.Find(std::string(method), *decoded);
-  return match.route && match.route->info.upload;
+  if (!match.route || !match.route->info.upload) return false;
+  // JSON or multipart (a message with files): only a multipart body is streamed as an upload.
+  return !match.route->info.body || FormDataBoundary(std::string(content_type)).has_value();
+}
+
+std::size_t App::MaxUploadFiles(const std::string& method, const std::string& path) const {
+  auto match = router_.Find(method, path);
+  return match.route ? match.route->info.max_files : 1;
 }
 
 std::int64_t App::MaxUploadBytes() const {
@@ -119,7 +126,9 @@ Response App::Dispatch(Request& req, std::string& route_name) {
     }
   }
 
-  if (route.info.upload) {
+  const bool json_instead = route.info.upload && route.info.body && !req.upload_pending && !req.upload &&
+                            !(req.Header("content-type") && FormDataBoundary(*req.Header("content-type")));
+  if (route.info.upload && !json_instead) {
     // Upload routes (API.md "Attachments"): multipart only; its size is checked where JSON's is.
     auto ct = req.Header("content-type");
     if (!ct || !FormDataBoundary(*ct)) {
@@ -140,7 +149,7 @@ Response App::Dispatch(Request& req, std::string& route_name) {
     if (req.upload->error_status == 413) throw Error(ErrorCode::kPayloadTooLarge, req.upload->error);
     if (req.upload->error_status >= 500) throw Error::Internal(req.upload->error);
     if (req.upload->error_status != 0) throw Error(ErrorCode::kInvalidInput, req.upload->error);
-    if (!req.upload->has_file) throw Error::Field("file", "Send the file in a part named \"file\".");
+    if (!req.upload->has_file && !route.info.body) throw Error::Field("file", "Send the file in a part named \"file\".");
     return route.handler(ctx);
   }
   if (route.info.body && (!req.body.empty() || req.body_too_large)) {

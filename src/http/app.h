@@ -39,7 +39,11 @@ class App {
 
   /// True when `method` and `target` name a route that takes an upload (RouteInfo::upload): the server
   /// streams its body through UploadReceiver instead of reading it whole.
-  bool IsUpload(std::string_view method, std::string_view target) const;
+  /// A route that takes JSON too (RouteInfo::body and upload) is an upload only for a multipart
+  /// `content_type`.
+  bool IsUpload(std::string_view method, std::string_view target, std::string_view content_type = {}) const;
+  /// How many parts named "file" the upload route of `method` and `path` accepts (RouteInfo::max_files).
+  std::size_t MaxUploadFiles(const std::string& method, const std::string& path) const;
   /// Where uploads are streamed (the blob store's temporary directory).
   const std::string& upload_dir() const { return upload_dir_; }
   void set_upload_dir(std::string dir) { upload_dir_ = std::move(dir); }

@@ -18,6 +18,7 @@ json::value MeJson(const policy::Actor& a) {
   return json::object{{"id", a.user.value},
                       {"email", a.email},
                       {"name", a.name},
+                      {"handle", a.handle},
                       {"role", std::string(domain::ToString(a.role))},
                       {"tenant", json::object{{"slug", a.tenant_slug}, {"name", a.tenant_name}}},
                       {"customers", std::move(customers)}};
@@ -35,6 +36,7 @@ json::value UserJson(const storage::UserRecord& u) {
   json::object o{{"id", u.id.value},
                  {"email", u.email},
                  {"name", u.name},
+                 {"handle", u.handle},
                  {"role", std::string(domain::ToString(u.role))},
                  {"is_active", u.is_active},
                  {"created_at", FormatTimestamp(u.created_at)},

@@ -5,6 +5,7 @@
 #include "services/account_services.h"
 #include "services/attachment_service.h"
 #include "services/auth_service.h"
+#include "services/conversation_service.h"
 #include "services/event_service.h"
 #include "services/figures_service.h"
 #include "services/export_service.h"
@@ -50,5 +51,11 @@ struct RequestServices {
   services::ChangeOrderService& change_orders;
 };
 void RegisterRequestRoutes(App& app, RequestServices s);
+
+struct ConversationServices {
+  services::ChannelService& channels;
+  services::MessageService& messages;
+};
+void RegisterConversationRoutes(App& app, ConversationServices s);
 
 }  // namespace portico::http

@@ -25,6 +25,7 @@ constexpr const char* kComponents = R"JSON({
    "user": {"$ref": "#/components/schemas/Me"}, "csrf_token": {"type": "string"}}},
  "Me": {"type": "object", "required": ["id", "email", "name", "role", "tenant", "customers"], "properties": {
    "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
+   "handle": {"type": "string", "description": "the @handle, unique in the tenant"},
    "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]},
    "tenant": {"type": "object", "required": ["slug", "name"], "properties": {"slug": {"type": "string"}, "name": {"type": "string"}}},
    "customers": {"type": "array", "items": {"type": "object", "required": ["id", "name", "access"], "properties": {
@@ -39,16 +40,19 @@ constexpr const char* kComponents = R"JSON({
  "User": {"type": "object", "required": ["id", "email", "name", "role", "is_active"], "properties": {
    "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
    "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]}, "is_active": {"type": "boolean"},
+   "handle": {"type": "string", "description": "the @handle, unique in the tenant"},
    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
    "phone": {"type": ["string", "null"], "description": "technicians only, staff callers only"},
    "certification_level": {"type": ["string", "null"], "maxLength": 50, "description": "technicians only, staff callers only"},
    "hire_date": {"type": ["string", "null"], "format": "date", "description": "technicians only, staff callers only"}}},
  "NewUser": {"type": "object", "additionalProperties": false, "required": ["email", "name", "role", "password"], "properties": {
    "email": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]},
-   "password": {"type": "string", "minLength": 10}}},
+   "password": {"type": "string", "minLength": 10},
+   "handle": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{1,29}$", "description": "lower-cased; derived from the e-mail when absent; a duplicate is 409"}}},
  "UserPatch": {"type": "object", "additionalProperties": false, "properties": {
    "email": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]},
    "password": {"type": "string", "minLength": 10}, "is_active": {"type": "boolean"},
+   "handle": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{1,29}$", "description": "lower-cased; a duplicate is 409"},
    "phone": {"type": ["string", "null"], "maxLength": 50}, "certification_level": {"type": ["string", "null"], "maxLength": 50},
    "hire_date": {"type": ["string", "null"], "format": "date"}}},
  "Customer": {"type": "object", "required": ["id", "name", "address", "phone", "email", "is_active"], "properties": {
@@ -292,8 +296,11 @@ constexpr ProblemKind kProblems[] = {
 json::object Components() {
   static const json::object kParsed = [] {
     json::object all = json::parse(kComponents).as_object();
+    // Each later feature's schemas live beside its handlers (openapi_*.cpp).
     const json::value requests = json::parse(RequestComponentsJson());  // issue 10
     for (const auto& [k, v] : requests.as_object()) all[k] = v;
+    const json::value conversations = json::parse(ConversationSchemas());  // issue 11
+    for (const auto& [k, v] : conversations.as_object()) all[k] = v;
     return all;
   }();
   return kParsed;
@@ -379,7 +386,8 @@ json::value BuildOpenApi(const Router& router) {
     }
     for (const auto& q : info.query) {
       bool is_int = q == "page" || q == "page_size" || q == "customer" || q == "unit" || q == "technician" ||
-                    q == "after" || q == "wait" || q == "months" || q == "repair";
+                    q == "after" || q == "wait" || q == "months" || q == "repair" ||
+                    q == "before" || q == "limit";
       params.push_back(json::object{{"name", q}, {"in", "query"}, {"required", false},
                                     {"schema", json::object{{"type", is_int ? "integer" : "string"}}}});
     }
@@ -390,9 +398,11 @@ json::value BuildOpenApi(const Router& router) {
           {"content", json::object{{"application/json", json::object{{"schema", Ref(info.request_schema)}}}}}};
     }
     if (info.upload && !info.request_schema.empty()) {
-      op["requestBody"] = json::object{
-          {"required", true},
-          {"content", json::object{{"multipart/form-data", json::object{{"schema", Ref(info.request_schema)}}}}}};
+      // A route that takes JSON too documents both bodies; its multipart schema is "<schema>Upload".
+      json::object content{{"multipart/form-data",
+                            json::object{{"schema", Ref(info.body ? info.request_schema + "Upload" : info.request_schema)}}}};
+      if (info.body) content["application/json"] = json::object{{"schema", Ref(info.request_schema)}};
+      op["requestBody"] = json::object{{"required", true}, {"content", std::move(content)}};
     }
     if (!info.auth) op["security"] = json::array{};
     json::object responses;

@@ -10,4 +10,7 @@ namespace portico::http {
 
 boost::json::value BuildOpenApi(const Router& router);
 
+/// The component schemas of conversations (issue 11; openapi_conversations.cpp), a JSON object text.
+const char* ConversationSchemas();
+
 }  // namespace portico::http

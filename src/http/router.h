@@ -52,6 +52,9 @@ struct RouteInfo {
   bool paginated = false;              // response is {count,next,previous,results: [schema]}
   bool array = false;                  // response is [schema]
   std::vector<std::string> query;      // documented query parameters
+  /// Upload routes: how many parts named "file" are accepted (issue 11: a message takes up to 10). With
+  /// `body` also set, the route takes JSON too, and multipart without any file.
+  std::size_t max_files = 1;
 };
 
 struct Route {

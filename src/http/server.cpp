@@ -171,7 +171,7 @@ struct Server::Impl {
         break;
       }
       conn->stream.expires_after(std::chrono::seconds(config.read_timeout_seconds));
-      if (app.IsUpload(parser.get().method_string(), parser.get().target())) {
+      if (app.IsUpload(parser.get().method_string(), parser.get().target(), parser.get()[bhttp::field::content_type])) {
         // Upload routes: authenticate first, then stream the multipart body to a temporary file.
         if (!co_await ServeUpload(conn, buffer, parser, remote)) break;
         continue;
@@ -271,6 +271,9 @@ struct Server::Impl {
     auto boundary = FormDataBoundary(req.Header("content-type").value_or(""));
     UploadLimits limits;
     limits.multipart.max_body_bytes = static_cast<std::uint64_t>(app.MaxUploadBytes());
+    limits.max_files = app.MaxUploadFiles(req.method, req.path);
+    if (limits.max_files > 1) limits.max_field_bytes = 20000;  // a message body: 4,000 characters of UTF-8
+    limits.multipart.max_parts = std::max(limits.multipart.max_parts, limits.max_files + 6);
     UploadReceiver receiver(boundary.value_or("-"), limits, app.upload_dir());
     bhttp::request_parser<bhttp::buffer_body> body_parser{std::move(parser)};
     body_parser.body_limit(static_cast<std::uint64_t>(app.MaxUploadBytes()));

@@ -11,9 +11,10 @@
 namespace portico::http {
 
 UploadedForm::~UploadedForm() {
-  if (!file_path.empty()) {
-    std::error_code ec;
-    std::filesystem::remove(file_path, ec);
+  std::error_code ec;
+  if (!file_path.empty()) std::filesystem::remove(file_path, ec);
+  for (const auto& f : files) {
+    if (!f.path.empty() && f.path != file_path) std::filesystem::remove(f.path, ec);
   }
 }
 
@@ -38,6 +39,8 @@ void UploadReceiver::Refuse(int status, std::string message) {
   }
   std::error_code ec;
   if (!form_->file_path.empty()) std::filesystem::remove(form_->file_path, ec);
+  for (const auto& f : form_->files) std::filesystem::remove(f.path, ec);
+  form_->files.clear();
   form_->file_path.clear();
   form_->has_file = false;
 }
@@ -47,14 +50,19 @@ void UploadReceiver::OnEvent(MultipartParser::Event e, const MultipartPart& part
   switch (e) {
     case MultipartParser::Event::kPartBegin:
       if (part.name == "file") {
-        if (form_->has_file) return Refuse(400, "Send one part named \"file\".");
-        form_->has_file = true;
-        form_->file_name = part.filename.value_or("");
-        form_->file_path = temp_dir_ + "/upload-" + RandomToken(12);
-        fd_ = ::open(form_->file_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd_ < 0) {
-          form_->file_path.clear();
-          return Refuse(500, "The upload could not be stored.");
+        if (form_->files.size() >= limits_.max_files) {
+          return Refuse(400, limits_.max_files == 1 ? std::string("Send one part named \"file\".")
+                                                    : "Send at most " + std::to_string(limits_.max_files) +
+                                                          " parts named \"file\".");
+        }
+        const std::string path = temp_dir_ + "/upload-" + RandomToken(12);
+        fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd_ < 0) return Refuse(500, "The upload could not be stored.");
+        form_->files.push_back({path, part.filename.value_or(""), 0});
+        if (!form_->has_file) {
+          form_->has_file = true;
+          form_->file_name = form_->files.back().name;
+          form_->file_path = path;
         }
         in_file_ = true;
       } else {
@@ -69,7 +77,8 @@ void UploadReceiver::OnEvent(MultipartParser::Event e, const MultipartPart& part
           if (n < 0 && errno == EINTR) continue;
           if (n <= 0) return Refuse(500, "The upload could not be stored.");
           data.remove_prefix(static_cast<std::size_t>(n));
-          form_->file_size += n;
+          form_->files.back().size += n;
+          if (form_->files.size() == 1) form_->file_size += n;
         }
       } else if (field_) {
         if (field_->size() + data.size() > limits_.max_field_bytes) {

@@ -9,12 +9,20 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http/multipart.h"
 
 namespace portico::http {
 
-/// The result of one upload. The temporary file is removed when this is destroyed.
+/// One received part named "file".
+struct UploadedFile {
+  std::string path;  // its bytes, in a temporary file
+  std::string name;  // as the client named it (never trusted)
+  std::int64_t size = 0;
+};
+
+/// The result of one upload. The temporary files are removed when this is destroyed.
 struct UploadedForm {
   UploadedForm() = default;
   UploadedForm(const UploadedForm&) = delete;
@@ -26,6 +34,7 @@ struct UploadedForm {
   std::string file_path;      // the "file" part's bytes
   std::string file_name;      // as the client named it (never trusted)
   std::int64_t file_size = 0;
+  std::vector<UploadedFile> files;  // every part named "file", the first one also above
   int error_status = 0;       // 400 or 413 when the body was refused (nothing is kept then)
   std::string error;
 };
@@ -33,6 +42,7 @@ struct UploadedForm {
 struct UploadLimits {
   MultipartLimits multipart;
   std::size_t max_field_bytes = 2000;  // one text part
+  std::size_t max_files = 1;           // parts named "file"
 };
 
 class UploadReceiver {

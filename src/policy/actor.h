@@ -30,6 +30,7 @@ struct Actor {
   domain::Role role = domain::Role::kCustomer;
   std::string name;
   std::string email;
+  std::string handle;  // the @handle (issue 11)
   /// Customer users only: the organisations it has access to (empty for staff).
   std::vector<CustomerGrant> customers;
 

@@ -4,10 +4,12 @@
 #include "core/error.h"
 #include "domain/client_requests.h"
 #include "domain/money.h"
+#include "domain/mentions.h"
 #include "policy/policy.h"
 #include "storage/accounts_repository.h"
 #include "storage/attachments_repository.h"
 #include "storage/customers_repository.h"
+#include "storage/handles_repository.h"
 #include "services/support_service.h"
 #include "storage/support_repository.h"
 
@@ -29,6 +31,13 @@ void CheckName(FieldErrors& errors, const std::string& field, const std::string&
   } else if (v.size() > max) {
     errors[field].push_back("At most " + std::to_string(max) + " characters.");
   }
+}
+
+/// A handle as given (lower-cased first; API.md "Users (additions)"); 400 on `handle` when invalid.
+std::string CheckHandle(FieldErrors& errors, const std::string& input) {
+  std::string h = domain::LowerHandle(input);
+  if (!domain::IsValidHandle(h)) errors["handle"].push_back("2 to 30 of a-z, 0-9, '_', '.', '-', starting with a letter or digit.");
+  return h;
 }
 
 void CheckPassword(FieldErrors& errors, const std::string& password) {
@@ -110,6 +119,8 @@ storage::UserRecord UserService::Insert(TenantId tenant, const NewUser& in) {
   auto role = domain::ParseRole(in.role);
   if (!role) errors["role"].push_back("Must be one of admin, manager, technician, customer.");
   CheckPassword(errors, in.password);
+  std::optional<std::string> handle;
+  if (in.handle) handle = CheckHandle(errors, *in.handle);
   Throw(std::move(errors));
   storage::UserRecord u;
   u.tenant = tenant;
@@ -122,6 +133,10 @@ storage::UserRecord UserService::Insert(TenantId tenant, const NewUser& in) {
   if (storage::FindUserByEmail(tx->conn(), tenant, email)) {
     throw Error::Conflict("A user with this e-mail already exists in this tenant.");
   }
+  if (handle && storage::HandleTaken(tx->conn(), tenant, *handle, std::nullopt)) {
+    throw Error::Conflict("Another user of this shop has this handle.");
+  }
+  u.handle = handle ? *handle : storage::UniqueHandle(tx->conn(), tenant, domain::HandleBaseFromEmail(email));
   u.id = storage::InsertUser(tx->conn(), u);
   tx->Commit();
   if (u.role == domain::Role::kTechnician) u.technician_profile = storage::TechnicianProfile{};
@@ -162,6 +177,8 @@ storage::UserRecord UserService::Update(const policy::Actor& actor, UserId id, c
     if (!role) errors["role"].push_back("Must be one of admin, manager, technician, customer.");
   }
   if (patch.password) CheckPassword(errors, *patch.password);
+  std::optional<std::string> handle;
+  if (patch.handle) handle = CheckHandle(errors, *patch.handle);
   const bool profile_change = patch.phone || patch.certification_level || patch.hire_date;
   if (profile_change && !policy::Can(actor, Action::kEditTechnicianProfile)) throw Error::Forbidden();
   auto check_short = [&](const char* field, const std::optional<std::optional<std::string>>& v) {
@@ -187,6 +204,12 @@ storage::UserRecord UserService::Update(const policy::Actor& actor, UserId id, c
       throw Error::Conflict("A user with this e-mail already exists in this tenant.");
     }
     u->email = *email;
+  }
+  if (handle && *handle != u->handle) {
+    if (storage::HandleTaken(tx->conn(), actor.tenant, *handle, id)) {
+      throw Error::Conflict("Another user of this shop has this handle.");
+    }
+    u->handle = *handle;
   }
   if (patch.name) u->name = *patch.name;
   const bool role_changed = role && *role != u->role;

@@ -18,9 +18,11 @@ namespace portico::services {
 
 struct NewUser {
   std::string email, name, role, password;
+  std::optional<std::string> handle;  // issue 11: derived from the e-mail when absent
 };
 struct UserPatch {
   std::optional<std::string> email, name, role, password;
+  std::optional<std::string> handle;  // issue 11
   std::optional<bool> is_active;
   /// Technician profile (API.md "Support content"): absent = unchanged, nullopt inside = cleared.
   std::optional<std::optional<std::string>> phone, certification_level, hire_date;

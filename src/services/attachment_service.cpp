@@ -7,7 +7,9 @@
 #include "core/error.h"
 #include "media/media.h"
 #include "policy/policy.h"
+#include "policy/conversations.h"
 #include "storage/accounts_repository.h"
+#include "storage/conversations_repository.h"
 #include "storage/repairs_repository.h"
 #include "storage/requests_repository.h"
 
@@ -75,6 +77,17 @@ std::int64_t FileSize(const std::string& path) {
   auto n = fs::file_size(path, ec);
   if (ec) throw Error::Internal("cannot stat " + path);
   return static_cast<std::int64_t>(n);
+}
+
+/// An attachment in the caller's scope: its owner's customer (customer users never see internal ones);
+/// a message's attachment also only while the message is not deleted and lies in a channel the caller
+/// reads (issue 11: a deleted message's files answer 404 by id, content and thumbnail).
+std::optional<storage::AttachmentRecord> FindScoped(storage::Connection& c, const policy::Actor& actor, std::int64_t id) {
+  auto a = storage::FindAttachment(c, policy::ScopeOf(actor), id, policy::CanSeeInternal(actor));
+  if (a && a->owner_type == "message" && !storage::MessageReadable(c, policy::ChannelScopeOf(actor), a->owner_id)) {
+    return std::nullopt;
+  }
+  return a;
 }
 
 }  // namespace
@@ -243,7 +256,7 @@ std::vector<storage::AttachmentRecord> AttachmentService::ListForRepair(const po
 
 storage::AttachmentRecord AttachmentService::Get(const policy::Actor& actor, std::int64_t id) {
   auto tx = deps_.db.Read();
-  auto a = storage::FindAttachment(tx->conn(), policy::ScopeOf(actor), id, policy::CanSeeInternal(actor));
+  auto a = FindScoped(tx->conn(), actor, id);
   if (!a) throw Error::NotFound("No such attachment.");
   return *a;
 }
@@ -252,7 +265,7 @@ storage::AttachmentRecord AttachmentService::Update(const policy::Actor& actor, 
                                                     const AttachmentPatch& patch) {
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
-  auto a = storage::FindAttachment(c, policy::ScopeOf(actor), id, policy::CanSeeInternal(actor));
+  auto a = FindScoped(c, actor, id);
   if (!a) throw Error::NotFound("No such attachment.");
   if (!policy::CanChangeAttachment(actor, a->uploaded_by)) throw Error::Forbidden("You may not change this file.");
   if (patch.visibility && !policy::CanSeeInternal(actor)) throw Error::Forbidden("Only the shop sets the visibility.");
@@ -284,7 +297,7 @@ storage::AttachmentRecord AttachmentService::Update(const policy::Actor& actor, 
 void AttachmentService::Remove(const policy::Actor& actor, std::int64_t id) {
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
-  auto a = storage::FindAttachment(c, policy::ScopeOf(actor), id, policy::CanSeeInternal(actor));
+  auto a = FindScoped(c, actor, id);
   if (!a) throw Error::NotFound("No such attachment.");
   if (!policy::CanChangeAttachment(actor, a->uploaded_by)) throw Error::Forbidden("You may not delete this file.");
   storage::DeleteAttachment(c, a->id);
@@ -373,6 +386,78 @@ BlobView AttachmentService::Logo(const std::string& slug) {
   auto logo = storage::FindTenantLogo(tx->conn(), t->id);
   if (!logo) throw Error::NotFound("This tenant has no logo.");
   return {logo->first, logo->second, "image/png", slug + "-logo.png", "image"};
+}
+
+PreparedFile::~PreparedFile() {
+  std::error_code ec;
+  for (auto& p : temps) fs::remove(p, ec);
+}
+
+PreparedFile AttachmentService::Prepare(const policy::Actor& actor, const IncomingFile& file, const std::string& visibility) {
+  auto found = media::Classify(media::SniffType(file.path));
+  if (!found) throw Error(ErrorCode::kUnsupportedMediaType, "This type of file is not accepted.");
+  const std::int64_t limit = found->kind == media::Kind::kImage   ? deps_.config.max_image_bytes
+                             : found->kind == media::Kind::kVideo ? deps_.config.max_video_bytes
+                                                                  : deps_.config.max_document_bytes;
+  if (file.size > limit) {
+    throw Error(ErrorCode::kPayloadTooLarge,
+                std::string("A ") + media::KindName(found->kind) + " may have at most " + std::to_string(limit) + " bytes.");
+  }
+  PreparedFile out;
+  auto& a = out.record;
+  out.stored_path = file.path;
+  a.content_type = found->content_type;
+  a.kind = media::KindName(found->kind);
+  if (found->kind == media::Kind::kImage) {
+    auto img = media::ProcessImage(file.path, found->content_type, blobs_.TempDir());
+    out.temps = {img.stored_path, img.thumbnail_path};
+    out.stored_path = img.stored_path;
+    out.thumb_path = img.thumbnail_path;
+    a.content_type = img.content_type;
+    a.width = img.width;
+    a.height = img.height;
+    a.taken_at = img.taken_at;
+  } else if (found->kind == media::Kind::kVideo) {
+    auto v = media::ProbeVideo(file.path, found->content_type, blobs_.TempDir());
+    if (v.poster_path) out.temps.push_back(*v.poster_path);
+    out.thumb_path = v.poster_path;
+    a.width = v.width;
+    a.height = v.height;
+    a.duration_seconds = v.duration_seconds;
+  }
+  a.size_bytes = FileSize(out.stored_path);
+  a.sha256 = storage::Sha256OfFile(out.stored_path);
+  if (out.thumb_path) {
+    a.thumbnail_sha256 = storage::Sha256OfFile(*out.thumb_path);
+    a.thumbnail_bytes = FileSize(*out.thumb_path);
+  }
+  a.tenant = actor.tenant;
+  a.filename = CleanFilename(file.filename);
+  a.label = found->kind == media::Kind::kDocument ? "document" : "other";
+  a.visibility = visibility;
+  a.uploaded_by = actor.user;
+  a.uploaded_by_name = actor.name;
+  a.created_at = a.updated_at = deps_.clock.Now();
+  if (!blobs_.InDatabase()) {  // copy before the single writer is taken (see AddToRepair)
+    auto rtx = deps_.db.Read();
+    blobs_.Put(rtx->conn(), a.sha256, out.stored_path);
+    if (out.thumb_path) blobs_.Put(rtx->conn(), *a.thumbnail_sha256, *out.thumb_path);
+  }
+  return out;
+}
+
+void AttachmentService::Store(storage::Connection& c, TenantId tenant, std::vector<PreparedFile>& files) {
+  if (files.empty()) return;
+  std::int64_t bytes = 0;
+  for (const auto& f : files) bytes += f.record.size_bytes + f.record.thumbnail_bytes;
+  if (storage::TenantStoredBytes(c, tenant) + bytes > deps_.config.quota_bytes) {
+    throw Error(ErrorCode::kQuotaExceeded, "Your shop's storage quota is used up; delete files to make room.");
+  }
+  for (auto& f : files) {
+    blobs_.Put(c, f.record.sha256, f.stored_path);
+    if (f.thumb_path) blobs_.Put(c, *f.record.thumbnail_sha256, *f.thumb_path);
+    f.record.id = storage::InsertAttachment(c, f.record);
+  }
 }
 
 }  // namespace portico::services

@@ -36,6 +36,20 @@ struct AttachmentPatch {
   std::optional<std::string> caption, label, visibility;
 };
 
+/// A received file made ready for storage (issue 11, message attachments): its type found from the
+/// bytes, decoded, metadata removed, thumbnail made, hashed and (file blob store) copied into the store;
+/// not yet a row. Its temporary files go with it.
+struct PreparedFile {
+  PreparedFile() = default;
+  PreparedFile(PreparedFile&&) = default;
+  PreparedFile& operator=(PreparedFile&&) = default;
+  ~PreparedFile();
+  storage::AttachmentRecord record;  // owner fields are the caller's to set
+  std::string stored_path;
+  std::optional<std::string> thumb_path;
+  std::vector<std::string> temps;
+};
+
 /// What GET .../content or .../thumbnail serves: the blob and how to label it.
 struct BlobView {
   std::string sha256;
@@ -72,6 +86,13 @@ class AttachmentService {
   BlobView Logo(const std::string& slug);
 
   const std::string& TempDir() const { return blobs_.TempDir(); }
+
+  /// Checks and processes one file for `actor` (415 type, 413 size, 400 undecodable), outside any
+  /// transaction; `visibility` as decided by the caller's policy.
+  PreparedFile Prepare(const policy::Actor& actor, const IncomingFile& file, const std::string& visibility);
+  /// Stores prepared files in the caller's write transaction: the tenant's quota (413 quota-exceeded),
+  /// the blobs, the rows (ids set). No event: the owner's event announces them.
+  void Store(storage::Connection& c, TenantId tenant, std::vector<PreparedFile>& files);
 
  private:
   /// The owner of an attachment as far as scope and storage need it.

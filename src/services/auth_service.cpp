@@ -79,6 +79,7 @@ policy::Actor AuthService::LoadActor(storage::Connection& conn, const storage::U
   a.role = user.role;
   a.name = user.name;
   a.email = user.email;
+  a.handle = user.handle;
   if (auto t = storage::FindTenant(conn, user.tenant)) {
     a.tenant_slug = t->slug;
     a.tenant_name = t->name;

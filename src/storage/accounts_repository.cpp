@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 
 #include "core/error.h"
+#include "domain/mentions.h"
+#include "storage/handles_repository.h"
 
 namespace portico::storage {
 namespace json = boost::json;
@@ -41,12 +43,13 @@ UserRecord ReadUser(const Row& r, std::size_t at = 0) {
   u.is_active = r.Bool(at + 6);
   u.created_at = r.Int(at + 7);
   u.updated_at = r.Int(at + 8);
+  u.handle = r.Text(at + 9);
   return u;
 }
 
 #define TENANT_SELECT "SELECT id, slug, name, currency, branding, progressive_pricing, price_tiers, created_at, updated_at FROM tenants "
 #define USER_SELECT \
-  "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at FROM users u "
+  "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, u.handle FROM users u "
 
 constexpr Sql kFindTenantBySlug{"find_tenant_by_slug", TENANT_SELECT "WHERE slug = $1"};
 constexpr Sql kFindTenant{"find_tenant", TENANT_SELECT "WHERE id = $1"};
@@ -68,14 +71,14 @@ constexpr Sql kCountUsers{"count_users",
                           "SELECT COUNT(*) FROM users u WHERE u.tenant_id = $1 AND (CAST($2 AS TEXT) IS NULL OR u.role = $2)"};
 constexpr Sql kInsertUser{"insert_user",
                           "INSERT INTO users (tenant_id, email, name, role, password_hash, is_active, created_at, "
-                          "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id"};
+                          "updated_at, handle) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id"};
 constexpr Sql kUpdateUser{"update_user",
                           "UPDATE users SET email = $3, name = $4, role = $5, password_hash = $6, is_active = $7, "
-                          "updated_at = $8 WHERE tenant_id = $1 AND id = $2"};
+                          "updated_at = $8, handle = COALESCE($9, handle) WHERE tenant_id = $1 AND id = $2"};
 constexpr Sql kListTechnicians{
     "list_technicians",
     "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, "
-    "(SELECT COUNT(*) FROM repairs r WHERE r.technician_id = u.id AND r.status IN ('APPROVED', 'IN_PROGRESS')) "
+    "u.handle, (SELECT COUNT(*) FROM repairs r WHERE r.technician_id = u.id AND r.status IN ('APPROVED', 'IN_PROGRESS')) "
     "FROM users u WHERE u.tenant_id = $1 AND u.role = 'technician' ORDER BY u.name, u.id"};
 
 constexpr Sql kInsertSession{"insert_session",
@@ -84,8 +87,8 @@ constexpr Sql kInsertSession{"insert_session",
 constexpr Sql kFindSession{
     "find_session",
     "SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, "
-    "u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at "
-    "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"};
+    "u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, "
+    "u.handle FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"};
 constexpr Sql kTouchSession{"touch_session", "UPDATE sessions SET last_seen_at = $2 WHERE id = $1"};
 constexpr Sql kDeleteSession{"delete_session", "DELETE FROM sessions WHERE id = $1"};
 constexpr Sql kDeleteUserSessions{"delete_user_sessions", "DELETE FROM sessions WHERE user_id = $1"};
@@ -98,8 +101,8 @@ constexpr Sql kInsertToken{"insert_token",
 constexpr Sql kFindToken{
     "find_token",
     "SELECT t.id, t.user_id, t.name, t.created_at, t.last_used_at, "
-    "u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at "
-    "FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"};
+    "u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, "
+    "u.handle FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"};
 constexpr Sql kListTokens{"list_tokens",
                           "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens "
                           "WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id"};
@@ -173,19 +176,22 @@ PageOf<UserRecord> ListUsers(Connection& c, TenantId tenant, const std::optional
 }
 
 UserId InsertUser(Connection& c, const UserRecord& u) {
+  // A user created without a handle gets one derived from the e-mail (issue 11).
+  const std::string handle = u.handle.empty() ? UniqueHandle(c, u.tenant, domain::HandleBaseFromEmail(u.email)) : u.handle;
   auto row = c.QueryOne(kInsertUser, {u.tenant.value, u.email, u.name, std::string(domain::ToString(u.role)),
-                                      u.password_hash, std::int64_t{u.is_active}, u.created_at});
+                                      u.password_hash, std::int64_t{u.is_active}, u.created_at, handle});
   return UserId(row->Int(0));
 }
 
 void UpdateUser(Connection& c, const UserRecord& u) {
   c.Execute(kUpdateUser, {u.tenant.value, u.id.value, u.email, u.name, std::string(domain::ToString(u.role)),
-                          u.password_hash, std::int64_t{u.is_active}, u.updated_at});
+                          u.password_hash, std::int64_t{u.is_active}, u.updated_at,
+                          u.handle.empty() ? Value(nullptr) : Value(u.handle)});
 }
 
 std::vector<std::pair<UserRecord, std::int64_t>> ListTechnicians(Connection& c, TenantId tenant) {
   std::vector<std::pair<UserRecord, std::int64_t>> out;
-  for (const auto& r : c.Query(kListTechnicians, {tenant.value})) out.emplace_back(ReadUser(r), r.Int(9));
+  for (const auto& r : c.Query(kListTechnicians, {tenant.value})) out.emplace_back(ReadUser(r), r.Int(10));
   return out;
 }
 

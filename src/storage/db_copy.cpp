@@ -15,7 +15,9 @@ namespace {
 const std::vector<std::string> kOrder = {
     "tenants", "users",      "customers", "customer_access", "sessions",      "api_tokens",     "units",
     "repairs", "approvals",  "repair_log", "materials",      "notes",         "schedules",      "events",
-    "notifications",         "worker_cursors",               "repair_counts"};
+    "notifications",         "worker_cursors",               "repair_counts",
+    // Conversations (issue 11).
+    "channels", "channel_members", "messages", "message_mentions", "message_notified", "channel_reads"};
 
 constexpr Sql kSqliteTables{"copy_tables_sqlite",
                             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.h"
+#include "storage/handles_repository.h"
 #include "storage/schema_texts.h"
 
 namespace portico::storage {
@@ -27,6 +28,8 @@ constexpr Migration kMigrations[] = {
     {9, "figures_by_repair_date", schema::kSqliteFiguresByRepairDate, schema::kPostgresFiguresByRepairDate},
     // Client requests, change orders and approval limits (issue 10).
     {10, "client_requests", schema::kSqliteClientRequests, schema::kPostgresClientRequests},
+    // Conversations (issue 11): user handles, channels, members, messages, mentions, read positions.
+    {11, "conversations", schema::kSqliteConversations, schema::kPostgresConversations},
     // Webhooks (issue 14): endpoints with a persisted event cursor each, and their deliveries.
     {14, "webhooks", schema::kSqliteWebhooks, schema::kPostgresWebhooks},
     // The shop an imported work order names (issue 16).
@@ -57,6 +60,10 @@ int ApplyMigrations(Connection& conn, Dialect dialect, std::int64_t now) {
     conn.ExecuteScript(text);
     conn.Execute(kRecord, {std::int64_t{m.version}, std::string(m.name), now});
     current = m.version;
+  }
+  // Users without a handle (those from before migration 11) get one from their e-mail (issue 11).
+  if (current >= 11) {
+    if (auto n = BackfillHandles(conn)) spdlog::info("gave {} users a handle", n);
   }
   return current;
 }

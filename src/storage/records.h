@@ -40,6 +40,8 @@ struct UserRecord {
   bool is_active = true;
   UnixSeconds created_at = 0;
   UnixSeconds updated_at = 0;
+  /// The @handle (issue 11): [a-z0-9][a-z0-9_.-]{1,29}, unique in the tenant.
+  std::string handle;
   /// Technicians only, filled by the services for staff callers (never serialised otherwise).
   std::optional<TechnicianProfile> technician_profile;
 };

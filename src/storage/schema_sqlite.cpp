@@ -458,4 +458,76 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
 )SQL";
 
+// Migration 11 (conversations, issue 11).
+extern const char kSqliteConversations[] = R"SQL(
+-- Users get handles (API.md "Users (additions)"): unique within the tenant. Existing users get theirs
+-- from the e-mail's local part right after the migrations ran (storage::BackfillHandles, in C++: the
+-- derivation and the de-duplication are the same function new users go through).
+ALTER TABLE users ADD COLUMN handle TEXT;
+CREATE UNIQUE INDEX users_tenant_handle ON users (tenant_id, handle);
+-- Conversations (PRODUCT.md "Conversations"). A customer's default channel is unique per customer; a
+-- direct channel is unique per pair (direct_key "smaller-larger" user id).
+CREATE TABLE channels (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  kind TEXT NOT NULL CHECK (kind IN ('customer', 'internal', 'direct')),
+  name TEXT NOT NULL,
+  customer_id INTEGER REFERENCES customers(id),
+  is_default INTEGER NOT NULL DEFAULT 0,
+  direct_key TEXT,
+  created_by INTEGER REFERENCES users(id),
+  last_message_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX channels_tenant ON channels (tenant_id, kind, id);
+CREATE INDEX channels_customer ON channels (customer_id);
+CREATE UNIQUE INDEX channels_default_per_customer ON channels (customer_id) WHERE is_default = 1;
+CREATE UNIQUE INDEX channels_direct_pair ON channels (tenant_id, direct_key);
+CREATE TABLE channel_members (
+  channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  tenant_id INTEGER NOT NULL,
+  PRIMARY KEY (channel_id, user_id)
+);
+CREATE INDEX channel_members_user ON channel_members (user_id, channel_id);
+-- A deleted message keeps its row (its place in the conversation); its body is cleared.
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+  author_id INTEGER REFERENCES users(id),
+  body TEXT,
+  created_at INTEGER NOT NULL,
+  edited_at INTEGER,
+  deleted_at INTEGER,
+  deleted_by INTEGER REFERENCES users(id)
+);
+CREATE INDEX messages_channel ON messages (channel_id, id);
+-- The resolved mentions of a message (users who read the channel; records inside its link scope),
+-- with the record's label as resolved when written.
+CREATE TABLE message_mentions (
+  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('user', 'repair', 'unit', 'request', 'change_order')),
+  target_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (message_id, kind, target_id)
+);
+CREATE INDEX message_mentions_target ON message_mentions (kind, target_id, message_id);
+-- Users told about a message (one notification per message and user, edits included).
+CREATE TABLE message_notified (
+  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  PRIMARY KEY (message_id, user_id)
+);
+-- Read positions: the newest message id the user has read in the channel.
+CREATE TABLE channel_reads (
+  channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  message_id INTEGER NOT NULL,
+  PRIMARY KEY (channel_id, user_id)
+);
+)SQL";
+
 }  // namespace portico::storage::schema

@@ -25,5 +25,7 @@ extern const char kSqliteClientRequests[];
 extern const char kPostgresClientRequests[];
 extern const char kSqliteWebhooks[];    // issue 14
 extern const char kPostgresWebhooks[];  // issue 14
+extern const char kSqliteConversations[];
+extern const char kPostgresConversations[];
 
 }  // namespace portico::storage::schema

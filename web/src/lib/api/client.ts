@@ -148,18 +148,19 @@ export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', pat
 export const del = (path: string) => request<void>('DELETE', path);
 
 /**
- * Sends one file as multipart/form-data (part `file`, plus text `fields`) with XMLHttpRequest, so the
- * caller sees upload progress (0..1). Resolves the JSON answer; rejects with ApiError like request().
+ * Sends one file (or several: a message takes up to 10) as multipart/form-data (parts `file`, plus text
+ * `fields`) with XMLHttpRequest, so the caller sees upload progress (0..1). Resolves the JSON answer;
+ * rejects with ApiError like request().
  */
 export function upload<T>(
 	method: 'POST' | 'PUT',
 	path: string,
-	file: File,
+	file: File | File[],
 	fields: Record<string, string> = {},
 	onProgress?: (fraction: number) => void
 ): Promise<T> {
 	const form = new FormData();
-	form.append('file', file, file.name);
+	for (const f of Array.isArray(file) ? file : [file]) form.append('file', f, f.name);
 	for (const [k, v] of Object.entries(fields)) form.append(k, v);
 	return new Promise<T>((resolve, reject) => {
 		const xhr = new XMLHttpRequest();

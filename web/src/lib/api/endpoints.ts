@@ -1,5 +1,5 @@
 /** Typed functions, one per API.md endpoint the portals use. */
-import { del, get, patch, post, put, request, type Query } from './client';
+import { del, get, patch, post, put, request, upload, type Query } from './client';
 import type {
 	Announcement,
 	AnnouncementCreate,
@@ -51,7 +51,11 @@ import type {
 	ChangeOrderCreate,
 	ChangeOrderDecision,
 	CustomerAccessEntry,
-	AccessGrant
+	AccessGrant,
+	Channel,
+	Message,
+	MessagePage,
+	UserBrief
 } from './types';
 
 const enc = encodeURIComponent;
@@ -187,3 +191,16 @@ export const webhookDeliveries = (id: Id, query?: Query) =>
 	get<Page<import('./types').WebhookDelivery>>(`/webhooks/${id}/deliveries`, query);
 export const redeliverWebhook = (id: Id, deliveryId: Id) => post<import('./types').WebhookDelivery>(`/webhooks/${id}/deliveries/${deliveryId}/redeliver`);
 export const testWebhook = (id: Id) => post<import('./types').WebhookDelivery>(`/webhooks/${id}/test`);
+// conversations (API.md "Conversations")
+export const channels = (query?: Query) => get<Page<Channel>>('/channels', query);
+export const channel = (id: Id) => get<Channel>(`/channels/${id}`);
+export const customerChannel = (customerId: Id) => get<Channel>(`/customers/${customerId}/channel`);
+export const messages = (channelId: Id, query?: Query) => get<MessagePage>(`/channels/${channelId}/messages`, query);
+export const postMessage = (channelId: Id, body: string, files: File[] = []) =>
+	files.length > 0
+		? upload<Message>('POST', `/channels/${channelId}/messages`, files, { body })
+		: post<Message>(`/channels/${channelId}/messages`, { body });
+export const editMessage = (id: Id, body: string) => patch<Message>(`/messages/${id}`, { body });
+export const deleteMessage = (id: Id) => del(`/messages/${id}`);
+export const markChannelRead = (channelId: Id, messageId: Id) => post<void>(`/channels/${channelId}/read`, { message_id: messageId });
+export const mentionable = (channelId: Id, q: string) => get<UserBrief[]>(`/channels/${channelId}/mentionable`, { q });

@@ -896,15 +896,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/repairs/{id}/invoice.pdf": {
+    "/api/v1/channels": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The invoice of a COMPLETED repair as a one-page PDF (409 before completion) */
-        get: operations["getRepairInvoicePdf"];
+        /** The channels the caller reads, with unread counts */
+        get: operations["listChannels"];
+        put?: never;
+        /** Create a channel (staff); an existing direct channel answers 200 */
+        post: operations["createChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One channel the caller reads */
+        get: operations["getChannel"];
+        put?: never;
+        post?: never;
+        /** Delete a channel (admin; not a customer's default channel: 409) */
+        delete: operations["deleteChannel"];
+        options?: never;
+        head?: never;
+        /** Rename a channel or set an internal channel's members (manager, admin) */
+        patch: operations["updateChannel"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/channel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's default channel (created on first call) */
+        get: operations["getCustomerChannel"];
         put?: never;
         post?: never;
         delete?: never;
@@ -913,112 +950,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/repairs/export.csv": {
+    "/api/v1/channels/{id}/messages": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Repairs in my scope with the list's filters as CSV, oldest first (streamed) */
-        get: operations["exportRepairsCsv"];
+        /** A page of a channel's messages, newest first (anchored by before/after) */
+        get: operations["listMessages"];
         put?: never;
-        post?: never;
+        /** Post a message: JSON, or multipart with body and up to 10 file parts (customer viewers: 403) */
+        post: operations["postMessage"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/units/{id}/history.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Every repair of a unit as CSV, oldest first (streamed) */
-        get: operations["exportUnitHistoryCsv"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/stats/repairs.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The monthly figures of GET /stats/repairs as CSV (same parameters) */
-        get: operations["exportRepairStatsCsv"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The tenant's webhook endpoints (admin) */
-        get: operations["listWebhooks"];
-        put?: never;
-        /** Register an endpoint; the answer shows its secret once (admin) */
-        post: operations["createWebhook"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhooks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One webhook endpoint (admin) */
-        get: operations["getWebhook"];
-        put?: never;
-        post?: never;
-        /** Remove an endpoint and its delivery log (admin) */
-        delete: operations["deleteWebhook"];
-        options?: never;
-        head?: never;
-        /** Change an endpoint; active=true re-enables a disabled one (admin) */
-        patch: operations["updateWebhook"];
-        trace?: never;
-    };
-    "/api/v1/webhooks/{id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** An endpoint's deliveries, newest first (admin) */
-        get: operations["listWebhookDeliveries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver": {
+    "/api/v1/channels/{id}/read": {
         parameters: {
             query?: never;
             header?: never;
@@ -1027,15 +977,32 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again now; answers the queued delivery (admin) */
-        post: operations["redeliverWebhookDelivery"];
+        /** Move the caller's read position forward */
+        post: operations["markChannelRead"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/webhooks/{id}/test": {
+    "/api/v1/channels/{id}/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Up to 10 readers of the channel whose handle or name starts with q */
+        get: operations["listMentionableUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1044,8 +1011,26 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Queue a webhook.test event for this endpoint (admin) */
-        post: operations["testWebhook"];
+        post?: never;
+        /** Delete a message (its author, or a manager or admin who reads the channel) */
+        delete: operations["deleteMessage"];
+        options?: never;
+        head?: never;
+        /** Edit one's own message */
+        patch: operations["updateMessage"];
+        trace?: never;
+    };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages that mention the caller (mentions=me), newest first */
+        get: operations["listMentioningMessages"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1079,6 +1064,8 @@ export interface components {
             id: number;
             email: string;
             name: string;
+            /** @description the @handle, unique in the tenant */
+            handle?: string;
             /** @enum {string} */
             role: "admin" | "manager" | "technician" | "customer";
             tenant: {
@@ -1120,6 +1107,8 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "manager" | "technician" | "customer";
             is_active: boolean;
+            /** @description the @handle, unique in the tenant */
+            handle?: string;
             /** Format: date-time */
             created_at?: string;
             /** Format: date-time */
@@ -1140,6 +1129,8 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "manager" | "technician" | "customer";
             password: string;
+            /** @description lower-cased; derived from the e-mail when absent; a duplicate is 409 */
+            handle?: string;
         };
         UserPatch: {
             email?: string;
@@ -1148,6 +1139,8 @@ export interface components {
             role?: "admin" | "manager" | "technician" | "customer";
             password?: string;
             is_active?: boolean;
+            /** @description lower-cased; a duplicate is 409 */
+            handle?: string;
             phone?: string | null;
             certification_level?: string | null;
             /** Format: date */
@@ -1245,8 +1238,6 @@ export interface components {
             estimated_cost: components["schemas"]["Money"];
             price_override: string | null;
             materials_total: components["schemas"]["Money"];
-            /** @description GET it for the PDF invoice; null until COMPLETED */
-            invoice_url?: string | null;
             approval: null | {
                 approved: boolean;
                 decided_by: components["schemas"]["PersonRef"];
@@ -1570,92 +1561,6 @@ export interface components {
         };
         /** Format: binary */
         Binary: string;
-        Webhook: {
-            id: number;
-            url: string;
-            events: string[];
-            description: string;
-            active: boolean;
-            /** Format: date-time */
-            failing_since?: string | null;
-            /** Format: date-time */
-            disabled_at?: string | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            updated_at?: string;
-        };
-        CreatedWebhook: components["schemas"]["Webhook"] & {
-            /** @description shown only in this answer; signs every delivery */
-            secret: string;
-        };
-        NewWebhook: {
-            /** @description https:// (http:// too with webhooks.allow_private) */
-            url: string;
-            /**
-             * @description Event types ("*": all), with the fields of their `data`:
-             *     - `repair.created`: status, unit_number, by (who created it), by_id
-             *     - `repair.updated`: fields (names of the changed fields), materials_total when materials changed, by, by_id
-             *     - `repair.status_changed`: previous_status, status, by, by_id
-             *     - `repair.approval`: approved, previous_status, status, by, by_id
-             *     - `repair.note_added`: note_id, visibility (internal or customer), by, by_id
-             *     - `repair.material_added`: material_id, material_type, materials_total, by, by_id
-             *     - `attachment.added`: attachment_id, owner {type, id}, kind, visibility, by
-             *     - `attachment.removed`: attachment_id, owner {type, id}, kind, visibility, by
-             *     - `unit.replaced`: unit_id, unit_number, previous_repair_count, by
-             *     - `announcement.created`: announcement_id
-             *     - `announcement.updated`: announcement_id
-             *     - `announcement.deleted`: announcement_id
-             *     - `webhook.test`: webhook_id (sent by POST /webhooks/{id}/test to that endpoint only)
-             */
-            events: ("*" | "repair.created" | "repair.updated" | "repair.status_changed" | "repair.approval" | "repair.note_added" | "repair.material_added" | "attachment.added" | "attachment.removed" | "unit.replaced" | "announcement.created" | "announcement.updated" | "announcement.deleted" | "webhook.test")[];
-            description?: string;
-        };
-        WebhookPatch: {
-            url?: string;
-            /**
-             * @description Event types ("*": all), with the fields of their `data`:
-             *     - `repair.created`: status, unit_number, by (who created it), by_id
-             *     - `repair.updated`: fields (names of the changed fields), materials_total when materials changed, by, by_id
-             *     - `repair.status_changed`: previous_status, status, by, by_id
-             *     - `repair.approval`: approved, previous_status, status, by, by_id
-             *     - `repair.note_added`: note_id, visibility (internal or customer), by, by_id
-             *     - `repair.material_added`: material_id, material_type, materials_total, by, by_id
-             *     - `attachment.added`: attachment_id, owner {type, id}, kind, visibility, by
-             *     - `attachment.removed`: attachment_id, owner {type, id}, kind, visibility, by
-             *     - `unit.replaced`: unit_id, unit_number, previous_repair_count, by
-             *     - `announcement.created`: announcement_id
-             *     - `announcement.updated`: announcement_id
-             *     - `announcement.deleted`: announcement_id
-             *     - `webhook.test`: webhook_id (sent by POST /webhooks/{id}/test to that endpoint only)
-             */
-            events?: ("*" | "repair.created" | "repair.updated" | "repair.status_changed" | "repair.approval" | "repair.note_added" | "repair.material_added" | "attachment.added" | "attachment.removed" | "unit.replaced" | "announcement.created" | "announcement.updated" | "announcement.deleted" | "webhook.test")[];
-            description?: string;
-            active?: boolean;
-        };
-        WebhookDelivery: {
-            id: number;
-            event_id: number;
-            event_type?: string;
-            /** @enum {string} */
-            status: "pending" | "delivered" | "failed";
-            attempts: number;
-            last_status_code: number | null;
-            last_error: string | null;
-            /** Format: date-time */
-            next_attempt_at: string | null;
-            /** Format: date-time */
-            delivered_at: string | null;
-            /** Format: date-time */
-            created_at?: string;
-        };
-        /**
-         * Format: binary
-         * @description application/pdf, one page
-         */
-        Pdf: string;
-        /** @description RFC 4180 CSV (UTF-8, CRLF, one header row), streamed with chunked transfer encoding; cells starting with =, +, -, @, tab or CR get a leading ' */
-        Csv: string;
         PortalConfig: {
             default_tenant?: string;
             version?: string;
@@ -1666,6 +1571,90 @@ export interface components {
             info: Record<string, never>;
             paths: Record<string, never>;
             components?: Record<string, never>;
+        };
+        UserBrief: {
+            id: number;
+            name: string;
+            handle: string;
+        };
+        Channel: {
+            id: number;
+            /** @enum {string} */
+            kind: "customer" | "internal" | "direct";
+            name: string;
+            customer_id: number | null;
+            /** @description the customer's default channel */
+            is_default?: boolean;
+            /** @description internal and direct channels; empty = all staff for internal */
+            members: components["schemas"]["UserBrief"][];
+            /** Format: date-time */
+            last_message_at: string | null;
+            /** @description messages of others newer than the caller's read position */
+            unread_count: number;
+            /** @description what the caller may do with this channel */
+            allowed_actions?: ("post" | "manage" | "delete")[];
+            /** Format: date-time */
+            created_at: string;
+        };
+        NewChannel: {
+            /** @enum {string} */
+            kind: "customer" | "internal" | "direct";
+            /** @description required except for direct channels */
+            name?: string;
+            /** @description customer channels only (required there) */
+            customer_id?: number;
+            /** @description staff users; direct: exactly one other staff member */
+            member_ids?: number[];
+        };
+        ChannelPatch: {
+            name?: string;
+            /** @description internal channels only */
+            member_ids?: number[];
+        };
+        Mention: {
+            /** @enum {string} */
+            type: "user" | "repair" | "unit" | "request" | "change_order";
+            user?: components["schemas"]["UserBrief"];
+            id?: number;
+            label?: string;
+        };
+        Message: {
+            id: number;
+            channel_id: number;
+            author: components["schemas"]["UserBrief"] | null;
+            /** @description null once deleted */
+            body: string | null;
+            mentions: components["schemas"]["Mention"][];
+            attachments: components["schemas"]["Attachment"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            edited_at: string | null;
+            deleted: boolean;
+            deleted_by: components["schemas"]["UserBrief"] | null;
+            /** Format: date-time */
+            deleted_at: string | null;
+            /** @description what the caller may do with this message */
+            allowed_actions?: ("edit" | "delete")[];
+        };
+        MessagePage: {
+            results: components["schemas"]["Message"][];
+            has_more: boolean;
+        };
+        NewMessage: {
+            body: string;
+        };
+        NewMessageUpload: {
+            /** @description may be empty when files are sent */
+            body?: string;
+            /** @description up to 10 parts named file; images, videos and documents as for attachments */
+            file?: string[];
+        };
+        MessagePatch: {
+            body: string;
+        };
+        ReadPosition: {
+            message_id: number;
         };
     };
     responses: {
@@ -3988,123 +3977,11 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getRepairInvoicePdf: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": components["schemas"]["Pdf"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    exportRepairsCsv: {
-        parameters: {
-            query?: {
-                status?: string;
-                customer?: number;
-                unit?: number;
-                technician?: number;
-                q?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": components["schemas"]["Csv"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    exportUnitHistoryCsv: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": components["schemas"]["Csv"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    exportRepairStatsCsv: {
+    listChannels: {
         parameters: {
             query?: {
                 customer?: number;
-                from?: string;
-                to?: string;
-                months?: number;
-                group_by?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": components["schemas"]["Csv"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    listWebhooks: {
-        parameters: {
-            query?: {
+                kind?: string;
                 page?: number;
                 page_size?: number;
             };
@@ -4124,7 +4001,7 @@ export interface operations {
                         count: number;
                         next: string | null;
                         previous: string | null;
-                        results: components["schemas"]["Webhook"][];
+                        results: components["schemas"]["Channel"][];
                     };
                 };
             };
@@ -4134,7 +4011,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    createWebhook: {
+    createChannel: {
         parameters: {
             query?: never;
             header?: never;
@@ -4143,7 +4020,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewWebhook"];
+                "application/json": components["schemas"]["NewChannel"];
             };
         };
         responses: {
@@ -4153,7 +4030,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CreatedWebhook"];
+                    "application/json": components["schemas"]["Channel"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4165,7 +4042,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getWebhook: {
+    getChannel: {
         parameters: {
             query?: never;
             header?: never;
@@ -4182,7 +4059,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Webhook"];
+                    "application/json": components["schemas"]["Channel"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4192,7 +4069,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    deleteWebhook: {
+    deleteChannel: {
         parameters: {
             query?: never;
             header?: never;
@@ -4218,7 +4095,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    updateWebhook: {
+    updateChannel: {
         parameters: {
             query?: never;
             header?: never;
@@ -4229,7 +4106,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WebhookPatch"];
+                "application/json": components["schemas"]["ChannelPatch"];
             };
         };
         responses: {
@@ -4239,7 +4116,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Webhook"];
+                    "application/json": components["schemas"]["Channel"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4252,16 +4129,229 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    listWebhookDeliveries: {
+    getCustomerChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMessages: {
         parameters: {
             query?: {
-                page?: number;
-                page_size?: number;
+                before?: number;
+                after?: number;
+                limit?: number;
             };
             header?: never;
             path: {
                 id: number;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["NewMessageUpload"];
+                "application/json": components["schemas"]["NewMessage"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    markChannelRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadPosition"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMentionableUsers: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserBrief"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessagePatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMentioningMessages: {
+        parameters: {
+            query?: {
+                mentions?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4276,71 +4366,13 @@ export interface operations {
                         count: number;
                         next: string | null;
                         previous: string | null;
-                        results: components["schemas"]["WebhookDelivery"][];
+                        results: components["schemas"]["Message"][];
                     };
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    redeliverWebhookDelivery: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-                delivery_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookDelivery"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    testWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebhookDelivery"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };

@@ -158,3 +158,9 @@ export type CreatedWebhook = Schemas['CreatedWebhook'];
 export type WebhookCreate = Schemas['NewWebhook'];
 export type WebhookPatch = Schemas['WebhookPatch'];
 export type WebhookDelivery = Schemas['WebhookDelivery'];
+// ---- conversations (API.md "Conversations", issue 11) ----
+export type UserBrief = Schemas['UserBrief'];
+export type Channel = Schemas['Channel'];
+export type Message = Schemas['Message'];
+export type Mention = Schemas['Mention'];
+export type MessagePage = Schemas['MessagePage'];
