@@ -45,7 +45,8 @@ Runtime::Runtime(Config c)
       mailer(deps),
       faq(deps),
       announcements(deps),
-      announcer(announcements) {
+      announcer(announcements),
+      onboarding(deps, auth) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
@@ -60,6 +61,7 @@ Runtime::Runtime(Config c)
   users.SetPublisher(wake_streams);
   customers.SetPublisher(wake_streams);
   announcements.SetPublisher(wake_streams);
+  onboarding.SetPublisher(wake_streams);
   attachments.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);
@@ -132,6 +134,8 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterNotificationRoutes(app, rt.notifications);
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
+  http::RegisterOnboardingRoutes(app, rt.onboarding);
+  app.set_host_resolver([&rt](const std::string& host) { return rt.onboarding.TenantSlugForHost(host); });
   app.set_upload_dir(rt.attachments.TempDir());
 }
 

@@ -13,6 +13,7 @@
 #include "services/event_service.h"
 #include "services/mailer.h"
 #include "services/notifications.h"
+#include "services/onboarding_service.h"
 #include "services/repair_service.h"
 #include "services/support_service.h"
 #include "storage/blob_store.h"
@@ -45,6 +46,7 @@ struct Runtime {
   services::FaqService faq;
   services::AnnouncementService announcements;
   services::AnnouncementWorker announcer;
+  services::OnboardingService onboarding;  // issue 13: invitations, sign-up, password reset, domains
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

@@ -7,6 +7,7 @@
 #include "services/auth_service.h"
 #include "services/event_service.h"
 #include "services/notifications.h"
+#include "services/onboarding_service.h"
 #include "services/repair_service.h"
 #include "services/support_service.h"
 #include "storage/db.h"
@@ -32,5 +33,6 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs);
 void RegisterEventRoutes(App& app, services::EventService& events);
 void RegisterNotificationRoutes(App& app, services::NotificationService& notifications);
 void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments);
+void RegisterOnboardingRoutes(App& app, services::OnboardingService& onboarding);
 
 }  // namespace portico::http

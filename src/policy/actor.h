@@ -27,6 +27,8 @@ struct Actor {
   domain::Role role = domain::Role::kCustomer;
   std::string name;
   std::string email;
+  /// "en", "es" or none chosen (API.md "Users (additions)": null = the browser's, else the tenant's).
+  std::optional<std::string> language;
   /// Customer users only: the organisations it has access to (empty for staff).
   std::vector<CustomerGrant> customers;
 

@@ -39,6 +39,9 @@ enum class Action {
   kReadAllAnnouncements,    // staff: every announcement, any window and audience; customers: active, addressed
   kEditTechnicianProfile,   // admin (PATCH /users/{id} phone, certification_level, hire_date)
   kReadTechnicianProfiles,  // staff; customer users never receive these fields
+  // Self-service accounts (API.md "Invitations, sign-up and password reset"):
+  kManageInvitations,  // invite, list and revoke invitations, issue access codes (admin, manager)
+  kManageDomains,      // read and set the tenant's custom domains (admin)
 };
 
 /// Endpoint-level permission: may `actor` use `action` at all (before any record is looked at)?

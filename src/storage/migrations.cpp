@@ -25,6 +25,8 @@ constexpr Migration kMigrations[] = {
     // and per customer, so a range of months (and the search for the newest months with data) does not
     // scan the whole history (332,420 imported work orders in the real data).
     {9, "figures_by_repair_date", schema::kSqliteFiguresByRepairDate, schema::kPostgresFiguresByRepairDate},
+    // Self-service accounts (issue 13): single-use tokens, custom domains, the account-mail outbox, languages.
+    {13, "self_service", schema::kSqliteSelfService, schema::kPostgresSelfService},
 };
 
 }  // namespace

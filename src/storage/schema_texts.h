@@ -19,5 +19,8 @@ extern const char kSqliteAttachments[];
 extern const char kPostgresAttachments[];
 extern const char kSqliteFiguresByRepairDate[];
 extern const char kPostgresFiguresByRepairDate[];
+// Issue 13 (self-service accounts).
+extern const char kSqliteSelfService[];
+extern const char kPostgresSelfService[];
 
 }  // namespace portico::storage::schema

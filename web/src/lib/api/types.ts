@@ -138,3 +138,11 @@ export type AnnouncementSeverity = Schemas['AnnouncementSeverity'];
 export type AnnouncementCreate = Schemas['NewAnnouncement'];
 export type AnnouncementPatch = Schemas['AnnouncementPatch'];
 export type UserPatch = Schemas['UserPatch'];
+
+// ---- self-service accounts (API.md "Invitations, sign-up and password reset") ----
+export type Invitation = Schemas['Invitation'];
+export type NewInvitation = Schemas['NewInvitation'];
+export type InvitationPreview = Schemas['InvitationPreview'];
+export type AccessCode = Schemas['AccessCode'];
+export type SignUpRequest = Schemas['SignUpRequest'];
+export type MePatch = Schemas['MePatch'];
