@@ -174,21 +174,21 @@ int Main(int argc, char** argv) {
 
   // invite (issue 13): the same invitation as POST /customers/{id}/invitations.
   auto* invite = app.add_subcommand("invite", "Invite a customer contact by e-mail (single-use link, 7 days)");
-  std::string i_tenant, i_email, i_access, i_name, i_language;
-  std::int64_t i_customer = 0;
-  invite->add_option("--tenant", i_tenant, "Tenant slug")->required();
-  invite->add_option("--customer", i_customer, "Customer id")->required();
-  invite->add_option("--email", i_email, "The invitee's e-mail address")->required();
-  invite->add_option("--access", i_access, "approver, requester or viewer")
+  std::string inv_tenant, inv_email, inv_access, inv_name, inv_language;
+  std::int64_t inv_customer = 0;
+  invite->add_option("--tenant", inv_tenant, "Tenant slug")->required();
+  invite->add_option("--customer", inv_customer, "Customer id")->required();
+  invite->add_option("--email", inv_email, "The invitee's e-mail address")->required();
+  invite->add_option("--access", inv_access, "approver, requester or viewer")
       ->required()
       ->check(CLI::IsMember({"approver", "requester", "viewer"}));
-  invite->add_option("--name", i_name, "The invitee's name (optional)");
-  invite->add_option("--language", i_language, "Language of the e-mail: en or es")->check(CLI::IsMember({"en", "es"}));
+  invite->add_option("--name", inv_name, "The invitee's name (optional)");
+  invite->add_option("--language", inv_language, "Language of the e-mail: en or es")->check(CLI::IsMember({"en", "es"}));
   invite->callback([&] {
     action = [&](Runtime& rt) {
-      services::NewInvitation in{i_email, i_name, i_access, std::nullopt,
-                                 i_language.empty() ? std::nullopt : std::optional<std::string>(i_language)};
-      auto created = rt.onboarding.InviteInTenant(i_tenant, CustomerId(i_customer), in);
+      services::NewInvitation in{inv_email, inv_name, inv_access, std::nullopt,
+                                 inv_language.empty() ? std::nullopt : std::optional<std::string>(inv_language)};
+      auto created = rt.onboarding.InviteInTenant(inv_tenant, CustomerId(inv_customer), in);
       std::cout << created.invitation.record.id << "\n";
       if (rt.config.smtp_host.empty()) {
         std::cout << created.link << "\n";

@@ -5,6 +5,7 @@ import { before, after } from 'node:test';
 import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +49,34 @@ export function smtpConfig(smtp) {
 
 /** Quoted-printable soft breaks and escapes undone (the text part stays readable). */
 export function decodeQp(text) {
-  return text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  const bytes = text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/**
+ * One request with an explicit Host header (fetch sets its own): resolves {status, headers, text, body}.
+ * `headers` may carry a cookie.
+ */
+export function hostRequest(baseUrl, host, method, urlPath, json, headers = {}) {
+  const u = new URL(baseUrl);
+  const payload = json === undefined ? undefined : JSON.stringify(json);
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: u.hostname, port: u.port, method, path: urlPath,
+      headers: { host, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => {
+        let body = null;
+        try { body = JSON.parse(text); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, headers: res.headers, text, body, summary: `${method} ${urlPath} (Host ${host}) -> ${res.statusCode} ${text.slice(0, 400)}` });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 /** Every message the sink received so far, decoded, addressed to `to` (all when omitted). */
