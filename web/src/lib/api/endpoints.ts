@@ -155,7 +155,7 @@ export const invitations = (customerId: Id, query?: Query) =>
 	get<Page<import('./types').Invitation>>(`/customers/${customerId}/invitations`, query);
 export const invite = (customerId: Id, body: import('./types').NewInvitation) =>
 	post<import('./types').Invitation>(`/customers/${customerId}/invitations`, body);
-export const revokeInvitation = (customerId: Id, id: Id) => del<void>(`/customers/${customerId}/invitations/${id}`);
+export const revokeInvitation = (customerId: Id, id: Id) => del(`/customers/${customerId}/invitations/${id}`);
 export const invitation = (token: string) =>
 	get<import('./types').InvitationPreview>(`/invitations/${enc(token)}`, undefined, { allow401: true });
 export const acceptInvitation = (token: string, body: { name?: string; password?: string }) =>
