@@ -27,7 +27,7 @@ test('an invited customer sets a password from the link and lands on its dashboa
   const page = await app.newPage();
   await page.goto(app.url(path));
   await page.getByRole('heading', { name: 'You are invited' }).waitFor();
-  assert.match(await page.locator('main').innerText(), /Northwind Transit/);
+  await page.getByText(/Northwind Transit/).waitFor();
   assert.match(await page.locator('main').innerText(), /ines@northwind\.test/);
   await page.getByLabel('Your name').fill('Inés Navarro');
   await page.getByLabel('New password').fill('password');
@@ -85,4 +85,23 @@ test('the login page links to password reset and sign-up; the forgot page answer
   await page.getByRole('button', { name: 'Send the link' }).click();
   await page.getByText('If an account uses nobody@northwind.test').waitFor();
   await shot(page, 'forgot-password');
+});
+
+test('staff invite a contact, see the invitation pending, revoke it and issue an access code', async () => {
+  const page = await app.signedIn('manager');
+  await page.goto(app.url(`/t/${TENANT}/shop/customers/${app.ids.customer}`));
+  const panel = page.locator('section.invitations');
+  await panel.getByRole('heading', { name: 'Invitations' }).waitFor();
+  await panel.locator('#inv-email').fill('dora@northwind.test');
+  await panel.locator('#inv-name').fill('Dora Diaz');
+  await panel.locator('#inv-access').selectOption('requester');
+  await panel.getByRole('button', { name: 'Send invitation' }).click();
+  const row = panel.locator('li', { hasText: 'dora@northwind.test' });
+  await row.getByText(/Pending/).waitFor();
+  await panel.getByRole('button', { name: 'Issue an access code' }).click();
+  await panel.getByText(/Access code \(shown once\): [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/).waitFor();
+  await shot(page, 'shop-customer-invitations');
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await row.getByText(/Revoked/).waitFor();
+  assert.deepEqual(page.errors, []);
 });

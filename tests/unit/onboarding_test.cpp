@@ -16,6 +16,7 @@
 #include "domain/password_rules.h"
 #include "domain/single_use_token.h"
 #include "storage/db.h"
+#include "services/account_mail.h"
 #include "storage/self_service_repository.h"
 
 namespace portico {
@@ -225,3 +226,33 @@ INSTANTIATE_TEST_SUITE_P(Databases, TokenStorageTest,
 
 }  // namespace
 }  // namespace portico
+
+namespace portico::services {
+namespace {
+
+TEST(AccountMail, LinksUseTheCustomDomainElseThePublicUrlWithTheSlug) {
+  EXPECT_EQ(PortalBase("https://portal.example/", "127.0.0.1:8080", "acme", {}), "https://portal.example/t/acme");
+  EXPECT_EQ(PortalBase("", "127.0.0.1:8080", "acme", {}), "http://127.0.0.1:8080/t/acme");
+  EXPECT_EQ(PortalBase("https://portal.example", "x", "acme", {"repairs.acme.example"}), "https://repairs.acme.example");
+}
+
+TEST(AccountMail, InTheRecipientsLanguageWithTheTenantsNameAndColour) {
+  storage::TenantRecord tenant;
+  tenant.id = TenantId(1);
+  tenant.name = "Kibray";
+  tenant.branding.colors.primary = "#123456";
+  auto en = AccountMail(AccountMailKind::kPasswordReset, tenant, "en", "a@b.test", "Ana", "", "https://x/reset/T", 1);
+  EXPECT_EQ(en.subject, "Reset your Kibray password");
+  EXPECT_NE(en.body_text.find("https://x/reset/T"), std::string::npos);
+  EXPECT_NE(en.body_html.find("#123456"), std::string::npos);
+  auto es = AccountMail(AccountMailKind::kInvitation, tenant, "es", "a@b.test", "Ana", "Flota <Norte>", "https://x/invite/T", 168);
+  EXPECT_EQ(es.subject, "Kibray le invita a su portal de reparaciones");
+  EXPECT_NE(es.body_text.find("Hola Ana"), std::string::npos);
+  EXPECT_NE(es.body_text.find("168 horas"), std::string::npos);
+  EXPECT_NE(es.body_html.find("Flota &lt;Norte&gt;"), std::string::npos) << "names are escaped in HTML";
+  EXPECT_EQ(MailLanguage(std::nullopt), "en");
+  EXPECT_EQ(MailLanguage(std::string("es")), "es");
+}
+
+}  // namespace
+}  // namespace portico::services

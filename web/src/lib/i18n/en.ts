@@ -69,6 +69,7 @@ export const en = {
 	'staff.inviteTitle': 'Invite a contact',
 	'staff.invite': 'Send invitation',
 	'staff.access': 'Access',
+	'staff.name': 'Name',
 	'staff.status': 'Status',
 	'staff.expires': 'Expires',
 	'staff.revoke': 'Revoke',

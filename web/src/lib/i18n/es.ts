@@ -68,6 +68,7 @@ export const es: Record<MessageKey, string> = {
 	'staff.inviteTitle': 'Invitar a un contacto',
 	'staff.invite': 'Enviar invitación',
 	'staff.access': 'Acceso',
+	'staff.name': 'Nombre',
 	'staff.status': 'Estado',
 	'staff.expires': 'Caduca',
 	'staff.revoke': 'Revocar',
