@@ -191,6 +191,7 @@ void OnboardingService::RevokeInvitation(const policy::Actor& actor, CustomerId 
     throw Error::NotFound("No such invitation.");
   }
   Require(actor, Action::kManageInvitations);
+  if (t->uses >= t->max_uses) throw Error::Conflict("This invitation was already accepted; remove the access instead.");
   storage::RevokeSingleUseToken(tx->conn(), actor.tenant, id, deps_.clock.Now());
   tx->Commit();
 }

@@ -67,7 +67,8 @@ class OnboardingService : public PublishesEvents {
   /// The same for the CLI (`portico invite`), as the tenant itself.
   CreatedInvitation InviteInTenant(const std::string& tenant_slug, CustomerId customer, const NewInvitation& in);
   PageOf<InvitationView> ListInvitations(const policy::Actor& actor, CustomerId customer, const PageRequest& page);
-  /// Revokes a pending invitation; 404 when the customer or the invitation is not the actor's to see.
+  /// Revokes an invitation; 404 when the customer or the invitation is not the actor's to see, 409 when it
+  /// was already accepted (the access is then removed with DELETE /customers/{id}/access/{user_id}).
   void RevokeInvitation(const policy::Actor& actor, CustomerId customer, std::int64_t id);
   /// The public view of a usable invitation; Error(kNotFound) for unknown, used, revoked or expired alike.
   InvitationPreview PreviewInvitation(const std::string& token);

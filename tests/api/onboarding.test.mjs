@@ -58,9 +58,11 @@ test('invitation: e-mail with the link, preview, accept with a password, second 
   const again = new Client(s.baseUrl);
   assertStatus(await again.login('acme', 'nora@newcomer.test', GOOD), 200);
 
-  const list = await (await s.bearer('acme', 'manager')).get(`/api/v1/customers/${s.customer('acme', 'c1').id}/invitations`);
+  const manager = await s.bearer('acme', 'manager');
+  const list = await manager.get(`/api/v1/customers/${s.customer('acme', 'c1').id}/invitations`);
   assertStatus(list, 200);
   assert.equal(list.body.results.find((i) => i.id === invitation.id).status, 'accepted');
+  assertProblem(await manager.delete(`/api/v1/customers/${s.customer('acme', 'c1').id}/invitations/${invitation.id}`), 409);
 });
 
 test('invitation: revoked and expired links answer the same 404 as unknown ones', async () => {
