@@ -105,3 +105,31 @@ test('staff invite a contact, see the invitation pending, revoke it and issue an
   await row.getByText(/Revoked/).waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+test('a custom domain serves the tenant\'s branded portal at / and signs in without the /t/ prefix', async () => {
+  const { createRequire } = await import('node:module');
+  const path = await import('node:path');
+  const { REPO_ROOT } = await import('./harness.mjs');
+  const { chromium } = createRequire(path.join(REPO_ROOT, 'web', 'package.json'))('playwright-core');
+  const admin = await app.api('admin');
+  await admin.ok('PUT', '/api/v1/settings/domains', { domains: ['portal.acme.example'] });
+  const port = new URL(app.baseUrl).port;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--host-resolver-rules=MAP portal.acme.example 127.0.0.1'],
+  });
+  try {
+    const page = await (await browser.newContext({ locale: 'en-GB' })).newPage();
+    await page.goto(`http://portal.acme.example:${port}/login`);
+    await page.getByRole('heading', { name: 'Acme Glass' }).waitFor();
+    await page.getByLabel('Email').fill('approver@acme.test');
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => u.hostname === 'portal.acme.example' && u.pathname.endsWith('/portal'));
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await shot(page, 'custom-domain-portal', { fullPage: false });
+  } finally {
+    await browser.close();
+    await admin.ok('PUT', '/api/v1/settings/domains', { domains: [] });
+  }
+});
