@@ -56,7 +56,8 @@ Runtime::Runtime(Config c)
         if (!wake_through_database) broker.Publish(Audience(e), e.id);
       }),
       channels(deps),
-      messages(deps) {
+      messages(deps),
+      onboarding(deps, auth) {
   schema_version = db->Migrate();
   tenants.SetBlobStore(*blobs);
   repairs.SetPublisher([this](const storage::EventRecord& e) {
@@ -79,6 +80,7 @@ Runtime::Runtime(Config c)
   announcements.SetPublisher(wake_streams);
   messages.SetPublisher(wake_streams);  // message.* and notification.created (issue 11)
   messages.SetAttachments(&attachments);
+  onboarding.SetPublisher(wake_streams);
   attachments.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);
@@ -164,6 +166,8 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterExportRoutes(app, rt.exports, rt.repairs, rt.invoices);  // issue 14
   http::RegisterWebhookRoutes(app, rt.webhooks);              // issue 14
   http::RegisterConversationRoutes(app, {rt.channels, rt.messages});
+  http::RegisterOnboardingRoutes(app, rt.onboarding);
+  app.set_host_resolver([&rt](const std::string& host) { return rt.onboarding.TenantSlugForHost(host); });
   app.set_upload_dir(rt.attachments.TempDir());
 }
 

@@ -17,6 +17,7 @@
 #include "services/invoice_service.h"
 #include "services/mailer.h"
 #include "services/notifications.h"
+#include "services/onboarding_service.h"
 #include "services/repair_service.h"
 #include "services/request_service.h"
 #include "services/support_service.h"
@@ -61,6 +62,7 @@ struct Runtime {
   services::WebhookWorker webhook_worker;  // issue 14
   services::ChannelService channels;  // issue 11
   services::MessageService messages;
+  services::OnboardingService onboarding;  // issue 13: invitations, sign-up, password reset, domains
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

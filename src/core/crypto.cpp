@@ -21,6 +21,15 @@ std::string RandomToken(std::size_t bytes) {
   return out;
 }
 
+std::string RandomCode(std::size_t length, std::string_view alphabet) {
+  std::string out;
+  out.reserve(length);
+  for (std::size_t i = 0; i < length; ++i) {
+    out.push_back(alphabet[randombytes_uniform(static_cast<std::uint32_t>(alphabet.size()))]);
+  }
+  return out;
+}
+
 std::string HashToken(std::string_view token) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());

@@ -13,6 +13,10 @@ void InitCrypto();
 /// `bytes` random bytes (default 32 = 256 bits) as unpadded base64url text.
 std::string RandomToken(std::size_t bytes = 32);
 
+/// `length` characters drawn uniformly (libsodium's randombytes_uniform) from `alphabet` (at most 256
+/// characters): codes people type, such as access codes.
+std::string RandomCode(std::size_t length, std::string_view alphabet);
+
 /// SHA-256 of a token as 64 lower-case hex characters; what the database stores instead of the token.
 std::string HashToken(std::string_view token);
 

@@ -67,10 +67,13 @@ void RegisterAccountRoutes(App& app, AccountServices s) {
           auto body = ctx.Body();
           FieldErrors errors;
           ObjectReader rd(body, errors);
-          auto tenant = rd.String("tenant", true, 100);
+          auto tenant = rd.String("tenant", false, 100);
           auto email = rd.String("email", true, 320);
           auto password = rd.String("password", true, 1024);
           rd.CheckUnknown();
+          // On a tenant's custom domain the tenant may be omitted (issue 13).
+          if (!tenant) tenant = app.TenantForHost(ctx.req);
+          if (!tenant && errors.find("tenant") == errors.end()) errors["tenant"].push_back("Required.");
           ThrowIfErrors(errors);
           auto result = auth.Login({*tenant, *email, *password, ctx.req.remote_address});
           json::object out{{"user", MeJson(result.auth.actor)}, {"csrf_token", result.auth.csrf_token}};

@@ -48,6 +48,13 @@ std::int64_t App::MaxUploadBytes() const {
   return std::max({config_.max_image_bytes, config_.max_video_bytes, config_.max_document_bytes}) + (64 << 10);
 }
 
+std::optional<std::string> App::TenantForHost(const Request& req) const {
+  if (!host_resolver_) return std::nullopt;
+  auto host = req.Header("host");
+  if (!host || host->empty() || host->size() > 260) return std::nullopt;
+  return host_resolver_(*host);
+}
+
 std::string App::SessionCookie(const std::string& token) const {
   const std::int64_t max_age_seconds = config_.session_absolute_hours * 3600;
   std::string c = std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
@@ -91,7 +98,13 @@ Response App::Dispatch(Request& req, std::string& route_name) {
     if (req.method != "GET" && req.method != "HEAD") {
       throw Error(ErrorCode::kNotFound, "Not found.");
     }
-    return web_.Serve(req);
+    Response page = web_.Serve(req);
+    // A tenant's custom domain (issue 13): the portal is served at "/"; the client router learns the
+    // tenant from this cookie (host-only, like the session cookie).
+    if (auto slug = TenantForHost(req)) {
+      page.SetHeader("Set-Cookie", std::string(kHostTenantCookie) + "=" + *slug + "; Path=/; SameSite=Lax");
+    }
+    return page;
   }
   auto match = router_.Find(req.method, req.path);
   if (!match.route) {

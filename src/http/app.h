@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "core/config.h"
@@ -16,6 +18,8 @@
 namespace portico::http {
 
 inline constexpr const char* kSessionCookie = "portico_session";
+/// Set on portal pages served on a tenant's custom domain: the portal's router reads the tenant from it.
+inline constexpr const char* kHostTenantCookie = "portico_host_tenant";
 
 class App {
  public:
@@ -47,6 +51,12 @@ class App {
   /// Where uploads are streamed (the blob store's temporary directory).
   const std::string& upload_dir() const { return upload_dir_; }
   void set_upload_dir(std::string dir) { upload_dir_ = std::move(dir); }
+  /// Custom domains (issue 13): the slug of the tenant whose domain a Host header names, if any.
+  using HostResolver = std::function<std::optional<std::string>(const std::string& host)>;
+  void set_host_resolver(HostResolver resolver) { host_resolver_ = std::move(resolver); }
+  /// The tenant slug of the request's Host when it is a tenant's custom domain (nullopt otherwise).
+  std::optional<std::string> TenantForHost(const Request& req) const;
+
   /// The largest upload body accepted: the largest per-kind limit plus 64 KiB for the other parts.
   std::int64_t MaxUploadBytes() const;
 
@@ -60,6 +70,7 @@ class App {
   const StaticFiles& web_;
   Router router_;
   std::string upload_dir_ = "/tmp";
+  HostResolver host_resolver_;
   std::atomic<std::uint64_t> next_id_{1};
 };
 

@@ -21,7 +21,8 @@ json::value MeJson(const policy::Actor& a) {
                       {"handle", a.handle},
                       {"role", std::string(domain::ToString(a.role))},
                       {"tenant", json::object{{"slug", a.tenant_slug}, {"name", a.tenant_name}}},
-                      {"customers", std::move(customers)}};
+                      {"customers", std::move(customers)},
+                      {"language", a.language ? json::value(*a.language) : json::value(nullptr)}};
 }
 
 void AddTechnicianProfile(json::object& o, const std::optional<storage::TechnicianProfile>& p) {

@@ -11,6 +11,7 @@
 #include "services/export_service.h"
 #include "services/invoice_service.h"
 #include "services/notifications.h"
+#include "services/onboarding_service.h"
 #include "services/repair_service.h"
 #include "services/request_service.h"
 #include "services/support_service.h"
@@ -57,5 +58,6 @@ struct ConversationServices {
   services::MessageService& messages;
 };
 void RegisterConversationRoutes(App& app, ConversationServices s);
+void RegisterOnboardingRoutes(App& app, services::OnboardingService& onboarding);
 
 }  // namespace portico::http

@@ -19,8 +19,9 @@ constexpr const char* kComponents = R"JSON({
    "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
    "detail": {"type": "string"}, "instance": {"type": "string"},
    "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}},
- "LoginRequest": {"type": "object", "additionalProperties": false, "required": ["tenant", "email", "password"],
-   "properties": {"tenant": {"type": "string"}, "email": {"type": "string"}, "password": {"type": "string"}}},
+ "LoginRequest": {"type": "object", "additionalProperties": false, "required": ["email", "password"],
+   "properties": {"tenant": {"type": "string", "description": "may be omitted on the tenant's custom domain"},
+   "email": {"type": "string"}, "password": {"type": "string"}}},
  "LoginResponse": {"type": "object", "required": ["user", "csrf_token"], "properties": {
    "user": {"$ref": "#/components/schemas/Me"}, "csrf_token": {"type": "string"}}},
  "Me": {"type": "object", "required": ["id", "email", "name", "role", "tenant", "customers"], "properties": {
@@ -31,7 +32,8 @@ constexpr const char* kComponents = R"JSON({
    "customers": {"type": "array", "items": {"type": "object", "required": ["id", "name", "access"], "properties": {
      "id": {"type": "integer"}, "name": {"type": "string"},
      "access": {"type": "string", "enum": ["approver", "requester", "viewer"]}, "is_primary_contact": {"type": "boolean"}}}},
-   "csrf_token": {"type": "string", "description": "present when authenticated by the session cookie"}}},
+   "csrf_token": {"type": "string", "description": "present when authenticated by the session cookie"},
+   "language": {"type": ["string", "null"], "enum": ["en", "es", null], "description": "null = the browser's, else the tenant's"}}},
  "TokenRequest": {"type": "object", "additionalProperties": false, "required": ["name"], "properties": {"name": {"type": "string"}}},
  "Token": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
    "created_at": {"type": "string", "format": "date-time"}, "last_used_at": {"type": ["string", "null"], "format": "date-time"}}},
@@ -338,6 +340,16 @@ std::vector<int> ProblemStatuses(const Route& route) {
   if (info.body) out.push_back(413);
   if (info.body) out.push_back(415);
   if (route.pattern == "/api/v1/auth/login" || route.pattern == "/api/v1/events") out.push_back(429);
+  // Issue 13: throttled like login; accepting an invitation while logged in checks CSRF, and an e-mail
+  // with an account conflicts.
+  if (route.pattern == "/api/v1/auth/signup" || route.pattern == "/api/v1/auth/verify" ||
+      route.pattern.starts_with("/api/v1/auth/password-reset")) {
+    out.push_back(429);
+  }
+  if (route.pattern == "/api/v1/invitations/{token}/accept") {
+    out.push_back(403);
+    out.push_back(409);
+  }
   if (out.empty()) out.push_back(404);  // every path answers 404 when the document is read by a wrong base URL
   return out;
 }
@@ -369,6 +381,7 @@ json::value BuildOpenApi(const Router& router) {
       events["description"] = "Event types (\"*\": all), with the fields of their `data`:" + described;
     }
   }
+  for (const auto& [name, schema] : OnboardingSchemas()) schemas[name] = schema;
   for (const auto& route : router.routes()) {
     const auto& info = route.info;
     json::object op;

@@ -2,6 +2,7 @@
 // and the component schemas in openapi.cpp, so it lists exactly the endpoints that exist.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "http/router.h"
@@ -12,5 +13,7 @@ boost::json::value BuildOpenApi(const Router& router);
 
 /// The component schemas of conversations (issue 11; openapi_conversations.cpp), a JSON object text.
 const char* ConversationSchemas();
+/// The component schemas of issue 13 (openapi_onboarding.cpp), merged into the document's.
+boost::json::object OnboardingSchemas();
 
 }  // namespace portico::http

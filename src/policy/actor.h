@@ -31,6 +31,8 @@ struct Actor {
   std::string name;
   std::string email;
   std::string handle;  // the @handle (issue 11)
+  /// "en", "es" or none chosen (API.md "Users (additions)": null = the browser's, else the tenant's).
+  std::optional<std::string> language;
   /// Customer users only: the organisations it has access to (empty for staff).
   std::vector<CustomerGrant> customers;
 

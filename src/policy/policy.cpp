@@ -42,6 +42,10 @@ bool Can(const Actor& actor, Action action) {
     case Action::kReadPreferences:
     case Action::kManageOwnTokens:
       return true;
+    case Action::kManageInvitations:
+      return r == Role::kAdmin || r == Role::kManager;
+    case Action::kManageDomains:
+      return r == Role::kAdmin;
   }
   return false;
 }

@@ -42,6 +42,9 @@ enum class Action {
   kReadTechnicianProfiles,  // staff; customer users never receive these fields
   // Integrations (issue 14; API.md "Webhooks"):
   kManageWebhooks,  // endpoints, deliveries, redelivery, test sends (admin)
+  // Self-service accounts (API.md "Invitations, sign-up and password reset"):
+  kManageInvitations,  // invite, list and revoke invitations, issue access codes (admin, manager)
+  kManageDomains,      // read and set the tenant's custom domains (admin)
 };
 
 /// Endpoint-level permission: may `actor` use `action` at all (before any record is looked at)?

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
+#include "storage/self_service_repository.h"
 
 namespace portico::services {
 namespace {
@@ -80,6 +81,7 @@ policy::Actor AuthService::LoadActor(storage::Connection& conn, const storage::U
   a.name = user.name;
   a.email = user.email;
   a.handle = user.handle;
+  a.language = storage::FindUserLanguage(conn, user.id);
   if (auto t = storage::FindTenant(conn, user.tenant)) {
     a.tenant_slug = t->slug;
     a.tenant_name = t->name;

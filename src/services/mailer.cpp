@@ -298,7 +298,7 @@ int MailWorker::RunOnce() {
     }
     tx->Commit();
   }
-  return sent;
+  return sent + RunOutboxOnce();
 }
 
 }  // namespace portico::services

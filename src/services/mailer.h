@@ -43,6 +43,8 @@ class MailWorker {
   void Stop();
   /// Sends what is due now; returns how many were sent.
   int RunOnce();
+  /// Sends the account e-mails of the outbox that are due (issue 13; services/outbox_sender.cpp).
+  int RunOutboxOnce();
 
  private:
   Deps deps_;

@@ -530,4 +530,57 @@ CREATE TABLE channel_reads (
 );
 )SQL";
 
+// Migration 13 (self_service, issue 13): single-use tokens (invitations, access codes, e-mail verification,
+// password reset, calendar feeds; only their SHA-256 is stored), a tenant's custom domains, the outbox of
+// account e-mails, and each user's language.
+extern const char kSqliteSelfService[] = R"SQL(
+ALTER TABLE users ADD COLUMN language TEXT CHECK (language IN ('en', 'es'));
+CREATE TABLE single_use_tokens (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  purpose TEXT NOT NULL CHECK (purpose IN ('invitation', 'access_code', 'email_verification', 'password_reset',
+                                           'calendar_feed')),
+  token_hash TEXT NOT NULL UNIQUE,
+  customer_id INTEGER REFERENCES customers(id) ON DELETE CASCADE,
+  user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+  parent_id INTEGER REFERENCES single_use_tokens(id) ON DELETE CASCADE,
+  email TEXT,
+  name TEXT,
+  access TEXT CHECK (access IN ('approver', 'requester', 'viewer')),
+  approval_limit_cents INTEGER,
+  password_hash TEXT,
+  language TEXT,
+  uses INTEGER NOT NULL DEFAULT 0,
+  max_uses INTEGER NOT NULL DEFAULT 1,
+  created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER
+);
+CREATE INDEX single_use_tokens_customer ON single_use_tokens (tenant_id, customer_id, purpose, id);
+CREATE INDEX single_use_tokens_user ON single_use_tokens (user_id, purpose);
+CREATE TABLE tenant_domains (
+  host TEXT PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX tenant_domains_tenant ON tenant_domains (tenant_id);
+CREATE TABLE mail_outbox (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  to_address TEXT NOT NULL,
+  to_name TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL,
+  body_text TEXT NOT NULL,
+  body_html TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  sent_at INTEGER
+);
+CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
+)SQL";
+
 }  // namespace portico::storage::schema

@@ -27,5 +27,8 @@ extern const char kSqliteWebhooks[];    // issue 14
 extern const char kPostgresWebhooks[];  // issue 14
 extern const char kSqliteConversations[];
 extern const char kPostgresConversations[];
+// Issue 13 (self-service accounts).
+extern const char kSqliteSelfService[];
+extern const char kPostgresSelfService[];
 
 }  // namespace portico::storage::schema

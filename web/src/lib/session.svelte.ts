@@ -5,6 +5,7 @@
 import { goto } from '$app/navigation';
 import { ApiError, onUnauthorized, setCsrfToken } from './api/client';
 import * as api from './api/endpoints';
+import { i18n } from './i18n/index.svelte';
 import type { Access, Id, Me } from './api/types';
 
 class Session {
@@ -47,6 +48,7 @@ class Session {
 
 	set(me: Me | null, csrf?: string | null) {
 		this.me = me;
+		if (me) i18n.adopt(me.language); // the user's own language (issue 13)
 		if (csrf !== undefined) setCsrfToken(csrf);
 		else if (me?.csrf_token) setCsrfToken(me.csrf_token);
 		if (!me) setCsrfToken(null);

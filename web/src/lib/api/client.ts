@@ -133,6 +133,7 @@ export async function request<T>(method: string, path: string, options: RequestO
 		if (response.status === 401 && !options.allow401) unauthorizedHandler?.();
 		throw new ApiError(response.status, problem);
 	}
+	if (!isJson && response.status === 202) return undefined as T; // accepted, no body (sign-up, reset)
 	if (!isJson) {
 		throw new ApiError(response.status, { title: 'Unexpected answer', detail: 'The server did not answer with JSON.' });
 	}

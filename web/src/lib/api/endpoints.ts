@@ -204,3 +204,22 @@ export const editMessage = (id: Id, body: string) => patch<Message>(`/messages/$
 export const deleteMessage = (id: Id) => del(`/messages/${id}`);
 export const markChannelRead = (channelId: Id, messageId: Id) => post<void>(`/channels/${channelId}/read`, { message_id: messageId });
 export const mentionable = (channelId: Id, q: string) => get<UserBrief[]>(`/channels/${channelId}/mentionable`, { q });
+// self-service accounts (API.md "Invitations, sign-up and password reset", PATCH /me)
+export const updateMe = (body: import('./types').MePatch) => patch<Me>('/me', body);
+export const invitations = (customerId: Id, query?: Query) =>
+	get<Page<import('./types').Invitation>>(`/customers/${customerId}/invitations`, query);
+export const invite = (customerId: Id, body: import('./types').NewInvitation) =>
+	post<import('./types').Invitation>(`/customers/${customerId}/invitations`, body);
+export const revokeInvitation = (customerId: Id, id: Id) => del(`/customers/${customerId}/invitations/${id}`);
+export const invitation = (token: string) =>
+	get<import('./types').InvitationPreview>(`/invitations/${enc(token)}`, undefined, { allow401: true });
+export const acceptInvitation = (token: string, body: { name?: string; password?: string }) =>
+	post<LoginResponse>(`/invitations/${enc(token)}/accept`, body, { allow401: true });
+export const createAccessCode = (customerId: Id, body: { access: import("./types").Access; expires_in_days?: number }) =>
+	post<import('./types').AccessCode>(`/customers/${customerId}/access-codes`, body);
+export const signUp = (body: import('./types').SignUpRequest) => post<void>('/auth/signup', body, { allow401: true });
+export const verifyEmail = (token: string) => post<LoginResponse>('/auth/verify', { token }, { allow401: true });
+export const requestPasswordReset = (body: { tenant: string; email: string; language?: 'en' | 'es' }) =>
+	post<void>('/auth/password-reset', body, { allow401: true });
+export const confirmPasswordReset = (body: { token: string; password: string }) =>
+	post<void>('/auth/password-reset/confirm', body, { allow401: true });

@@ -137,7 +137,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change my own name and language */
+        patch: operations["updateMe"];
         trace?: never;
     };
     "/api/v1/auth/tokens": {
@@ -896,113 +897,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/channels": {
+    "/api/v1/customers/{id}/invitations": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The channels the caller reads, with unread counts */
-        get: operations["listChannels"];
+        /** A customer's invitations (admin, manager) */
+        get: operations["listInvitations"];
         put?: never;
-        /** Create a channel (staff); an existing direct channel answers 200 */
-        post: operations["createChannel"];
+        /** Invite a customer contact by e-mail (admin, manager) */
+        post: operations["createInvitation"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/channels/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One channel the caller reads */
-        get: operations["getChannel"];
-        put?: never;
-        post?: never;
-        /** Delete a channel (admin; not a customer's default channel: 409) */
-        delete: operations["deleteChannel"];
-        options?: never;
-        head?: never;
-        /** Rename a channel or set an internal channel's members (manager, admin) */
-        patch: operations["updateChannel"];
-        trace?: never;
-    };
-    "/api/v1/customers/{id}/channel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The customer's default channel (created on first call) */
-        get: operations["getCustomerChannel"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/channels/{id}/messages": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A page of a channel's messages, newest first (anchored by before/after) */
-        get: operations["listMessages"];
-        put?: never;
-        /** Post a message: JSON, or multipart with body and up to 10 file parts (customer viewers: 403) */
-        post: operations["postMessage"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/channels/{id}/read": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Move the caller's read position forward */
-        post: operations["markChannelRead"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/channels/{id}/mentionable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Up to 10 readers of the channel whose handle or name starts with q */
-        get: operations["listMentionableUsers"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/messages/{id}": {
+    "/api/v1/customers/{id}/invitations/{invitation_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1012,24 +925,143 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a message (its author, or a manager or admin who reads the channel) */
-        delete: operations["deleteMessage"];
+        /** Revoke an invitation (admin, manager) */
+        delete: operations["revokeInvitation"];
         options?: never;
         head?: never;
-        /** Edit one's own message */
-        patch: operations["updateMessage"];
+        patch?: never;
         trace?: never;
     };
-    "/api/v1/messages": {
+    "/api/v1/invitations/{token}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Messages that mention the caller (mentions=me), newest first */
-        get: operations["listMentioningMessages"];
+        /** What an invitation link offers (public; 404 unknown, used, revoked or expired) */
+        get: operations["getInvitation"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an invitation: {name, password} creates the account and logs in (201); {} with a session adds the access (200) */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/access-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a single-use access code for sign-up (admin, manager; shown once) */
+        post: operations["createAccessCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign up with an access code (202 always; a valid code sends a verification e-mail) */
+        post: operations["signUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a sign-up's e-mail address: creates the account and logs in */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for a password-reset e-mail (202 always) */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset token; ends every session and token */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My tenant's custom domains (admin) */
+        get: operations["getDomains"];
+        /** Set my tenant's custom domains (admin) */
+        put: operations["setDomains"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1052,7 +1084,8 @@ export interface components {
             };
         };
         LoginRequest: {
-            tenant: string;
+            /** @description may be omitted on the tenant's custom domain */
+            tenant?: string;
             email: string;
             password: string;
         };
@@ -1064,8 +1097,6 @@ export interface components {
             id: number;
             email: string;
             name: string;
-            /** @description the @handle, unique in the tenant */
-            handle?: string;
             /** @enum {string} */
             role: "admin" | "manager" | "technician" | "customer";
             tenant: {
@@ -1081,6 +1112,11 @@ export interface components {
             }[];
             /** @description present when authenticated by the session cookie */
             csrf_token?: string;
+            /**
+             * @description null = the browser's, else the tenant's
+             * @enum {string|null}
+             */
+            language?: "en" | "es" | null;
         };
         TokenRequest: {
             name: string;
@@ -1107,8 +1143,6 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "manager" | "technician" | "customer";
             is_active: boolean;
-            /** @description the @handle, unique in the tenant */
-            handle?: string;
             /** Format: date-time */
             created_at?: string;
             /** Format: date-time */
@@ -1129,8 +1163,6 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "manager" | "technician" | "customer";
             password: string;
-            /** @description lower-cased; derived from the e-mail when absent; a duplicate is 409 */
-            handle?: string;
         };
         UserPatch: {
             email?: string;
@@ -1139,8 +1171,6 @@ export interface components {
             role?: "admin" | "manager" | "technician" | "customer";
             password?: string;
             is_active?: boolean;
-            /** @description lower-cased; a duplicate is 409 */
-            handle?: string;
             phone?: string | null;
             certification_level?: string | null;
             /** Format: date */
@@ -1572,89 +1602,98 @@ export interface components {
             paths: Record<string, never>;
             components?: Record<string, never>;
         };
-        UserBrief: {
-            id: number;
-            name: string;
-            handle: string;
-        };
-        Channel: {
-            id: number;
-            /** @enum {string} */
-            kind: "customer" | "internal" | "direct";
-            name: string;
-            customer_id: number | null;
-            /** @description the customer's default channel */
-            is_default?: boolean;
-            /** @description internal and direct channels; empty = all staff for internal */
-            members: components["schemas"]["UserBrief"][];
-            /** Format: date-time */
-            last_message_at: string | null;
-            /** @description messages of others newer than the caller's read position */
-            unread_count: number;
-            /** @description what the caller may do with this channel */
-            allowed_actions?: ("post" | "manage" | "delete")[];
-            /** Format: date-time */
-            created_at: string;
-        };
-        NewChannel: {
-            /** @enum {string} */
-            kind: "customer" | "internal" | "direct";
-            /** @description required except for direct channels */
+        MePatch: {
             name?: string;
-            /** @description customer channels only (required there) */
+            /**
+             * @description null = the browser's, else the tenant's
+             * @enum {string|null}
+             */
+            language?: "en" | "es" | null;
+        };
+        NewInvitation: {
+            /** Format: email */
+            email: string;
+            name?: string;
+            /** @enum {string} */
+            access: "approver" | "requester" | "viewer";
+            approval_limit?: string | null;
+            /**
+             * @description language of the e-mail; default the inviter's
+             * @enum {string}
+             */
+            language?: "en" | "es";
+        };
+        Invitation: {
+            id: number;
             customer_id?: number;
-            /** @description staff users; direct: exactly one other staff member */
-            member_ids?: number[];
-        };
-        ChannelPatch: {
+            email: string;
             name?: string;
-            /** @description internal channels only */
-            member_ids?: number[];
-        };
-        Mention: {
             /** @enum {string} */
-            type: "user" | "repair" | "unit" | "request" | "change_order";
-            user?: components["schemas"]["UserBrief"];
-            id?: number;
-            label?: string;
+            access: "approver" | "requester" | "viewer";
+            approval_limit?: string | null;
+            /** @enum {string} */
+            status: "pending" | "accepted" | "revoked" | "expired";
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            created_at?: string;
         };
-        Message: {
+        InvitationPreview: {
+            /** @description the tenant's slug */
+            tenant: string;
+            tenant_name?: string;
+            customer_name: string;
+            email: string;
+            name?: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        /** @description {name, password} for a new account; {} when logged in as the invited e-mail's account */
+        InvitationAcceptance: {
+            name?: string;
+            password?: string;
+        };
+        NewAccessCode: {
+            /** @enum {string} */
+            access: "approver" | "requester" | "viewer";
+            expires_in_days?: number;
+        };
+        AccessCode: {
             id: number;
-            channel_id: number;
-            author: components["schemas"]["UserBrief"] | null;
-            /** @description null once deleted */
-            body: string | null;
-            mentions: components["schemas"]["Mention"][];
-            attachments: components["schemas"]["Attachment"][];
+            /** @description shown once; XXXX-XXXX-XXXX-XXXX */
+            code: string;
+            access?: string;
             /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            edited_at: string | null;
-            deleted: boolean;
-            deleted_by: components["schemas"]["UserBrief"] | null;
-            /** Format: date-time */
-            deleted_at: string | null;
-            /** @description what the caller may do with this message */
-            allowed_actions?: ("edit" | "delete")[];
+            expires_at?: string;
         };
-        MessagePage: {
-            results: components["schemas"]["Message"][];
-            has_more: boolean;
+        SignUpRequest: {
+            /** @description may be omitted on the tenant's custom domain */
+            tenant?: string;
+            code: string;
+            /** Format: email */
+            email: string;
+            name: string;
+            password: string;
+            /** @enum {string} */
+            language?: "en" | "es";
         };
-        NewMessage: {
-            body: string;
+        TokenBody: {
+            token: string;
         };
-        NewMessageUpload: {
-            /** @description may be empty when files are sent */
-            body?: string;
-            /** @description up to 10 parts named file; images, videos and documents as for attachments */
-            file?: string[];
+        PasswordResetRequest: {
+            /** @description may be omitted on the tenant's custom domain */
+            tenant?: string;
+            /** Format: email */
+            email: string;
+            /** @enum {string} */
+            language?: "en" | "es";
         };
-        MessagePatch: {
-            body: string;
+        PasswordResetConfirm: {
+            token: string;
+            password: string;
         };
-        ReadPosition: {
-            message_id: number;
+        Domains: {
+            domains: string[];
         };
     };
     responses: {
@@ -1928,6 +1967,37 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MePatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["Problem"];
         };
     };
@@ -3977,16 +4047,16 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    listChannels: {
+    listInvitations: {
         parameters: {
             query?: {
-                customer?: number;
-                kind?: string;
                 page?: number;
                 page_size?: number;
             };
             header?: never;
-            path?: never;
+            path: {
+                id: number;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -4001,17 +4071,171 @@ export interface operations {
                         count: number;
                         next: string | null;
                         previous: string | null;
-                        results: components["schemas"]["Channel"][];
+                        results: components["schemas"]["Invitation"][];
                     };
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };
-    createChannel: {
+    createInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInvitation"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                invitation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAcceptance"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAccessCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAccessCode"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessCode"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    signUp: {
         parameters: {
             query?: never;
             header?: never;
@@ -4020,7 +4244,34 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewChannel"];
+                "application/json": components["schemas"]["SignUpRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenBody"];
             };
         };
         responses: {
@@ -4030,210 +4281,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Channel"];
+                    "application/json": components["schemas"]["LoginResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };
     };
-    getChannel: {
+    requestPasswordReset: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: number;
-            };
+            path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
         responses: {
             /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Channel"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    deleteChannel: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    updateChannel: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ChannelPatch"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Channel"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };
     };
-    getCustomerChannel: {
+    confirmPasswordReset: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Channel"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    listMessages: {
-        parameters: {
-            query?: {
-                before?: number;
-                after?: number;
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MessagePage"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    postMessage: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["NewMessageUpload"];
-                "application/json": components["schemas"]["NewMessage"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Message"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    markChannelRead: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReadPosition"];
+                "application/json": components["schemas"]["PasswordResetConfirm"];
             };
         };
         responses: {
@@ -4245,111 +4339,15 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };
     };
-    listMentionableUsers: {
-        parameters: {
-            query?: {
-                q?: string;
-            };
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserBrief"][];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    deleteMessage: {
+    getDomains: {
         parameters: {
             query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    updateMessage: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MessagePatch"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Message"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    listMentioningMessages: {
-        parameters: {
-            query?: {
-                mentions?: string;
-                page?: number;
-                page_size?: number;
-            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4362,17 +4360,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        count: number;
-                        next: string | null;
-                        previous: string | null;
-                        results: components["schemas"]["Message"][];
-                    };
+                    "application/json": components["schemas"]["Domains"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Domains"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domains"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["Problem"];
         };
     };

@@ -164,3 +164,10 @@ export type Channel = Schemas['Channel'];
 export type Message = Schemas['Message'];
 export type Mention = Schemas['Mention'];
 export type MessagePage = Schemas['MessagePage'];
+// ---- self-service accounts (API.md "Invitations, sign-up and password reset") ----
+export type Invitation = Schemas['Invitation'];
+export type NewInvitation = Schemas['NewInvitation'];
+export type InvitationPreview = Schemas['InvitationPreview'];
+export type AccessCode = Schemas['AccessCode'];
+export type SignUpRequest = Schemas['SignUpRequest'];
+export type MePatch = Schemas['MePatch'];
