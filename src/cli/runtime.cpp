@@ -163,7 +163,7 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
   http::RegisterRequestRoutes(app, {rt.requests, rt.change_orders});
-  http::RegisterExportRoutes(app, rt.exports, rt.repairs, rt.invoices);  // issue 14
+  http::RegisterExportRoutes(app, rt.exports, rt.figures, rt.invoices);  // issue 14
   http::RegisterWebhookRoutes(app, rt.webhooks);              // issue 14
   http::RegisterConversationRoutes(app, {rt.channels, rt.messages});
   http::RegisterOnboardingRoutes(app, rt.onboarding);

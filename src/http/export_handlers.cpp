@@ -45,7 +45,7 @@ Response Streamed(std::unique_ptr<services::RepairExport> export_run, const std:
 
 }  // namespace
 
-void RegisterExportRoutes(App& app, services::ExportService& exports, services::RepairService& repairs,
+void RegisterExportRoutes(App& app, services::ExportService& exports, services::FiguresService& figures,
                           services::InvoiceService& invoices) {
   Router& r = app.router();
   r.Add("GET", "/api/v1/repairs/{id}/invoice.pdf",
@@ -93,7 +93,7 @@ void RegisterExportRoutes(App& app, services::ExportService& exports, services::
          .tag = "exports",
          .response_schema = "Csv",
          .query = {"customer", "from", "to", "months", "group_by"}},
-        [&repairs](RequestContext& ctx) {
+        [&figures](RequestContext& ctx) {
           std::optional<CustomerId> customer;
           if (auto v = ctx.IntQuery("customer")) customer = CustomerId(*v);
           if (auto g = ctx.req.QueryParam("group_by"); g && !g->empty() && *g != "month") {
@@ -101,9 +101,9 @@ void RegisterExportRoutes(App& app, services::ExportService& exports, services::
           }
           std::optional<int> months;
           if (auto v = ctx.IntQuery("months")) {
-            if (*v < 1 || *v > services::RepairService::kMaxRecentMonths) {
+            if (*v < 1 || *v > services::FiguresService::kMaxRecentMonths) {
               throw Error::Field("months", "A number of months from 1 to " +
-                                               std::to_string(services::RepairService::kMaxRecentMonths) + ".");
+                                               std::to_string(services::FiguresService::kMaxRecentMonths) + ".");
             }
             months = static_cast<int>(*v);
           }
@@ -112,10 +112,10 @@ void RegisterExportRoutes(App& app, services::ExportService& exports, services::
             if (!v || v->empty()) return std::nullopt;
             return v;
           };
-          auto figures = repairs.MonthFigures(ctx.actor(), customer, date("from"), date("to"), months);
+          auto rows = figures.MonthFigures(ctx.actor(), customer, date("from"), date("to"), months);
           Response res = CsvHeaders("repair-figures.csv");
           domain::AppendCsvRow(res.body, {"period", "count", "completed", "cost"});
-          for (const auto& f : figures) {
+          for (const auto& f : rows) {
             domain::AppendCsvRow(res.body, {f.period, std::to_string(f.count), std::to_string(f.completed),
                                             domain::FormatMoney(f.cost_cents)});
           }

@@ -41,7 +41,7 @@ void RegisterEventRoutes(App& app, services::EventService& events);
 void RegisterNotificationRoutes(App& app, services::NotificationService& notifications);
 void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments);
 /// Issue 14: CSV exports of repairs, a unit's history and the monthly figures.
-void RegisterExportRoutes(App& app, services::ExportService& exports, services::RepairService& repairs,
+void RegisterExportRoutes(App& app, services::ExportService& exports, services::FiguresService& figures,
                           services::InvoiceService& invoices);
 /// Issue 14: webhook endpoints, deliveries, redelivery, test sends.
 void RegisterWebhookRoutes(App& app, services::WebhookService& webhooks);

@@ -104,10 +104,9 @@ class MessageService {
   AttachmentService* attachments_ = nullptr;
 };
 
-/// Resolution of `@request#N` and `@change_order#N` links (issue 10 builds those records): the label of
-/// the record when it belongs to a customer inside `scope`, else nullopt ("not found": the link stays
-/// plain text). Until the requests and change-order tables exist this always answers nullopt; the
-/// integrator wires it to their repositories.
+/// Resolution of `@request#N` and `@change_order#N` links (`kind` "request" or "change_order"): the label of
+/// the record when it belongs to a customer inside `scope` ("Request #7: title", "Change order #3 · repair
+/// #12"), else nullopt ("not found": the link stays plain text and reveals nothing).
 std::optional<std::string> ResolveRequestOrChangeOrderLabel(storage::Connection& c, const policy::CustomerScope& scope,
                                                             const std::string& kind, std::int64_t id);
 

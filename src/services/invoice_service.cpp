@@ -12,6 +12,7 @@
 #include "storage/attachments_repository.h"
 #include "storage/customers_repository.h"
 #include "storage/repairs_repository.h"
+#include "storage/requests_repository.h"
 
 namespace portico::services {
 namespace {
@@ -96,9 +97,13 @@ media::InvoiceDocument InvoiceService::Document(const policy::Actor& actor, Repa
                          domain::FormatMoney(domain::MaterialLineTotal(m.quantity, m.unit_cost_cents))});
   }
   domain::Cents total = r->cost_cents;
-  // ---- HOOK (issue 10, change orders): append one line per APPROVED change order of this repair here,
-  // e.g. doc.lines.push_back({"Change order #" + id + ": " + title, "", "", FormatMoney(amount)}), and add
-  // each amount to `total`. The repair's cost_cents holds labour + materials only. ----
+  // Approved change orders (API.md "Change orders"): one line each. The completed repair's cost_cents
+  // already includes them (labour + materials + approved change orders), so the total stays as it is.
+  for (const auto& o : storage::ListChangeOrders(c, actor.tenant, r->id)) {
+    if (o.status != "approved") continue;
+    doc.lines.push_back({"Change order #" + std::to_string(o.id) + ": " + o.description, "", "",
+                         domain::FormatMoney(o.amount_cents)});
+  }
   doc.total = domain::FormatMoney(total);
   return doc;
 }

@@ -11,6 +11,7 @@
 #include "domain/mentions.h"
 #include "policy/conversations.h"
 #include "services/conversation_service.h"
+#include "storage/requests_repository.h"
 #include "services/support_service.h"
 #include "storage/customers_repository.h"
 #include "storage/notifications_repository.h"
@@ -171,11 +172,18 @@ void Notify(storage::Connection& c, const policy::Actor& actor, const storage::C
 
 }  // namespace
 
-std::optional<std::string> ResolveRequestOrChangeOrderLabel(storage::Connection& /*c*/,
-                                                            const policy::CustomerScope& /*scope*/,
-                                                            const std::string& /*kind*/, std::int64_t /*id*/) {
-  // Not found until issue 10's tables exist: the integrator wires this to its repositories (the
-  // record's customer must lie in `scope`; label e.g. "Request #7").
+std::optional<std::string> ResolveRequestOrChangeOrderLabel(storage::Connection& c, const policy::CustomerScope& scope,
+                                                            const std::string& kind, std::int64_t id) {
+  if (kind == "request") {
+    auto r = storage::FindClientRequest(c, scope, id, false);
+    if (!r) return std::nullopt;
+    return "Request #" + std::to_string(id) + ": " + r->title;
+  }
+  if (kind == "change_order") {
+    auto o = storage::FindChangeOrder(c, scope, id);
+    if (!o) return std::nullopt;
+    return "Change order #" + std::to_string(id) + " · repair #" + std::to_string(o->repair.value);
+  }
   return std::nullopt;
 }
 

@@ -233,6 +233,7 @@ LoginResult OnboardingService::AcceptInvitation(const std::string& token, const 
   u.id = storage::InsertUser(tx->conn(), u);
   if (t->language) storage::UpdateUserLanguage(tx->conn(), u.tenant, u.id, t->language, now);
   storage::UpsertAccess(tx->conn(), t->tenant, *t->customer, u.id, *domain::ParseCustomerAccess(t->access), false, now);
+  storage::SetApprovalLimit(tx->conn(), *t->customer, u.id, t->approval_limit_cents);  // issue 10's limits
   auto result = StartSession(tx->conn(), u);
   tx->Commit();
   return result;
@@ -249,6 +250,7 @@ policy::Actor OnboardingService::AcceptInvitationAsUser(const std::string& token
   }
   storage::UpsertAccess(tx->conn(), t->tenant, *t->customer, auth.actor.user, *domain::ParseCustomerAccess(t->access),
                         false, now);
+  storage::SetApprovalLimit(tx->conn(), *t->customer, auth.actor.user, t->approval_limit_cents);
   auto event = RecordAuthChanged(tx->conn(), t->tenant, auth.actor.user, "access_changed", now);
   auto user = storage::FindUser(tx->conn(), t->tenant, auth.actor.user);
   auto actor = auth_.LoadActor(tx->conn(), *user);

@@ -22,7 +22,7 @@ namespace portico::services {
 
 struct NewInvitation {
   std::string email, name, access;
-  std::optional<std::string> approval_limit;  // money text ("500.00"); stored, applied with issue 10's limits
+  std::optional<std::string> approval_limit;  // money text ("500.00"); the access's approval limit once accepted
   std::optional<std::string> language;        // of the e-mail ("en", "es"); default the inviter's, else "en"
 };
 

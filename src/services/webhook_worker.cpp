@@ -25,6 +25,10 @@ std::size_t Discard(char*, std::size_t size, std::size_t n, void*) { return size
 
 bool Subscribed(const storage::WebhookEndpoint& e, const std::string& type) {
   if (type.rfind("webhook.", 0) == 0) return false;  // test sends go to their endpoint only
+  // Only the listed types ever leave ("*" = all of them): user-addressed events (auth.changed,
+  // notification.created) and conversations (message.*, private to a channel's readers) never do.
+  const auto& listed = WebhookEventTypes();
+  if (std::none_of(listed.begin(), listed.end(), [&](const auto& k) { return type == k.type; })) return false;
   for (const auto& t : e.events) {
     if (t == "*" || t == type) return true;
   }

@@ -247,7 +247,15 @@ test('invoice: 409 before completion; a one-page PDF with the total and Unicode 
   assertProblem(await manager.get(`${API}/repairs/${r.id}/invoice.pdf`), 409);
   const mat = await technician.post(`${API}/repairs/${r.id}/materials`, { material_type: 'Résine UV', quantity: 2, unit_cost: '7.25' });
   assertStatus(mat, 201);
+  // an approved change order is a line of its own and part of the total; a declined one is not there
+  const approver = await server.bearer('acme', 'c1_approver');
+  const extra = await manager.post(`${API}/repairs/${r.id}/change-orders`, { description: 'Wiper arm replaced', amount: '12.40' });
+  assertStatus(extra, 201);
+  assertStatus(await approver.post(`${API}/change-orders/${extra.body.id}/decision`, { approved: true }), 200);
+  const declined = await manager.post(`${API}/repairs/${r.id}/change-orders`, { description: 'Tinting refused', amount: '99.00' });
+  assertStatus(await approver.post(`${API}/change-orders/${declined.body.id}/decision`, { approved: false }), 200);
   const done = await move(technician, r.id, 'COMPLETED');
+  assert.equal(done.change_orders_total, '12.40');
   for (const who of ['manager', 'c1_viewer']) {
     const client = await server.bearer('acme', who);
     const res = await fetch(`${server.baseUrl}${API}/repairs/${r.id}/invoice.pdf`, { headers: { authorization: `Bearer ${client.token}` } });
@@ -267,6 +275,8 @@ test('invoice: 409 before completion; a one-page PDF with the total and Unicode 
       assert.ok(text.includes('Résine UV'), 'material line');
       assert.ok(text.includes(`R-${r.id}`), 'invoice number');
       assert.ok(/tier 1/.test(text), 'labour tier');
+      assert.ok(text.includes(`Change order #${extra.body.id}: Wiper arm replaced`) && text.includes('12.40'), 'change order line');
+      assert.ok(!text.includes('Tinting refused'), 'no declined change order');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

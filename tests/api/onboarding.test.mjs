@@ -10,10 +10,11 @@ const smtp = useSmtpSink();
 const ctx = useServer({ prepare: (dir) => smtpConfig(smtp)(dir) });
 const GOOD = 'violet-harbour-engine-42';
 
-async function invite(s, email, { customer = 'c1', access = 'viewer', language } = {}) {
+async function invite(s, email, { customer = 'c1', access = 'viewer', language, approvalLimit } = {}) {
   const manager = await s.bearer('acme', 'manager');
   const body = { email, name: 'Nora Invitee', access };
   if (language) body.language = language;
+  if (approvalLimit !== undefined) body.approval_limit = approvalLimit;
   const res = await manager.post(`/api/v1/customers/${s.customer('acme', customer).id}/invitations`, body);
   assertStatus(res, 201);
   const [mail] = await waitForMail(smtp, email);
@@ -63,6 +64,18 @@ test('invitation: e-mail with the link, preview, accept with a password, second 
   assertStatus(list, 200);
   assert.equal(list.body.results.find((i) => i.id === invitation.id).status, 'accepted');
   assertProblem(await manager.delete(`/api/v1/customers/${s.customer('acme', 'c1').id}/invitations/${invitation.id}`), 409);
+});
+
+test('invitation of an approver with an approval limit: the access carries the limit once accepted', async () => {
+  const s = ctx.server;
+  const { token } = await invite(s, 'lena@newcomer.test', { access: 'approver', approvalLimit: '250.00' });
+  const accepted = await s.client().post(`/api/v1/invitations/${token}/accept`, { name: 'Lena', password: GOOD });
+  assertStatus(accepted, 201);
+  const admin = await s.bearer('acme', 'admin');
+  const access = (await admin.get(`/api/v1/customers/${s.customer('acme', 'c1').id}/access`)).body
+    .find((a) => a.user_id === accepted.body.user.id);
+  assert.equal(access.access, 'approver');
+  assert.equal(access.approval_limit, '250.00');
 });
 
 test('invitation: revoked and expired links answer the same 404 as unknown ones', async () => {

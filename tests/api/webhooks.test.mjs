@@ -135,6 +135,28 @@ test('an event is delivered once, signed as API.md says', async () => {
   }
 });
 
+test('"*" sends every listed type, but never conversations or user-addressed events', async () => {
+  const { server } = ctx;
+  const admin = await server.bearer('acme', 'admin');
+  const rx = await receiver();
+  try {
+    await createHook(admin, rx.url, ['*']);
+    const manager = await server.bearer('acme', 'manager');
+    const channel = await manager.get(`${API}/customers/${server.customer('acme', 'c1').id}/channel`);
+    assertStatus(channel, 200);
+    assertStatus(await manager.post(`${API}/channels/${channel.body.id}/messages`, { body: 'private to the channel' }), 201);
+    const repair = await repairIn(server, 'PENDING');
+    await waitFor(() => rx.received.find((r) => r.json.repair_id === repair.id), 'the repair events');
+    await sleep(1000);
+    const types = new Set(rx.received.map((r) => r.json.type));
+    assert.ok(types.has('repair.created'), [...types].join(', '));
+    for (const t of types) assert.ok(!/^(message|notification|auth)\./.test(t), `${t} must not leave Portico`);
+    assert.ok(!rx.received.some((r) => r.body.includes('private to the channel')));
+  } finally {
+    await rx.close();
+  }
+});
+
 test('a 500 is retried with backoff; a receiver that never answers times out; redelivery sends again', async () => {
   const { server } = ctx;
   const admin = await server.bearer('acme', 'admin');
