@@ -45,7 +45,10 @@ Runtime::Runtime(Config c)
       mailer(deps),
       faq(deps),
       announcements(deps),
-      announcer(announcements) {
+      announcer(announcements),
+      shop(deps),
+      appointments(deps),
+      reminders(appointments) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
@@ -60,6 +63,9 @@ Runtime::Runtime(Config c)
   users.SetPublisher(wake_streams);
   customers.SetPublisher(wake_streams);
   announcements.SetPublisher(wake_streams);
+  appointments.SetPublisher([this](const storage::EventRecord& e) {
+    if (!wake_through_database) broker.Publish(Audience(e), e.id);  // else the listener hears it
+  });
   attachments.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);
@@ -132,6 +138,7 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterNotificationRoutes(app, rt.notifications);
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
+  http::RegisterShopRoutes(app, {rt.shop, rt.appointments});
   app.set_upload_dir(rt.attachments.TempDir());
 }
 
@@ -169,7 +176,9 @@ int Serve(Runtime& rt) {
   rt.notifier.Start();
   if (!rt.config.smtp_host.empty()) rt.mailer.Start();
   rt.announcer.Start();
+  rt.reminders.Start();
   server.Run();
+  rt.reminders.Stop();
   rt.announcer.Stop();
   rt.wake_through_database = false;
   listener.reset();

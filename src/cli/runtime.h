@@ -15,6 +15,8 @@
 #include "services/notifications.h"
 #include "services/repair_service.h"
 #include "services/support_service.h"
+#include "services/appointment_service.h"
+#include "services/shop_service.h"
 #include "storage/blob_store.h"
 #include "storage/db.h"
 
@@ -45,6 +47,9 @@ struct Runtime {
   services::FaqService faq;
   services::AnnouncementService announcements;
   services::AnnouncementWorker announcer;
+  services::ShopService shop;                  // issue 12
+  services::AppointmentService appointments;   // issue 12
+  services::ReminderWorker reminders;          // issue 12
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

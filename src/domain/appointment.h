@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/clock.h"
+#include "domain/workflow.h"  // MoveDecision
 
 namespace portico::domain {
 
@@ -24,8 +25,6 @@ struct AppointmentActor {
   bool staff = false;
   bool customer_may_book = false;  // a customer user with requester or approver access to its customer
 };
-
-enum class MoveDecision { kAllowed, kForbidden, kConflict };
 
 /// API.md: confirm (staff, from requested); reschedule (staff from requested or confirmed; the customer
 /// while requested, 403 once confirmed); cancel (staff, or the customer until the start, from requested

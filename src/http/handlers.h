@@ -9,6 +9,8 @@
 #include "services/notifications.h"
 #include "services/repair_service.h"
 #include "services/support_service.h"
+#include "services/appointment_service.h"
+#include "services/shop_service.h"
 #include "storage/db.h"
 
 namespace portico::http {
@@ -32,5 +34,12 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs);
 void RegisterEventRoutes(App& app, services::EventService& events);
 void RegisterNotificationRoutes(App& app, services::NotificationService& notifications);
 void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments);
+
+// Shop operations (issue 12): settings, service types, availability, appointments, calendar feeds.
+struct ShopServices {
+  services::ShopService& shop;
+  services::AppointmentService& appointments;
+};
+void RegisterShopRoutes(App& app, ShopServices s);
 
 }  // namespace portico::http

@@ -165,7 +165,7 @@ constexpr const char* kComponents = R"JSON({
  "EventPage": {"type": "object", "required": ["events", "last_id"], "properties": {
    "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}, "last_id": {"type": "integer"}}},
  "Notification": {"type": "object", "required": ["id", "type", "title", "repair_id", "read", "created_at"], "properties": {
-   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision"]},
+   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision", "appointment_confirmed", "appointment_reminder"]},
    "title": {"type": "string"}, "body": {"type": "string"}, "repair_id": {"type": ["integer", "null"]},
    "event_id": {"type": "integer"}, "read": {"type": "boolean"}, "read_at": {"type": ["string", "null"], "format": "date-time"},
    "created_at": {"type": "string", "format": "date-time"}}},
@@ -253,7 +253,11 @@ constexpr ProblemKind kProblems[] = {
 };
 
 json::object Components() {
-  static const json::object kParsed = json::parse(kComponents).as_object();
+  static const json::object kParsed = [] {
+    json::object o = json::parse(kComponents).as_object();
+    for (const auto& [k, v] : json::parse(ShopSchemasJson()).as_object()) o[k] = v;  // issue 12
+    return o;
+  }();
   return kParsed;
 }
 
@@ -322,7 +326,8 @@ json::value BuildOpenApi(const Router& router) {
     }
     for (const auto& q : info.query) {
       bool is_int = q == "page" || q == "page_size" || q == "customer" || q == "unit" || q == "technician" ||
-                    q == "after" || q == "wait" || q == "months";
+                    q == "after" || q == "wait" || q == "months" ||
+                    q == "service_type" || q == "days";
       params.push_back(json::object{{"name", q}, {"in", "query"}, {"required", false},
                                     {"schema", json::object{{"type", is_int ? "integer" : "string"}}}});
     }
@@ -354,7 +359,8 @@ json::value BuildOpenApi(const Router& router) {
                                         {"previous", json::object{{"type", json::array{"string", "null"}}}},
                                         {"results", json::object{{"type", "array"}, {"items", schema}}}}}};
       }
-      std::string ct = info.response_schema == "Metrics" ? "text/plain"
+      std::string ct = info.response_schema == "Metrics"     ? "text/plain"
+                       : info.response_schema == "ICalendar" ? "text/calendar"
                        : info.response_schema == "Binary" ? "*/*"
                                                           : "application/json";
       ok["content"] = json::object{{ct, json::object{{"schema", schema}}}};

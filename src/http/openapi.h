@@ -10,4 +10,7 @@ namespace portico::http {
 
 boost::json::value BuildOpenApi(const Router& router);
 
+/// The component schemas of shop operations (openapi_shop.cpp; issue 12), a JSON object text.
+const char* ShopSchemasJson();
+
 }  // namespace portico::http

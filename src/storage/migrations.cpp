@@ -25,6 +25,8 @@ constexpr Migration kMigrations[] = {
     // and per customer, so a range of months (and the search for the newest months with data) does not
     // scan the whole history (332,420 imported work orders in the real data).
     {9, "figures_by_repair_date", schema::kSqliteFiguresByRepairDate, schema::kPostgresFiguresByRepairDate},
+    // Shop operations (issue 12): settings, service types, appointments, calendar tokens, parts, board ranks.
+    {12, "shop_operations", schema::kSqliteShopOperations, schema::kPostgresShopOperations},
 };
 
 }  // namespace

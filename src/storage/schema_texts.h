@@ -19,5 +19,7 @@ extern const char kSqliteAttachments[];
 extern const char kPostgresAttachments[];
 extern const char kSqliteFiguresByRepairDate[];
 extern const char kPostgresFiguresByRepairDate[];
+extern const char kSqliteShopOperations[];
+extern const char kPostgresShopOperations[];
 
 }  // namespace portico::storage::schema
