@@ -48,7 +48,8 @@ Runtime::Runtime(Config c)
       announcer(announcements),
       shop(deps),
       appointments(deps),
-      reminders(appointments) {
+      reminders(appointments),
+      board(deps, repairs) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
@@ -65,6 +66,9 @@ Runtime::Runtime(Config c)
   announcements.SetPublisher(wake_streams);
   appointments.SetPublisher([this](const storage::EventRecord& e) {
     if (!wake_through_database) broker.Publish(Audience(e), e.id);  // else the listener hears it
+  });
+  board.SetPublisher([this](const storage::EventRecord& e) {
+    if (!wake_through_database) broker.Publish(Audience(e), e.id);
   });
   attachments.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
@@ -138,7 +142,7 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterNotificationRoutes(app, rt.notifications);
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
-  http::RegisterShopRoutes(app, {rt.shop, rt.appointments});
+  http::RegisterShopRoutes(app, {rt.shop, rt.appointments, rt.board});
   app.set_upload_dir(rt.attachments.TempDir());
 }
 

@@ -16,6 +16,7 @@
 #include "services/repair_service.h"
 #include "services/support_service.h"
 #include "services/appointment_service.h"
+#include "services/board_service.h"
 #include "services/shop_service.h"
 #include "storage/blob_store.h"
 #include "storage/db.h"
@@ -50,6 +51,7 @@ struct Runtime {
   services::ShopService shop;                  // issue 12
   services::AppointmentService appointments;   // issue 12
   services::ReminderWorker reminders;          // issue 12
+  services::BoardService board;                // issue 12
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

@@ -174,6 +174,7 @@ json::value RepairJson(const services::RepairView& v) {
       {"can_approve", v.can_approve},
       {"external_ref", r.external_ref ? json::value(*r.external_ref) : nullptr},
       {"version", r.version},
+      {"board_rank", r.board_rank ? json::value(*r.board_rank) : json::value(nullptr)},
       {"created_at", FormatTimestamp(r.created_at)},
       {"updated_at", FormatTimestamp(r.updated_at)},
   };

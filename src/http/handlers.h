@@ -10,6 +10,7 @@
 #include "services/repair_service.h"
 #include "services/support_service.h"
 #include "services/appointment_service.h"
+#include "services/board_service.h"
 #include "services/shop_service.h"
 #include "storage/db.h"
 
@@ -39,6 +40,7 @@ void RegisterAttachmentRoutes(App& app, services::AttachmentService& attachments
 struct ShopServices {
   services::ShopService& shop;
   services::AppointmentService& appointments;
+  services::BoardService& board;
 };
 void RegisterShopRoutes(App& app, ShopServices s);
 

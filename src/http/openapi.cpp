@@ -88,6 +88,7 @@ constexpr const char* kComponents = R"JSON({
    "repair_date": {"type": "string", "format": "date"}, "drilled_before_repair": {"type": ["boolean", "null"]},
    "windshield_temperature": {"type": ["number", "null"]}, "windshield_temperature_unit": {"type": ["string", "null"], "enum": ["C", "F", null]},
    "resin_viscosity": {"type": ["string", "null"]},
+   "board_rank": {"type": ["string", "null"], "description": "order within its status column (byte order); null: not placed yet, shown at the top"},
    "cost": {"$ref": "#/components/schemas/Money"}, "estimated_cost": {"$ref": "#/components/schemas/Money"},
    "price_override": {"type": ["string", "null"]}, "materials_total": {"$ref": "#/components/schemas/Money"},
    "approval": {"oneOf": [{"type": "null"}, {"type": "object", "required": ["approved", "decided_by", "decided_at", "notes"], "properties": {

@@ -57,6 +57,9 @@ const char* ShopSchemasJson() {
    "starts_at": {"type": "string", "format": "date-time"}}},
  "AppointmentCancel": {"type": "object", "additionalProperties": false, "properties": {
    "reason": {"type": "string", "maxLength": 2000}}},
+ "BoardPosition": {"type": "object", "additionalProperties": false, "properties": {
+   "after_id": {"type": ["integer", "null"], "description": "the repair above; null: the top"},
+   "before_id": {"type": ["integer", "null"], "description": "the repair below; null: the bottom"}}},
  "CalendarFeed": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}},
  "ICalendar": {"type": "string", "description": "an iCalendar (RFC 5545) document"}
 })JSON";

@@ -288,6 +288,25 @@ void RegisterShopRoutes(App& app, ShopServices s) {
           });
   }
 
+  r.Add("POST", "/api/v1/repairs/{id}/position",
+        {.operation_id = "positionRepair", .summary = "Place a repair between two repairs of its board column (staff)",
+         .tag = "repairs", .body = true, .request_schema = "BoardPosition", .response_schema = "Repair"},
+        [&board = s.board](RequestContext& ctx) {
+          auto id = ctx.IdParam("id");
+          auto body = ctx.Body();
+          FieldErrors errors;
+          ObjectReader rd(body, errors);
+          bool after_null = false, before_null = false;
+          auto after = rd.NullableInt("after_id", &after_null);
+          auto before = rd.NullableInt("before_id", &before_null);
+          rd.CheckUnknown();
+          ThrowIfErrors(errors);
+          std::optional<RepairId> a, b;
+          if (after) a = RepairId(*after);
+          if (before) b = RepairId(*before);
+          return JsonResponse(200, RepairJson(board.Position(ctx.actor(), RepairId(id), a, b)));
+        });
+
   r.Add("POST", "/api/v1/me/calendar-token",
         {.operation_id = "createCalendarToken", .summary = "A new iCalendar feed URL for the caller (shown once; replaces the old one)",
          .tag = "shop", .status = 201, .response_schema = "CalendarFeed"},

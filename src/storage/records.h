@@ -145,6 +145,7 @@ struct RepairRecord {
   std::optional<ApprovalRecord> approval;
   UnixSeconds created_at = 0;
   UnixSeconds updated_at = 0;
+  std::optional<std::string> board_rank;  // issue 12: order within its board column; nullopt = top, unplaced
 };
 
 struct LogEntry {

@@ -6,6 +6,7 @@
 #include "domain/pricing.h"
 #include "storage/customers_repository.h"
 #include "storage/scope_sql.h"
+#include "storage/shop_repository.h"
 
 namespace portico::storage {
 namespace {
@@ -46,7 +47,7 @@ constexpr const char* kRepairSelect =
     "r.status, r.description, r.damage_type, r.priority, r.repair_date, r.drilled_before_repair, "
     "r.windshield_temperature, r.windshield_temperature_unit, r.resin_viscosity, r.labour_cents, "
     "r.price_override_cents, r.materials_cents, r.cost_cents, r.external_ref, r.version, r.created_at, r.updated_at, "
-    "a.approved, a.decided_by, d.name, a.decided_at, a.notes "
+    "a.approved, a.decided_by, d.name, a.decided_at, a.notes, r.board_rank "
     "FROM repairs r JOIN customers c ON c.id = r.customer_id JOIN units u ON u.id = r.unit_id "
     "LEFT JOIN users t ON t.id = r.technician_id LEFT JOIN approvals a ON a.repair_id = r.id "
     "LEFT JOIN users d ON d.id = a.decided_by ";
@@ -88,6 +89,7 @@ RepairRecord ReadRepair(const Row& row) {
     a.notes = row.Text(30);
     r.approval = a;
   }
+  r.board_rank = row.OptText(31);
   return r;
 }
 
@@ -101,7 +103,9 @@ constexpr Sql kUpdateRepair{
     "UPDATE repairs SET technician_id = $3, status = $4, description = $5, damage_type = $6, priority = $7, "
     "repair_date = $8, drilled_before_repair = $9, windshield_temperature = $10, windshield_temperature_unit = $11, "
     "resin_viscosity = $12, labour_cents = $13, price_override_cents = $14, materials_cents = $15, cost_cents = $16, "
-    "version = version + 1, updated_at = $17 WHERE id = $1 AND version = $2"};
+    "version = version + 1, updated_at = $17, "
+    // A move to another column places the card at its top (unranked; issue 12, Board order).
+    "board_rank = CASE WHEN status = $4 THEN board_rank ELSE NULL END WHERE id = $1 AND version = $2"};
 constexpr Sql kInsertSearch{"insert_repair_search",
                             "INSERT INTO repair_search (rowid, description, unit_number, damage_type) "
                             "VALUES ($1, $2, $3, $4)"};
@@ -268,7 +272,8 @@ void SetUnitRepairCount(Connection& c, UnitId unit, std::int64_t count, std::opt
 
 const std::vector<std::string>& RepairOrderings() {
   static const std::vector<std::string> kFields = {"created_at", "updated_at", "repair_date", "priority",
-                                                   "id",         "status",     "unit_number", "cost"};
+                                                   "id",         "status",     "unit_number", "cost",
+                                                   "board_rank"};
   return kFields;
 }
 
@@ -349,6 +354,7 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
   }
   std::string dir = desc ? " DESC" : " ASC";
   std::string order = " ORDER BY " + column + dir + (column == "r.id" ? "" : ", r.id" + dir);
+  if (field == "board_rank") order = BoardOrderBy(c.dialect());  // issue 12
   p.emplace_back(page.page_size);
   std::string limit = " LIMIT " + Param(p);
   p.emplace_back(page.Offset());

@@ -244,4 +244,24 @@ std::optional<std::pair<TenantId, UserId>> FindCalendarToken(Connection& c, cons
   return std::make_pair(TenantId(r->Int(0)), UserId(r->Int(1)));
 }
 
+std::string BoardOrderBy(Dialect dialect) {
+  return dialect == Dialect::kPostgres
+             ? " ORDER BY (r.board_rank IS NOT NULL), r.board_rank COLLATE \"C\", r.updated_at DESC, r.id"
+             : " ORDER BY (r.board_rank IS NOT NULL), r.board_rank COLLATE BINARY, r.updated_at DESC, r.id";
+}
+
+std::vector<BoardCard> BoardColumn(Connection& c, TenantId tenant, const std::string& status) {
+  const Sql& sql = ComposedSql("board_column", "SELECT r.id, r.board_rank FROM repairs r WHERE r.tenant_id = $1 "
+                                               "AND r.status = $2" + BoardOrderBy(c.dialect()) + " LIMIT 100000");
+  std::vector<BoardCard> out;
+  for (const auto& r : c.Query(sql, {tenant.value, status})) out.push_back({RepairId(r.Int(0)), r.OptText(1)});
+  return out;
+}
+
+void SetBoardRank(Connection& c, TenantId tenant, RepairId id, const std::string& rank, UnixSeconds now) {
+  static constexpr Sql kSetRank{"set_board_rank",
+                                "UPDATE repairs SET board_rank = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2"};
+  c.Execute(kSetRank, {tenant.value, id.value, rank, now});
+}
+
 }  // namespace portico::storage

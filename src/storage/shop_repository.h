@@ -97,4 +97,17 @@ bool DeleteCalendarToken(Connection& c, UserId user);
 /// The tenant and user of a feed token hash.
 std::optional<std::pair<TenantId, UserId>> FindCalendarToken(Connection& c, const std::string& token_hash);
 
+// ---- board order ----
+/// " ORDER BY ..." of a board column: unranked cards first (newest change first), then by rank in byte
+/// order (PostgreSQL COLLATE "C", SQLite BINARY), then id. The repairs alias is `r`.
+std::string BoardOrderBy(Dialect dialect);
+struct BoardCard {
+  RepairId id;
+  std::optional<std::string> rank;
+};
+/// The cards of one column (status) of a tenant in board order (at most 100,000).
+std::vector<BoardCard> BoardColumn(Connection& c, TenantId tenant, const std::string& status);
+/// Sets a repair's rank (and updated_at) without touching its version.
+void SetBoardRank(Connection& c, TenantId tenant, RepairId id, const std::string& rank, UnixSeconds now);
+
 }  // namespace portico::storage
