@@ -11,7 +11,7 @@ packages=(
   postgresql postgresql-client haproxy
   libmagic-dev libvips-dev libavformat-dev libavutil-dev ffmpeg
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
-  libhowardhinnant-date-dev libical-dev
+  libhowardhinnant-date-dev libical-dev python3-icalendar
 )
 # Node.js: keep the machine's own when present (it ships its own npm); Debian's otherwise.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
