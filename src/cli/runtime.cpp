@@ -49,7 +49,8 @@ Runtime::Runtime(Config c)
       shop(deps),
       appointments(deps),
       reminders(appointments),
-      board(deps, repairs) {
+      board(deps, repairs),
+      parts(deps) {
   schema_version = db->Migrate();
   repairs.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
@@ -68,6 +69,9 @@ Runtime::Runtime(Config c)
     if (!wake_through_database) broker.Publish(Audience(e), e.id);  // else the listener hears it
   });
   board.SetPublisher([this](const storage::EventRecord& e) {
+    if (!wake_through_database) broker.Publish(Audience(e), e.id);
+  });
+  parts.SetPublisher([this](const storage::EventRecord& e) {
     if (!wake_through_database) broker.Publish(Audience(e), e.id);
   });
   attachments.SetPublisher([this](const storage::EventRecord& e) {
@@ -143,6 +147,7 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterSupportRoutes(app, {rt.faq, rt.announcements});
   http::RegisterAttachmentRoutes(app, rt.attachments);
   http::RegisterShopRoutes(app, {rt.shop, rt.appointments, rt.board});
+  http::RegisterPartsRoutes(app, rt.parts);
   app.set_upload_dir(rt.attachments.TempDir());
 }
 

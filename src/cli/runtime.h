@@ -17,6 +17,7 @@
 #include "services/support_service.h"
 #include "services/appointment_service.h"
 #include "services/board_service.h"
+#include "services/parts_service.h"
 #include "services/shop_service.h"
 #include "storage/blob_store.h"
 #include "storage/db.h"
@@ -52,6 +53,7 @@ struct Runtime {
   services::AppointmentService appointments;   // issue 12
   services::ReminderWorker reminders;          // issue 12
   services::BoardService board;                // issue 12
+  services::PartsService parts;                // issue 12
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

@@ -209,6 +209,7 @@ json::value MaterialJson(const storage::MaterialRecord& m) {
                       {"quantity", Number(m.quantity)},
                       {"unit_cost", domain::FormatMoney(m.unit_cost_cents)},
                       {"total", domain::FormatMoney(m.total_cents)},
+                      {"part_id", m.part_id ? json::value(*m.part_id) : json::value(nullptr)},
                       {"created_at", FormatTimestamp(m.created_at)}};
 }
 

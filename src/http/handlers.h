@@ -11,6 +11,7 @@
 #include "services/support_service.h"
 #include "services/appointment_service.h"
 #include "services/board_service.h"
+#include "services/parts_service.h"
 #include "services/shop_service.h"
 #include "storage/db.h"
 
@@ -43,5 +44,6 @@ struct ShopServices {
   services::BoardService& board;
 };
 void RegisterShopRoutes(App& app, ShopServices s);
+void RegisterPartsRoutes(App& app, services::PartsService& parts);
 
 }  // namespace portico::http

@@ -123,10 +123,12 @@ constexpr const char* kComponents = R"JSON({
  "Material": {"type": "object", "required": ["id", "material_type", "quantity", "unit_cost", "total"], "properties": {
    "id": {"type": "integer"}, "repair_id": {"type": "integer"}, "material_type": {"type": "string"},
    "quantity": {"type": "number"}, "unit_cost": {"$ref": "#/components/schemas/Money"},
-   "total": {"$ref": "#/components/schemas/Money"}, "created_at": {"type": "string", "format": "date-time"}}},
- "NewMaterial": {"type": "object", "additionalProperties": false, "required": ["material_type", "quantity", "unit_cost"], "properties": {
+   "total": {"$ref": "#/components/schemas/Money"}, "part_id": {"type": ["integer", "null"]},
+   "created_at": {"type": "string", "format": "date-time"}}},
+ "NewMaterial": {"type": "object", "additionalProperties": false, "required": ["quantity"],
+   "description": "either material_type and unit_cost, or part_id (a part of the inventory, taken from its stock)", "properties": {
    "material_type": {"type": "string"}, "quantity": {"type": "number", "exclusiveMinimum": 0},
-   "unit_cost": {"$ref": "#/components/schemas/Money"}}},
+   "unit_cost": {"$ref": "#/components/schemas/Money"}, "part_id": {"type": "integer"}}},
  "Note": {"type": "object", "required": ["id", "body", "visibility", "created_at"], "properties": {
    "id": {"type": "integer"}, "repair_id": {"type": "integer"}, "author": {"$ref": "#/components/schemas/PersonRef"},
    "body": {"type": "string"}, "visibility": {"type": "string", "enum": ["internal", "customer"]},
@@ -166,7 +168,7 @@ constexpr const char* kComponents = R"JSON({
  "EventPage": {"type": "object", "required": ["events", "last_id"], "properties": {
    "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}, "last_id": {"type": "integer"}}},
  "Notification": {"type": "object", "required": ["id", "type", "title", "repair_id", "read", "created_at"], "properties": {
-   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision", "appointment_confirmed", "appointment_reminder"]},
+   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision", "appointment_confirmed", "appointment_reminder", "part_low_stock"]},
    "title": {"type": "string"}, "body": {"type": "string"}, "repair_id": {"type": ["integer", "null"]},
    "event_id": {"type": "integer"}, "read": {"type": "boolean"}, "read_at": {"type": ["string", "null"], "format": "date-time"},
    "created_at": {"type": "string", "format": "date-time"}}},

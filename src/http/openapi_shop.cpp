@@ -60,6 +60,31 @@ const char* ShopSchemasJson() {
  "BoardPosition": {"type": "object", "additionalProperties": false, "properties": {
    "after_id": {"type": ["integer", "null"], "description": "the repair above; null: the top"},
    "before_id": {"type": ["integer", "null"], "description": "the repair below; null: the bottom"}}},
+ "Part": {"type": "object", "required": ["id", "sku", "name", "unit_cost", "quantity_on_hand", "reorder_level", "location",
+   "active", "created_at", "updated_at"], "properties": {
+   "id": {"type": "integer"}, "sku": {"type": "string"}, "name": {"type": "string"},
+   "unit_cost": {"$ref": "#/components/schemas/Money"}, "quantity_on_hand": {"type": "number"},
+   "reorder_level": {"type": "number"}, "low_stock": {"type": "boolean"}, "location": {"type": "string"},
+   "active": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"},
+   "updated_at": {"type": "string", "format": "date-time"}}},
+ "NewPart": {"type": "object", "additionalProperties": false, "required": ["sku", "name", "unit_cost"], "properties": {
+   "sku": {"type": "string", "minLength": 1, "maxLength": 64}, "name": {"type": "string", "minLength": 1, "maxLength": 200},
+   "unit_cost": {"$ref": "#/components/schemas/Money"}, "reorder_level": {"type": "number", "minimum": 0},
+   "location": {"type": "string", "maxLength": 100}, "active": {"type": "boolean"}}},
+ "PartPatch": {"type": "object", "additionalProperties": false, "properties": {
+   "sku": {"type": "string", "minLength": 1, "maxLength": 64}, "name": {"type": "string", "minLength": 1, "maxLength": 200},
+   "unit_cost": {"$ref": "#/components/schemas/Money"}, "reorder_level": {"type": "number", "minimum": 0},
+   "location": {"type": "string", "maxLength": 100}, "active": {"type": "boolean"}}},
+ "PartMovement": {"type": "object", "required": ["id", "kind", "quantity", "repair_id", "reason", "by", "created_at"], "properties": {
+   "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["received", "used", "returned", "adjusted"]},
+   "quantity": {"type": "number", "description": "signed change"}, "repair_id": {"type": ["integer", "null"]},
+   "reason": {"type": "string"},
+   "by": {"type": ["object", "null"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+   "created_at": {"type": "string", "format": "date-time"}}},
+ "NewPartMovement": {"type": "object", "additionalProperties": false, "required": ["kind", "quantity"], "properties": {
+   "kind": {"type": "string", "enum": ["received", "adjusted"]},
+   "quantity": {"type": "number", "description": "signed: positive for received, either sign for adjusted"},
+   "reason": {"type": "string", "maxLength": 500, "description": "required for adjusted"}}},
  "CalendarFeed": {"type": "object", "required": ["url"], "properties": {"url": {"type": "string"}}},
  "ICalendar": {"type": "string", "description": "an iCalendar (RFC 5545) document"}
 })JSON";

@@ -166,6 +166,7 @@ struct MaterialRecord {
   std::int64_t unit_cost_cents = 0;
   std::int64_t total_cents = 0;
   UnixSeconds created_at = 0;
+  std::optional<std::int64_t> part_id;  // issue 12: the inventory part it was taken from
 };
 
 struct NoteRecord {

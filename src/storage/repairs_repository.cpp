@@ -132,7 +132,7 @@ constexpr Sql kInsertMaterial{"insert_material",
                               "INSERT INTO materials (tenant_id, repair_id, material_type, quantity, unit_cost_cents, "
                               "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
 constexpr Sql kListMaterials{"list_materials",
-                             "SELECT id, repair_id, material_type, quantity, unit_cost_cents, created_at FROM materials "
+                             "SELECT id, repair_id, material_type, quantity, unit_cost_cents, created_at, part_id FROM materials "
                              "WHERE repair_id = $1 ORDER BY id"};
 constexpr Sql kDeleteMaterial{"delete_material", "DELETE FROM materials WHERE repair_id = $1 AND id = $2"};
 
@@ -453,6 +453,7 @@ std::vector<MaterialRecord> ListMaterials(Connection& c, RepairId repair) {
     m.quantity = r.Real(3);
     m.unit_cost_cents = r.Int(4);
     m.created_at = r.Int(5);
+    m.part_id = r.OptInt(6);
     out.push_back(std::move(m));
   }
   return out;

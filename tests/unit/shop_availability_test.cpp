@@ -320,3 +320,35 @@ TEST(BoardRank, RepeatedTopInsertsGrowSlowlyAndRebalanceSpreads) {
 
 }  // namespace
 }  // namespace portico::domain
+
+#include "domain/stock.h"
+
+namespace portico::domain {
+namespace {
+
+TEST(Stock, QuantitiesHaveAtMostThreeDecimals) {
+  EXPECT_EQ(*ToMilli(1.5), 1500);
+  EXPECT_EQ(*ToMilli(0.001), 1);
+  EXPECT_EQ(*ToMilli(-2.25), -2250);
+  EXPECT_EQ(*ToMilli(0.1 + 0.2), 300);  // binary noise is not a fourth decimal
+  EXPECT_FALSE(ToMilli(0.0005));
+  EXPECT_FALSE(ToMilli(1e13));
+  EXPECT_DOUBLE_EQ(FromMilli(1250), 1.25);
+}
+
+TEST(Stock, NeverBelowZeroAndTheReorderCrossing) {
+  EXPECT_EQ(*ApplyMovement(1000, -1000), 0);
+  EXPECT_FALSE(ApplyMovement(1000, -1001));
+  EXPECT_FALSE(ApplyMovement(0, -1));
+  EXPECT_FALSE(ApplyMovement(kMaxStockMilli, 1));
+  EXPECT_TRUE(IsLow(5000, 5000));
+  EXPECT_FALSE(IsLow(5001, 5000));
+  EXPECT_TRUE(CrossesReorderLevel(6000, 5000, 5000));
+  EXPECT_FALSE(CrossesReorderLevel(5000, 4000, 5000));  // already low: told once
+  EXPECT_FALSE(CrossesReorderLevel(7000, 6000, 5000));
+  EXPECT_EQ(*LineCents(1500, 1999), 2999);  // 1.5 x 19.99 = 29.985 -> 29.99
+  EXPECT_EQ(*LineCents(3, 100), 0);
+}
+
+}  // namespace
+}  // namespace portico::domain
