@@ -258,7 +258,8 @@ constexpr ProblemKind kProblems[] = {
 json::object Components() {
   static const json::object kParsed = [] {
     json::object o = json::parse(kComponents).as_object();
-    for (const auto& [k, v] : json::parse(ShopSchemasJson()).as_object()) o[k] = v;  // issue 12
+    const json::value shop = json::parse(ShopSchemasJson());  // issue 12
+    for (const auto& [k, v] : shop.as_object()) o[k] = v;
     return o;
   }();
   return kParsed;
