@@ -31,15 +31,21 @@ async function book(client, startsAt, extra = {}) {
   return client.post(`${API}/appointments`, { customer_id: c1(), unit_number: uniq('U'), service_type_id: serviceType.id, starts_at: startsAt, ...extra });
 }
 
-before(async () => {
-  const admin = await ctx.server.bearer('acme', 'admin');
-  assertStatus(await admin.put(`${API}/settings/shop`, SETTINGS), 200);
-  const res = await (await ctx.server.bearer('acme', 'manager')).post(`${API}/service-types`, { name: 'Windshield repair', duration_minutes: 60 });
-  assertStatus(res, 201);
-  serviceType = res.body;
-});
+/** The shop's settings and a 60-minute service type, once (run from each describe's before hook). */
+let ready = null;
+function setup() {
+  ready ??= (async () => {
+    const admin = await ctx.server.bearer('acme', 'admin');
+    assertStatus(await admin.put(`${API}/settings/shop`, SETTINGS), 200);
+    const res = await (await ctx.server.bearer('acme', 'manager')).post(`${API}/service-types`, { name: 'Windshield repair', duration_minutes: 60 });
+    assertStatus(res, 201);
+    serviceType = res.body;
+  })();
+  return ready;
+}
 
 describe('shop settings and service types', () => {
+  before(setup);
   test('GET returns all seven days; PUT is admin only; invalid values are 400 by field', async () => {
     const s = ctx.server;
     const got = await (await s.bearer('acme', 'c1_viewer')).get(`${API}/settings/shop`);
@@ -83,6 +89,7 @@ describe('shop settings and service types', () => {
 });
 
 describe('availability', () => {
+  before(setup);
   test('slots on the grid within opening hours and the technician shift, in UTC and local time', async () => {
     const date = nextDate();
     await shift(techId(), date, '08:00', '12:00');
@@ -110,6 +117,7 @@ describe('availability', () => {
 });
 
 describe('booking', () => {
+  before(setup);
   test('customer requesters and approvers book (requested), staff book (confirmed); the slot is then taken', async () => {
     const s = ctx.server;
     const date = nextDate();
@@ -184,6 +192,7 @@ describe('booking', () => {
 });
 
 describe('moves', () => {
+  before(setup);
   async function requestedAppointment() {
     const date = nextDate();
     await shift(techId(), date);
@@ -301,6 +310,7 @@ function icalCheck(text) {
 }
 
 describe('calendar feed', () => {
+  before(setup);
   test('the feed parses (RFC 5545) and holds exactly the confirmed appointments of that technician; revoked -> 404', async () => {
     const s = ctx.server;
     const tech = await newUser(s, 'acme', 'technician');
@@ -344,6 +354,7 @@ describe('calendar feed', () => {
 });
 
 describe('reminders', () => {
+  before(setup);
   test('a confirmed appointment within 24 hours reminds each customer user once, also after a restart', async () => {
     const s = ctx.server;
     const customer = (await (await s.bearer('acme', 'admin')).post(`${API}/customers`, { name: uniq('Remind'), email: `${uniq('r')}@remind.test` })).body;
