@@ -246,8 +246,8 @@ std::optional<std::pair<TenantId, UserId>> FindCalendarToken(Connection& c, cons
 
 std::string BoardOrderBy(Dialect dialect) {
   return dialect == Dialect::kPostgres
-             ? " ORDER BY (r.board_rank IS NOT NULL), r.board_rank COLLATE \"C\", r.updated_at DESC, r.id"
-             : " ORDER BY (r.board_rank IS NOT NULL), r.board_rank COLLATE BINARY, r.updated_at DESC, r.id";
+             ? " ORDER BY (r.board_rank IS NOT NULL), r.board_rank COLLATE \"C\", r.priority, r.created_at, r.id"
+             : " ORDER BY (r.board_rank IS NOT NULL), r.board_rank COLLATE BINARY, r.priority, r.created_at, r.id";
 }
 
 std::vector<BoardCard> BoardColumn(Connection& c, TenantId tenant, const std::string& status) {

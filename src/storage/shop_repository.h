@@ -98,8 +98,9 @@ bool DeleteCalendarToken(Connection& c, UserId user);
 std::optional<std::pair<TenantId, UserId>> FindCalendarToken(Connection& c, const std::string& token_hash);
 
 // ---- board order ----
-/// " ORDER BY ..." of a board column: unranked cards first (newest change first), then by rank in byte
-/// order (PostgreSQL COLLATE "C", SQLite BINARY), then id. The repairs alias is `r`.
+/// " ORDER BY ..." of a board column: cards not placed yet first (a new card, or one just moved in from
+/// another column; among them the board's old order: most urgent, then oldest), then the placed ones by
+/// rank in byte order (PostgreSQL COLLATE "C", SQLite BINARY). The repairs alias is `r`.
 std::string BoardOrderBy(Dialect dialect);
 struct BoardCard {
   RepairId id;

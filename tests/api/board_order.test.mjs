@@ -87,7 +87,7 @@ describe('positions', () => {
     await move(m, c, 'IN_PROGRESS');
     await move(m, b, 'IN_PROGRESS');
     const progress = await order(customer.id, 'IN_PROGRESS');
-    assert.deepEqual(progress, [b, c], 'the latest move is at the top');
+    assert.deepEqual(progress, [b, c], 'unplaced cards lead the column (urgent, then oldest)');
     assert.equal((await m.get(`${API}/repairs/${b}`)).body.board_rank, null);
     assertStatus(await place(m, b, c, null), 200);
     assert.deepEqual(await order(customer.id, 'IN_PROGRESS'), [c, b]);
