@@ -12,6 +12,7 @@ packages=(
   libmagic-dev libvips-dev libavformat-dev libavutil-dev ffmpeg
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
   libcairo2-dev libpango1.0-dev poppler-utils fonts-dejavu-core
+  libhowardhinnant-date-dev libical-dev python3-icalendar
 )
 # Node.js: keep the machine's own when present (it ships its own npm); Debian's otherwise.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -57,7 +57,12 @@ Runtime::Runtime(Config c)
       }),
       channels(deps),
       messages(deps),
-      onboarding(deps, auth) {
+      onboarding(deps, auth),
+      shop(deps),
+      appointments(deps),
+      reminders(appointments),
+      board(deps, repairs),
+      parts(deps) {
   schema_version = db->Migrate();
   tenants.SetBlobStore(*blobs);
   repairs.SetPublisher([this](const storage::EventRecord& e) {
@@ -81,6 +86,15 @@ Runtime::Runtime(Config c)
   messages.SetPublisher(wake_streams);  // message.* and notification.created (issue 11)
   messages.SetAttachments(&attachments);
   onboarding.SetPublisher(wake_streams);
+  appointments.SetPublisher([this](const storage::EventRecord& e) {
+    if (!wake_through_database) broker.Publish(Audience(e), e.id);  // else the listener hears it
+  });
+  board.SetPublisher([this](const storage::EventRecord& e) {
+    if (!wake_through_database) broker.Publish(Audience(e), e.id);
+  });
+  parts.SetPublisher([this](const storage::EventRecord& e) {
+    if (!wake_through_database) broker.Publish(Audience(e), e.id);
+  });
   attachments.SetPublisher([this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);
@@ -168,6 +182,8 @@ void RegisterRoutes(http::App& app, Runtime& rt) {
   http::RegisterConversationRoutes(app, {rt.channels, rt.messages});
   http::RegisterOnboardingRoutes(app, rt.onboarding);
   app.set_host_resolver([&rt](const std::string& host) { return rt.onboarding.TenantSlugForHost(host); });
+  http::RegisterShopRoutes(app, {rt.shop, rt.appointments, rt.board});
+  http::RegisterPartsRoutes(app, rt.parts);
   app.set_upload_dir(rt.attachments.TempDir());
 }
 
@@ -210,6 +226,9 @@ int Serve(Runtime& rt) {
   rt.webhook_worker.Start();  // issue 14
   server.Run();
   rt.webhook_worker.Stop();  // issue 14
+  rt.reminders.Start();
+  server.Run();
+  rt.reminders.Stop();
   rt.announcer.Stop();
   rt.wake_through_database = false;
   listener.reset();

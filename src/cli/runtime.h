@@ -23,6 +23,10 @@
 #include "services/support_service.h"
 #include "services/webhook_worker.h"
 #include "services/webhooks.h"
+#include "services/appointment_service.h"
+#include "services/board_service.h"
+#include "services/parts_service.h"
+#include "services/shop_service.h"
 #include "storage/blob_store.h"
 #include "storage/db.h"
 
@@ -63,6 +67,11 @@ struct Runtime {
   services::ChannelService channels;  // issue 11
   services::MessageService messages;
   services::OnboardingService onboarding;  // issue 13: invitations, sign-up, password reset, domains
+  services::ShopService shop;                  // issue 12
+  services::AppointmentService appointments;   // issue 12
+  services::ReminderWorker reminders;          // issue 12
+  services::BoardService board;                // issue 12
+  services::PartsService parts;                // issue 12
   int schema_version = 0;
   /// Set while serving on a database that notifies every instance (PostgreSQL): wake-ups then come from
   /// the listener only, for this instance's own events too, instead of twice.

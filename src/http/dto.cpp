@@ -186,6 +186,7 @@ json::value RepairJson(const services::RepairView& v) {
       {"invoice_url", r.status == "COMPLETED" ? json::value("/api/v1/repairs/" + std::to_string(r.id.value) + "/invoice.pdf")
                                               : json::value(nullptr)},
       {"version", r.version},
+      {"board_rank", r.board_rank ? json::value(*r.board_rank) : json::value(nullptr)},
       {"created_at", FormatTimestamp(r.created_at)},
       {"updated_at", FormatTimestamp(r.updated_at)},
   };
@@ -220,6 +221,7 @@ json::value MaterialJson(const storage::MaterialRecord& m) {
                       {"quantity", Number(m.quantity)},
                       {"unit_cost", domain::FormatMoney(m.unit_cost_cents)},
                       {"total", domain::FormatMoney(m.total_cents)},
+                      {"part_id", m.part_id ? json::value(*m.part_id) : json::value(nullptr)},
                       {"created_at", FormatTimestamp(m.created_at)}};
 }
 

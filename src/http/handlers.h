@@ -16,6 +16,10 @@
 #include "services/request_service.h"
 #include "services/support_service.h"
 #include "services/webhooks.h"
+#include "services/appointment_service.h"
+#include "services/board_service.h"
+#include "services/parts_service.h"
+#include "services/shop_service.h"
 #include "storage/db.h"
 
 namespace portico::http {
@@ -59,5 +63,14 @@ struct ConversationServices {
 };
 void RegisterConversationRoutes(App& app, ConversationServices s);
 void RegisterOnboardingRoutes(App& app, services::OnboardingService& onboarding);
+
+// Shop operations (issue 12): settings, service types, availability, appointments, calendar feeds.
+struct ShopServices {
+  services::ShopService& shop;
+  services::AppointmentService& appointments;
+  services::BoardService& board;
+};
+void RegisterShopRoutes(App& app, ShopServices s);
+void RegisterPartsRoutes(App& app, services::PartsService& parts);
 
 }  // namespace portico::http

@@ -100,6 +100,7 @@ constexpr const char* kComponents = R"JSON({
    "repair_date": {"type": "string", "format": "date"}, "drilled_before_repair": {"type": ["boolean", "null"]},
    "windshield_temperature": {"type": ["number", "null"]}, "windshield_temperature_unit": {"type": ["string", "null"], "enum": ["C", "F", null]},
    "resin_viscosity": {"type": ["string", "null"]},
+   "board_rank": {"type": ["string", "null"], "description": "order within its status column (byte order); null: not placed yet, shown at the top"},
    "cost": {"$ref": "#/components/schemas/Money"}, "estimated_cost": {"$ref": "#/components/schemas/Money"},
    "price_override": {"type": ["string", "null"]}, "materials_total": {"$ref": "#/components/schemas/Money"},
    "change_orders_total": {"$ref": "#/components/schemas/Money"},
@@ -139,10 +140,12 @@ constexpr const char* kComponents = R"JSON({
  "Material": {"type": "object", "required": ["id", "material_type", "quantity", "unit_cost", "total"], "properties": {
    "id": {"type": "integer"}, "repair_id": {"type": "integer"}, "material_type": {"type": "string"},
    "quantity": {"type": "number"}, "unit_cost": {"$ref": "#/components/schemas/Money"},
-   "total": {"$ref": "#/components/schemas/Money"}, "created_at": {"type": "string", "format": "date-time"}}},
- "NewMaterial": {"type": "object", "additionalProperties": false, "required": ["material_type", "quantity", "unit_cost"], "properties": {
+   "total": {"$ref": "#/components/schemas/Money"}, "part_id": {"type": ["integer", "null"]},
+   "created_at": {"type": "string", "format": "date-time"}}},
+ "NewMaterial": {"type": "object", "additionalProperties": false, "required": ["quantity"],
+   "description": "either material_type and unit_cost, or part_id (a part of the inventory, taken from its stock)", "properties": {
    "material_type": {"type": "string"}, "quantity": {"type": "number", "exclusiveMinimum": 0},
-   "unit_cost": {"$ref": "#/components/schemas/Money"}}},
+   "unit_cost": {"$ref": "#/components/schemas/Money"}, "part_id": {"type": "integer"}}},
  "Note": {"type": "object", "required": ["id", "body", "visibility", "created_at"], "properties": {
    "id": {"type": "integer"}, "repair_id": {"type": "integer"}, "author": {"$ref": "#/components/schemas/PersonRef"},
    "body": {"type": "string"}, "visibility": {"type": "string", "enum": ["internal", "customer"]},
@@ -185,7 +188,7 @@ constexpr const char* kComponents = R"JSON({
  "EventPage": {"type": "object", "required": ["events", "last_id"], "properties": {
    "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}, "last_id": {"type": "integer"}}},
  "Notification": {"type": "object", "required": ["id", "type", "title", "repair_id", "read", "created_at"], "properties": {
-   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision", "new_client_request", "request_decided", "change_order_proposed"]},
+   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision", "new_client_request", "request_decided", "change_order_proposed", "appointment_confirmed", "appointment_reminder", "part_low_stock"]},
    "title": {"type": "string"}, "body": {"type": "string"}, "repair_id": {"type": ["integer", "null"]},
    "event_id": {"type": "integer"}, "read": {"type": "boolean"}, "read_at": {"type": ["string", "null"], "format": "date-time"},
    "created_at": {"type": "string", "format": "date-time"}}},
@@ -303,6 +306,8 @@ json::object Components() {
     for (const auto& [k, v] : requests.as_object()) all[k] = v;
     const json::value conversations = json::parse(ConversationSchemas());  // issue 11
     for (const auto& [k, v] : conversations.as_object()) all[k] = v;
+    const json::value shop = json::parse(ShopSchemasJson());  // issue 12
+    for (const auto& [k, v] : shop.as_object()) all[k] = v;
     return all;
   }();
   return kParsed;
@@ -400,7 +405,7 @@ json::value BuildOpenApi(const Router& router) {
     for (const auto& q : info.query) {
       bool is_int = q == "page" || q == "page_size" || q == "customer" || q == "unit" || q == "technician" ||
                     q == "after" || q == "wait" || q == "months" || q == "repair" ||
-                    q == "before" || q == "limit";
+                    q == "before" || q == "limit" || q == "service_type" || q == "days";
       params.push_back(json::object{{"name", q}, {"in", "query"}, {"required", false},
                                     {"schema", json::object{{"type", is_int ? "integer" : "string"}}}});
     }
@@ -434,7 +439,8 @@ json::value BuildOpenApi(const Router& router) {
                                         {"previous", json::object{{"type", json::array{"string", "null"}}}},
                                         {"results", json::object{{"type", "array"}, {"items", schema}}}}}};
       }
-      std::string ct = info.response_schema == "Metrics" ? "text/plain"
+      std::string ct = info.response_schema == "Metrics"     ? "text/plain"
+                       : info.response_schema == "ICalendar" ? "text/calendar"
                        : info.response_schema == "Binary" ? "*/*"
                        : info.response_schema == "Csv"    ? "text/csv"
                        : info.response_schema == "Pdf"    ? "application/pdf"

@@ -15,5 +15,7 @@ boost::json::value BuildOpenApi(const Router& router);
 const char* ConversationSchemas();
 /// The component schemas of issue 13 (openapi_onboarding.cpp), merged into the document's.
 boost::json::object OnboardingSchemas();
+/// The component schemas of shop operations (openapi_shop.cpp; issue 12), a JSON object text.
+const char* ShopSchemasJson();
 
 }  // namespace portico::http

@@ -174,12 +174,18 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           auto body = ctx.Body();
           FieldErrors errors;
           ObjectReader rd(body, errors);
-          auto type = rd.String("material_type", true, 1000);
+          // Issue 12: {"part_id", "quantity"} takes a part from stock; material_type and unit_cost come from it.
+          const bool from_part = rd.Has("part_id");
+          auto part = rd.Int("part_id");
+          auto type = rd.String("material_type", !from_part, 1000);
           auto quantity = rd.Number("quantity", true);
-          auto unit_cost = rd.String("unit_cost", true, 30);
+          auto unit_cost = rd.String("unit_cost", !from_part, 30);
           rd.CheckUnknown();
+          if (from_part && type) errors["material_type"].push_back("Comes from the part; leave it out.");
+          if (from_part && unit_cost) errors["unit_cost"].push_back("Comes from the part; leave it out.");
           ThrowIfErrors(errors);
-          return JsonResponse(201, MaterialJson(repairs.AddMaterial(ctx.actor(), id, {*type, *quantity, *unit_cost})));
+          return JsonResponse(201, MaterialJson(repairs.AddMaterial(
+                                       ctx.actor(), id, {type.value_or(""), *quantity, unit_cost.value_or(""), part})));
         });
   r.Add("DELETE", "/api/v1/repairs/{id}/materials/{material_id}",
         {.operation_id = "removeRepairMaterial", .summary = "Remove a material (staff; not on final repairs)", .tag = "repairs", .status = 204},

@@ -9,8 +9,10 @@
 #include "domain/money.h"
 #include "domain/workflow.h"
 #include "policy/policy.h"
+#include "services/parts_service.h"  // issue 12
 #include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
+#include "storage/parts_repository.h"  // issue 12
 #include "storage/support_repository.h"
 
 namespace portico::services {
@@ -413,12 +415,20 @@ std::vector<storage::MaterialRecord> RepairService::Materials(const policy::Acto
   return list;
 }
 
-storage::MaterialRecord RepairService::AddMaterial(const policy::Actor& actor, RepairId id, const NewMaterial& in) {
+storage::MaterialRecord RepairService::AddMaterial(const policy::Actor& actor, RepairId id, const NewMaterial& request) {
   const UnixSeconds now = deps_.clock.Now();
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
   auto r = Load(c, actor, id);
   if (!policy::Can(actor, Action::kEditMaterials)) throw Error::Forbidden("Only the shop records materials.");
+  NewMaterial in = request;
+  std::vector<storage::EventRecord> stock_events;  // issue 12: a part's stock goes down with the material
+  if (in.part_id) {
+    if (domain::IsFinal(StatusOf(r))) throw Error::Conflict("The repair is " + r.status + "; materials are fixed.");
+    auto taken = TakePart(c, deps_.config, actor.tenant, *in.part_id, in.quantity, id, actor.user, now, stock_events);
+    in.material_type = taken.material_type;
+    in.unit_cost = domain::FormatMoney(taken.unit_cost_cents);
+  }
   FieldErrors errors;
   std::string type = Trimmed(in.material_type);
   if (type.empty() || type.size() > 200) errors["material_type"].push_back("1 to 200 characters.");
@@ -442,6 +452,8 @@ storage::MaterialRecord RepairService::AddMaterial(const policy::Actor& actor, R
   m.total_cents = *line;
   m.created_at = now;
   m.id = storage::InsertMaterial(c, actor.tenant, m, actor.user);
+  if (in.part_id) storage::SetMaterialPart(c, m.id, *in.part_id);
+  m.part_id = in.part_id;
   r.materials_cents = storage::SumMaterials(c, id);
   if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
   auto event = Emit(c, actor, r, "repair.material_added",
@@ -451,6 +463,7 @@ storage::MaterialRecord RepairService::AddMaterial(const policy::Actor& actor, R
                                     {"by", actor.name}}));
   tx->Commit();
   Published(event);
+  for (const auto& e : stock_events) Published(e);
   return m;
 }
 
@@ -461,6 +474,7 @@ void RepairService::RemoveMaterial(const policy::Actor& actor, RepairId id, std:
   auto r = Load(c, actor, id);
   if (!policy::Can(actor, Action::kEditMaterials)) throw Error::Forbidden("Only the shop records materials.");
   if (domain::IsFinal(StatusOf(r))) throw Error::Conflict("The repair is " + r.status + "; materials are fixed.");
+  ReturnPart(c, actor.tenant, id, material_id, actor.user, now);  // issue 12: its part's stock comes back
   if (!storage::DeleteMaterial(c, id, material_id)) throw Error::NotFound("No such material on this repair.");
   r.materials_cents = storage::SumMaterials(c, id);
   if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");

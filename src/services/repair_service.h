@@ -68,6 +68,9 @@ struct NewMaterial {
   std::string material_type;
   double quantity = 0;
   std::string unit_cost;  // money string
+  /// Issue 12: a part of the inventory; then material_type and unit_cost come from the part and the
+  /// quantity is taken from its stock in the same transaction.
+  std::optional<std::int64_t> part_id = std::nullopt;
 };
 
 struct TechnicianView {
@@ -94,7 +97,7 @@ class RepairService {
 
   std::vector<storage::LogEntry> Log(const policy::Actor& actor, RepairId id);
   std::vector<storage::MaterialRecord> Materials(const policy::Actor& actor, RepairId id);
-  storage::MaterialRecord AddMaterial(const policy::Actor& actor, RepairId id, const NewMaterial& in);
+  storage::MaterialRecord AddMaterial(const policy::Actor& actor, RepairId id, const NewMaterial& request);
   void RemoveMaterial(const policy::Actor& actor, RepairId id, std::int64_t material_id);
   std::vector<storage::NoteRecord> Notes(const policy::Actor& actor, RepairId id);
   /// `visibility` "internal" or "customer"; empty: the policy's default for the actor.

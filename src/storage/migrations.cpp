@@ -30,6 +30,8 @@ constexpr Migration kMigrations[] = {
     {10, "client_requests", schema::kSqliteClientRequests, schema::kPostgresClientRequests},
     // Conversations (issue 11): user handles, channels, members, messages, mentions, read positions.
     {11, "conversations", schema::kSqliteConversations, schema::kPostgresConversations},
+    // Shop operations (issue 12): settings, service types, appointments, calendar tokens, parts, board ranks.
+    {12, "shop_operations", schema::kSqliteShopOperations, schema::kPostgresShopOperations},
     // Self-service accounts (issue 13): single-use tokens, custom domains, the account-mail outbox, languages.
     {13, "self_service", schema::kSqliteSelfService, schema::kPostgresSelfService},
     // Webhooks (issue 14): endpoints with a persisted event cursor each, and their deliveries.

@@ -151,6 +151,7 @@ struct RepairRecord {
   UnixSeconds updated_at = 0;
   std::int64_t change_orders_cents = 0;  // approved change orders (issue 10); part of the cost
   std::optional<std::int64_t> request_id;  // the client request it was converted from (issue 10)
+  std::optional<std::string> board_rank;  // issue 12: order within its board column; nullopt = top, unplaced
 };
 
 struct LogEntry {
@@ -171,6 +172,7 @@ struct MaterialRecord {
   std::int64_t unit_cost_cents = 0;
   std::int64_t total_cents = 0;
   UnixSeconds created_at = 0;
+  std::optional<std::int64_t> part_id;  // issue 12: the inventory part it was taken from
 };
 
 struct NoteRecord {

@@ -6,6 +6,7 @@
 #include "domain/pricing.h"
 #include "storage/customers_repository.h"
 #include "storage/scope_sql.h"
+#include "storage/shop_repository.h"
 
 namespace portico::storage {
 namespace {
@@ -46,7 +47,7 @@ constexpr const char* kRepairSelect =
     "r.status, r.description, r.damage_type, r.priority, r.repair_date, r.drilled_before_repair, "
     "r.windshield_temperature, r.windshield_temperature_unit, r.resin_viscosity, r.labour_cents, "
     "r.price_override_cents, r.materials_cents, r.cost_cents, r.external_ref, r.version, r.created_at, r.updated_at, "
-    "a.approved, a.decided_by, d.name, a.decided_at, a.notes, r.change_orders_cents, r.request_id, r.technician_ref "
+    "a.approved, a.decided_by, d.name, a.decided_at, a.notes, r.change_orders_cents, r.request_id, r.technician_ref, r.board_rank "
     "FROM repairs r JOIN customers c ON c.id = r.customer_id JOIN units u ON u.id = r.unit_id "
     "LEFT JOIN users t ON t.id = r.technician_id LEFT JOIN approvals a ON a.repair_id = r.id "
     "LEFT JOIN users d ON d.id = a.decided_by ";
@@ -91,6 +92,7 @@ RepairRecord ReadRepair(const Row& row) {
   r.change_orders_cents = row.Int(31);
   r.request_id = row.OptInt(32);
   r.technician_ref = row.OptText(33);
+  r.board_rank = row.OptText(34);
   return r;
 }
 
@@ -104,7 +106,9 @@ constexpr Sql kUpdateRepair{
     "UPDATE repairs SET technician_id = $3, status = $4, description = $5, damage_type = $6, priority = $7, "
     "repair_date = $8, drilled_before_repair = $9, windshield_temperature = $10, windshield_temperature_unit = $11, "
     "resin_viscosity = $12, labour_cents = $13, price_override_cents = $14, materials_cents = $15, cost_cents = $16, "
-    "version = version + 1, updated_at = $17 WHERE id = $1 AND version = $2"};
+    "version = version + 1, updated_at = $17, "
+    // A move to another column places the card at its top (unranked; issue 12, Board order).
+    "board_rank = CASE WHEN status = $4 THEN board_rank ELSE NULL END WHERE id = $1 AND version = $2"};
 constexpr Sql kInsertSearch{"insert_repair_search",
                             "INSERT INTO repair_search (rowid, description, unit_number, damage_type) "
                             "VALUES ($1, $2, $3, $4)"};
@@ -131,7 +135,7 @@ constexpr Sql kInsertMaterial{"insert_material",
                               "INSERT INTO materials (tenant_id, repair_id, material_type, quantity, unit_cost_cents, "
                               "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"};
 constexpr Sql kListMaterials{"list_materials",
-                             "SELECT id, repair_id, material_type, quantity, unit_cost_cents, created_at FROM materials "
+                             "SELECT id, repair_id, material_type, quantity, unit_cost_cents, created_at, part_id FROM materials "
                              "WHERE repair_id = $1 ORDER BY id"};
 constexpr Sql kDeleteMaterial{"delete_material", "DELETE FROM materials WHERE repair_id = $1 AND id = $2"};
 
@@ -271,7 +275,8 @@ void SetUnitRepairCount(Connection& c, UnitId unit, std::int64_t count, std::opt
 
 const std::vector<std::string>& RepairOrderings() {
   static const std::vector<std::string> kFields = {"created_at", "updated_at", "repair_date", "priority",
-                                                   "id",         "status",     "unit_number", "cost"};
+                                                   "id",         "status",     "unit_number", "cost",
+                                                   "board_rank"};
   return kFields;
 }
 
@@ -352,6 +357,7 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
   }
   std::string dir = desc ? " DESC" : " ASC";
   std::string order = " ORDER BY " + column + dir + (column == "r.id" ? "" : ", r.id" + dir);
+  if (field == "board_rank") order = BoardOrderBy(c.dialect());  // issue 12
   p.emplace_back(page.page_size);
   std::string limit = " LIMIT " + Param(p);
   p.emplace_back(page.Offset());
@@ -450,6 +456,7 @@ std::vector<MaterialRecord> ListMaterials(Connection& c, RepairId repair) {
     m.quantity = r.Real(3);
     m.unit_cost_cents = r.Int(4);
     m.created_at = r.Int(5);
+    m.part_id = r.OptInt(6);
     out.push_back(std::move(m));
   }
   return out;

@@ -583,4 +583,86 @@ CREATE TABLE mail_outbox (
 CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
 )SQL";
 
+// Migration 12 (shop_operations).
+extern const char kSqliteShopOperations[] = R"SQL(
+-- Shop operations (issue 12): the shop's time zone, bays and opening hours; service types; appointments
+-- (UTC instants; reminder_sent_at makes the reminder exactly-once); technicians' calendar-feed tokens
+-- (hashed); parts with their stock in thousandths (never below zero) and every movement; materials that
+-- name a part; the board order of repairs (fractional ranks, NULL = not yet placed: top of its column).
+CREATE TABLE shop_settings (
+  tenant_id INTEGER PRIMARY KEY REFERENCES tenants(id),
+  time_zone TEXT NOT NULL,
+  bays INTEGER NOT NULL,
+  opening_hours TEXT NOT NULL,
+  slot_minutes INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE service_types (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  name TEXT NOT NULL,
+  duration_minutes INTEGER NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX service_types_tenant ON service_types (tenant_id, name);
+CREATE TABLE appointments (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  customer_id INTEGER NOT NULL REFERENCES customers(id),
+  unit_id INTEGER NOT NULL REFERENCES units(id),
+  service_type_id INTEGER NOT NULL REFERENCES service_types(id),
+  repair_id INTEGER REFERENCES repairs(id),
+  technician_id INTEGER REFERENCES users(id),
+  starts_at INTEGER NOT NULL,
+  ends_at INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('requested', 'confirmed', 'cancelled', 'completed', 'no_show')),
+  notes TEXT NOT NULL DEFAULT '',
+  cancel_reason TEXT NOT NULL DEFAULT '',
+  reminder_sent_at INTEGER,
+  created_by INTEGER REFERENCES users(id),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX appointments_tenant_start ON appointments (tenant_id, starts_at);
+CREATE INDEX appointments_customer ON appointments (customer_id, starts_at);
+CREATE INDEX appointments_reminder ON appointments (status, starts_at) WHERE reminder_sent_at IS NULL;
+CREATE TABLE calendar_tokens (
+  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE parts (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL REFERENCES tenants(id),
+  sku TEXT NOT NULL,
+  name TEXT NOT NULL,
+  unit_cost_cents INTEGER NOT NULL,
+  quantity_milli INTEGER NOT NULL DEFAULT 0 CHECK (quantity_milli >= 0),
+  reorder_level_milli INTEGER NOT NULL DEFAULT 0,
+  location TEXT NOT NULL DEFAULT '',
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (tenant_id, sku)
+);
+CREATE TABLE part_movements (
+  id INTEGER PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  part_id INTEGER NOT NULL REFERENCES parts(id),
+  kind TEXT NOT NULL CHECK (kind IN ('received', 'used', 'returned', 'adjusted')),
+  quantity_milli INTEGER NOT NULL,
+  repair_id INTEGER REFERENCES repairs(id),
+  reason TEXT NOT NULL DEFAULT '',
+  by_user INTEGER REFERENCES users(id),
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX part_movements_part ON part_movements (part_id, id);
+ALTER TABLE materials ADD COLUMN part_id INTEGER REFERENCES parts(id);
+ALTER TABLE repairs ADD COLUMN board_rank TEXT;
+CREATE INDEX repairs_board ON repairs (tenant_id, status, board_rank);
+)SQL";
+
 }  // namespace portico::storage::schema

@@ -30,5 +30,7 @@ extern const char kPostgresConversations[];
 // Issue 13 (self-service accounts).
 extern const char kSqliteSelfService[];
 extern const char kPostgresSelfService[];
+extern const char kSqliteShopOperations[];
+extern const char kPostgresShopOperations[];
 
 }  // namespace portico::storage::schema

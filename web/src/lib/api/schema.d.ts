@@ -137,8 +137,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change my own name and language */
-        patch: operations["updateMe"];
+        patch?: never;
         trace?: never;
     };
     "/api/v1/auth/tokens": {
@@ -897,25 +896,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/customers/{id}/invitations": {
+    "/api/v1/settings/shop": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** A customer's invitations (admin, manager) */
-        get: operations["listInvitations"];
-        put?: never;
-        /** Invite a customer contact by e-mail (admin, manager) */
-        post: operations["createInvitation"];
+        /** The shop's time zone, bays, opening hours and slot grid (anyone logged in) */
+        get: operations["getShopSettings"];
+        /** Change the shop's settings (admin) */
+        put: operations["putShopSettings"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/customers/{id}/invitations/{invitation_id}": {
+    "/api/v1/service-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service types (staff: all; customer users: active ones) */
+        get: operations["listServiceTypes"];
+        put?: never;
+        /** Create a service type (admin, manager) */
+        post: operations["createServiceType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-types/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -925,22 +942,22 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an invitation (admin, manager) */
-        delete: operations["revokeInvitation"];
+        delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a service type (admin, manager) */
+        patch: operations["updateServiceType"];
         trace?: never;
     };
-    "/api/v1/invitations/{token}": {
+    "/api/v1/availability": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** What an invitation link offers (public; 404 unknown, used, revoked or expired) */
-        get: operations["getInvitation"];
+        /** Free slots of a service type over local days (anyone logged in; days <= 14) */
+        get: operations["getAvailability"];
         put?: never;
         post?: never;
         delete?: never;
@@ -949,120 +966,227 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/invitations/{token}/accept": {
+    "/api/v1/appointments": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Appointments in the caller's scope, by start (from/to: local dates) */
+        get: operations["listAppointments"];
         put?: never;
-        /** Accept an invitation: {name, password} creates the account and logs in (201); {} with a session adds the access (200) */
-        post: operations["acceptInvitation"];
+        /** Book a slot (customer requesters and approvers: requested; staff: confirmed) */
+        post: operations["createAppointment"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/customers/{id}/access-codes": {
+    "/api/v1/appointments/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One appointment */
+        get: operations["getAppointment"];
         put?: never;
-        /** Issue a single-use access code for sign-up (admin, manager; shown once) */
-        post: operations["createAccessCode"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/signup": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Sign up with an access code (202 always; a valid code sends a verification e-mail) */
-        post: operations["signUp"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Confirm a sign-up's e-mail address: creates the account and logs in */
-        post: operations["verifyEmail"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/password-reset": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Ask for a password-reset e-mail (202 always) */
-        post: operations["requestPasswordReset"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/password-reset/confirm": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set a new password with a reset token; ends every session and token */
-        post: operations["confirmPasswordReset"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/settings/domains": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My tenant's custom domains (admin) */
-        get: operations["getDomains"];
-        /** Set my tenant's custom domains (admin) */
-        put: operations["setDomains"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Link a repair, change the technician or notes (staff) */
+        patch: operations["updateAppointment"];
+        trace?: never;
+    };
+    "/api/v1/appointments/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a requested appointment (staff) */
+        post: operations["confirmAppointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/{id}/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move to another free slot (staff; the customer while requested) */
+        post: operations["rescheduleAppointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel (staff; the customer until the start) */
+        post: operations["cancelAppointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a confirmed appointment completed (staff) */
+        post: operations["completeAppointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/{id}/no-show": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a confirmed appointment a no-show (staff) */
+        post: operations["markAppointmentNoShow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repairs/{id}/position": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Place a repair between two repairs of its board column (staff) */
+        post: operations["positionRepair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/calendar-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new iCalendar feed URL for the caller (shown once; replaces the old one) */
+        post: operations["createCalendarToken"];
+        /** Revoke the caller's iCalendar feed */
+        delete: operations["revokeCalendarToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/technicians/{id}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A technician's confirmed appointments as iCalendar (RFC 5545), by feed token */
+        get: operations["getTechnicianCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Parts by SKU; q searches SKU and name; low_stock=true (staff) */
+        get: operations["listParts"];
+        put?: never;
+        /** Create a part with no stock (manager, admin; duplicate SKU 409) */
+        post: operations["createPart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/parts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One part (staff) */
+        get: operations["getPart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a part's details; stock changes only by movements (manager, admin) */
+        patch: operations["updatePart"];
+        trace?: never;
+    };
+    "/api/v1/parts/{id}/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A part's stock movements, oldest first; they add up to its stock (staff) */
+        get: operations["listPartMovements"];
+        put?: never;
+        /** Receive or adjust stock (manager, admin; never below zero: 409) */
+        post: operations["addPartMovement"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1084,8 +1208,7 @@ export interface components {
             };
         };
         LoginRequest: {
-            /** @description may be omitted on the tenant's custom domain */
-            tenant?: string;
+            tenant: string;
             email: string;
             password: string;
         };
@@ -1112,11 +1235,6 @@ export interface components {
             }[];
             /** @description present when authenticated by the session cookie */
             csrf_token?: string;
-            /**
-             * @description null = the browser's, else the tenant's
-             * @enum {string|null}
-             */
-            language?: "en" | "es" | null;
         };
         TokenRequest: {
             name: string;
@@ -1264,6 +1382,8 @@ export interface components {
             /** @enum {string|null} */
             windshield_temperature_unit?: "C" | "F" | null;
             resin_viscosity?: string | null;
+            /** @description order within its status column (byte order); null: not placed yet, shown at the top */
+            board_rank?: string | null;
             cost: components["schemas"]["Money"];
             estimated_cost: components["schemas"]["Money"];
             price_override: string | null;
@@ -1339,13 +1459,16 @@ export interface components {
             quantity: number;
             unit_cost: components["schemas"]["Money"];
             total: components["schemas"]["Money"];
+            part_id?: number | null;
             /** Format: date-time */
             created_at?: string;
         };
+        /** @description either material_type and unit_cost, or part_id (a part of the inventory, taken from its stock) */
         NewMaterial: {
-            material_type: string;
+            material_type?: string;
             quantity: number;
-            unit_cost: components["schemas"]["Money"];
+            unit_cost?: components["schemas"]["Money"];
+            part_id?: number;
         };
         Note: {
             id: number;
@@ -1446,7 +1569,7 @@ export interface components {
         Notification: {
             id: number;
             /** @enum {string} */
-            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision";
+            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision" | "appointment_confirmed" | "appointment_reminder" | "part_low_stock";
             title: string;
             body?: string;
             repair_id: number | null;
@@ -1602,99 +1725,162 @@ export interface components {
             paths: Record<string, never>;
             components?: Record<string, never>;
         };
-        MePatch: {
-            name?: string;
-            /**
-             * @description null = the browser's, else the tenant's
-             * @enum {string|null}
-             */
-            language?: "en" | "es" | null;
+        /** @description local [open, close] intervals per day (HH:MM; close may be 24:00); [] when closed */
+        OpeningHours: {
+            mon: components["schemas"]["DayHours"];
+            tue: components["schemas"]["DayHours"];
+            wed: components["schemas"]["DayHours"];
+            thu: components["schemas"]["DayHours"];
+            fri: components["schemas"]["DayHours"];
+            sat: components["schemas"]["DayHours"];
+            sun: components["schemas"]["DayHours"];
         };
-        NewInvitation: {
-            /** Format: email */
-            email: string;
-            name?: string;
-            /** @enum {string} */
-            access: "approver" | "requester" | "viewer";
-            approval_limit?: string | null;
-            /**
-             * @description language of the e-mail; default the inviter's
-             * @enum {string}
-             */
-            language?: "en" | "es";
+        DayHours: string[][];
+        ShopSettings: {
+            /** @description IANA name, e.g. America/New_York */
+            time_zone: string;
+            bays: number;
+            opening_hours: components["schemas"]["OpeningHours"];
+            slot_minutes: number;
         };
-        Invitation: {
+        ServiceType: {
             id: number;
-            customer_id?: number;
-            email: string;
-            name?: string;
-            /** @enum {string} */
-            access: "approver" | "requester" | "viewer";
-            approval_limit?: string | null;
-            /** @enum {string} */
-            status: "pending" | "accepted" | "revoked" | "expired";
-            /** Format: date-time */
-            expires_at: string;
+            name: string;
+            duration_minutes: number;
+            active: boolean;
             /** Format: date-time */
             created_at?: string;
-        };
-        InvitationPreview: {
-            /** @description the tenant's slug */
-            tenant: string;
-            tenant_name?: string;
-            customer_name: string;
-            email: string;
-            name?: string;
             /** Format: date-time */
-            expires_at: string;
+            updated_at?: string;
         };
-        /** @description {name, password} for a new account; {} when logged in as the invited e-mail's account */
-        InvitationAcceptance: {
-            name?: string;
-            password?: string;
-        };
-        NewAccessCode: {
-            /** @enum {string} */
-            access: "approver" | "requester" | "viewer";
-            expires_in_days?: number;
-        };
-        AccessCode: {
-            id: number;
-            /** @description shown once; XXXX-XXXX-XXXX-XXXX */
-            code: string;
-            access?: string;
-            /** Format: date-time */
-            expires_at?: string;
-        };
-        SignUpRequest: {
-            /** @description may be omitted on the tenant's custom domain */
-            tenant?: string;
-            code: string;
-            /** Format: email */
-            email: string;
+        NewServiceType: {
             name: string;
-            password: string;
+            duration_minutes: number;
+            active?: boolean;
+        };
+        ServiceTypePatch: {
+            name?: string;
+            duration_minutes?: number;
+            active?: boolean;
+        };
+        Slot: {
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** @description in the shop's zone, e.g. 2026-03-08T09:30 */
+            local_start: string;
+        };
+        /** @enum {string} */
+        AppointmentStatus: "requested" | "confirmed" | "cancelled" | "completed" | "no_show";
+        Appointment: {
+            id: number;
+            customer_id: number;
+            unit_id: number;
+            service_type_id: number;
+            repair_id: number | null;
+            technician_id: number | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            local_start: string;
+            status: components["schemas"]["AppointmentStatus"];
+            notes: string;
+            cancel_reason?: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        NewAppointment: {
+            customer_id: number;
+            unit_id?: number;
+            unit_number?: string;
+            service_type_id: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** @description staff only */
+            technician_id?: number;
+            notes?: string;
+        };
+        AppointmentPatch: {
+            repair_id?: number | null;
+            technician_id?: number;
+            notes?: string;
+        };
+        AppointmentReschedule: {
+            /** Format: date-time */
+            starts_at: string;
+        };
+        AppointmentCancel: {
+            reason?: string;
+        };
+        BoardPosition: {
+            /** @description the repair above; null: the top */
+            after_id?: number | null;
+            /** @description the repair below; null: the bottom */
+            before_id?: number | null;
+        };
+        Part: {
+            id: number;
+            sku: string;
+            name: string;
+            unit_cost: components["schemas"]["Money"];
+            quantity_on_hand: number;
+            reorder_level: number;
+            low_stock?: boolean;
+            location: string;
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        NewPart: {
+            sku: string;
+            name: string;
+            unit_cost: components["schemas"]["Money"];
+            reorder_level?: number;
+            location?: string;
+            active?: boolean;
+        };
+        PartPatch: {
+            sku?: string;
+            name?: string;
+            unit_cost?: components["schemas"]["Money"];
+            reorder_level?: number;
+            location?: string;
+            active?: boolean;
+        };
+        PartMovement: {
+            id: number;
             /** @enum {string} */
-            language?: "en" | "es";
+            kind: "received" | "used" | "returned" | "adjusted";
+            /** @description signed change */
+            quantity: number;
+            repair_id: number | null;
+            reason: string;
+            by: {
+                id?: number;
+                name?: string;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
         };
-        TokenBody: {
-            token: string;
-        };
-        PasswordResetRequest: {
-            /** @description may be omitted on the tenant's custom domain */
-            tenant?: string;
-            /** Format: email */
-            email: string;
+        NewPartMovement: {
             /** @enum {string} */
-            language?: "en" | "es";
+            kind: "received" | "adjusted";
+            /** @description signed: positive for received, either sign for adjusted */
+            quantity: number;
+            /** @description required for adjusted */
+            reason?: string;
         };
-        PasswordResetConfirm: {
-            token: string;
-            password: string;
+        CalendarFeed: {
+            url: string;
         };
-        Domains: {
-            domains: string[];
-        };
+        /** @description an iCalendar (RFC 5545) document */
+        ICalendar: string;
     };
     responses: {
         /** @description Malformed JSON, a duplicate or unknown field, a wrong type or a failed validation (`errors` per field) */
@@ -1967,37 +2153,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    updateMe: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MePatch"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Me"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["Problem"];
         };
     };
@@ -4047,16 +4202,68 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    listInvitations: {
+    getShopSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopSettings"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putShopSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopSettings"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listServiceTypes: {
         parameters: {
             query?: {
                 page?: number;
                 page_size?: number;
             };
             header?: never;
-            path: {
-                id: number;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4071,18 +4278,48 @@ export interface operations {
                         count: number;
                         next: string | null;
                         previous: string | null;
-                        results: components["schemas"]["Invitation"][];
+                        results: components["schemas"]["ServiceType"][];
                     };
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };
-    createInvitation: {
+    createServiceType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewServiceType"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceType"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateServiceType: {
         parameters: {
             query?: never;
             header?: never;
@@ -4093,17 +4330,17 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewInvitation"];
+                "application/json": components["schemas"]["ServiceTypePatch"];
             };
         };
         responses: {
             /** @description Success */
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Invitation"];
+                    "application/json": components["schemas"]["ServiceType"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4116,14 +4353,384 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    revokeInvitation: {
+    getAvailability: {
+        parameters: {
+            query?: {
+                service_type?: number;
+                date?: string;
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Slot"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAppointments: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                customer?: number;
+                technician?: number;
+                status?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["Appointment"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAppointment"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAppointment: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 id: number;
-                invitation_id: number;
             };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppointmentPatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    confirmAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    rescheduleAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppointmentReschedule"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    cancelAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppointmentCancel"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    completeAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    markAppointmentNoShow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    positionRepair: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BoardPosition"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Repair"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createCalendarToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeCalendarToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4135,20 +4742,20 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };
-    getInvitation: {
+    getTechnicianCalendar: {
         parameters: {
-            query?: never;
+            query?: {
+                token?: string;
+            };
             header?: never;
             path: {
-                token: string;
+                id: number;
             };
             cookie?: never;
         };
@@ -4160,7 +4767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvitationPreview"];
+                    "text/calendar": components["schemas"]["ICalendar"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4168,18 +4775,50 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    acceptInvitation: {
+    listParts: {
+        parameters: {
+            query?: {
+                q?: string;
+                low_stock?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["Part"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createPart: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                token: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InvitationAcceptance"];
+                "application/json": components["schemas"]["NewPart"];
             };
         };
         responses: {
@@ -4189,19 +4828,46 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LoginResponse"];
+                    "application/json": components["schemas"]["Part"];
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
-            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["Problem"];
         };
     };
-    createAccessCode: {
+    getPart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Part"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updatePart: {
         parameters: {
             query?: never;
             header?: never;
@@ -4212,17 +4878,17 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NewAccessCode"];
+                "application/json": components["schemas"]["PartPatch"];
             };
         };
         responses: {
             /** @description Success */
-            201: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccessCode"];
+                    "application/json": components["schemas"]["Part"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4235,121 +4901,13 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    signUp: {
+    listPartMovements: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SignUpRequest"];
+            path: {
+                id: number;
             };
-        };
-        responses: {
-            /** @description Success */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    verifyEmail: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TokenBody"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginResponse"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    requestPasswordReset: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordResetRequest"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    confirmPasswordReset: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PasswordResetConfirm"];
-            };
-        };
-        responses: {
-            /** @description No Content */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    getDomains: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4360,39 +4918,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Domains"];
-                };
-            };
-            401: components["responses"]["Unauthenticated"];
-            403: components["responses"]["Forbidden"];
-            default: components["responses"]["Problem"];
-        };
-    };
-    setDomains: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Domains"];
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Domains"];
+                    "application/json": components["schemas"]["PartMovement"][];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addPartMovement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPartMovement"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartMovement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
