@@ -52,7 +52,7 @@ std::string TenantOf(App& app, const RequestContext& ctx, const std::optional<st
 void RegisterOnboardingRoutes(App& app, services::OnboardingService& s) {
   Router& r = app.router();
 
-  r.Add("PATCH", "/api/v1/me", {.operation_id = "updateMe", .summary = "Change my own name and language", .tag = "auth",
+  r.Add("PATCH", "/api/v1/me", {.operation_id = "updateMe", .summary = "Change my own name, language and @handle", .tag = "auth",
                                 .body = true, .request_schema = "MePatch", .response_schema = "Me"},
         [&s](RequestContext& ctx) {
           auto body = ctx.Body();
@@ -61,12 +61,13 @@ void RegisterOnboardingRoutes(App& app, services::OnboardingService& s) {
           auto name = rd.String("name", false, 1000);
           bool language_null = false;
           auto language = rd.NullableString("language", &language_null, 10);
+          auto handle = rd.String("handle", false, 100);
           rd.CheckUnknown();
           ThrowIfErrors(errors);
           std::optional<std::optional<std::string>> lang;
           if (language_null) lang = std::optional<std::string>{};
           if (language) lang = language;
-          json::value me = MeJson(s.UpdateMe(ctx.actor(), name, lang));
+          json::value me = MeJson(s.UpdateMe(ctx.actor(), name, lang, handle));
           if (ctx.auth->kind == services::AuthKind::kSession) me.as_object()["csrf_token"] = ctx.auth->csrf_token;
           return JsonResponse(200, me);
         });

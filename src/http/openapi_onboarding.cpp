@@ -9,7 +9,8 @@ namespace {
 constexpr const char* kOnboardingComponents = R"JSON({
  "MePatch": {"type": "object", "additionalProperties": false, "properties": {
    "name": {"type": "string", "minLength": 1, "maxLength": 200},
-   "language": {"type": ["string", "null"], "enum": ["en", "es", null], "description": "null = the browser's, else the tenant's"}}},
+   "language": {"type": ["string", "null"], "enum": ["en", "es", null], "description": "null = the browser's, else the tenant's"},
+   "handle": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{1,29}$", "description": "my @handle (lower-cased; unique in the shop)"}}},
  "NewInvitation": {"type": "object", "additionalProperties": false, "required": ["email", "access"], "properties": {
    "email": {"type": "string", "format": "email"}, "name": {"type": "string", "maxLength": 200},
    "access": {"type": "string", "enum": ["approver", "requester", "viewer"]},

@@ -4,6 +4,7 @@
 
 #include "core/crypto.h"
 #include "core/error.h"
+#include "domain/mentions.h"
 #include "domain/money.h"
 #include "domain/password_rules.h"
 #include "domain/single_use_token.h"
@@ -11,6 +12,7 @@
 #include "services/account_mail.h"
 #include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
+#include "storage/handles_repository.h"
 #include "storage/throttle_repository.h"
 
 namespace portico::services {
@@ -319,10 +321,16 @@ std::optional<std::string> OnboardingService::TenantSlugForHost(const std::strin
 // ---- the user's own account ----
 
 policy::Actor OnboardingService::UpdateMe(const policy::Actor& actor, const std::optional<std::string>& name,
-                                          const std::optional<std::optional<std::string>>& language) {
+                                          const std::optional<std::optional<std::string>>& language,
+                                          const std::optional<std::string>& handle) {
   FieldErrors errors;
   if (name) CheckName(errors, *name);
   if (language) CheckLanguage(errors, *language);
+  std::optional<std::string> h;
+  if (handle) {
+    h = domain::LowerHandle(*handle);
+    if (!domain::IsValidHandle(*h)) errors["handle"].push_back("2 to 30 of a-z, 0-9, '_', '.', '-', starting with a letter or digit.");
+  }
   Throw(std::move(errors));
   const UnixSeconds now = deps_.clock.Now();
   auto tx = deps_.db.Write();
@@ -330,6 +338,15 @@ policy::Actor OnboardingService::UpdateMe(const policy::Actor& actor, const std:
   if (language) storage::UpdateUserLanguage(tx->conn(), actor.tenant, actor.user, *language, now);
   auto user = storage::FindUser(tx->conn(), actor.tenant, actor.user);
   if (!user) throw Error::NotFound("No such user.");
+  // The user's own @handle (API.md "Users (additions)"): unique within the tenant, 409 otherwise.
+  if (h && *h != user->handle) {
+    if (storage::HandleTaken(tx->conn(), actor.tenant, *h, actor.user)) {
+      throw Error::Conflict("Another user of this shop has this handle.");
+    }
+    user->handle = *h;
+    user->updated_at = now;
+    storage::UpdateUser(tx->conn(), *user);
+  }
   auto out = auth_.LoadActor(tx->conn(), *user);
   tx->Commit();
   return out;

@@ -108,9 +108,11 @@ class OnboardingService : public PublishesEvents {
   std::optional<std::string> TenantSlugForHost(const std::string& host);
 
   // ---- the user's own account ----
-  /// PATCH /me: name (1..200), language ("en", "es" or null); returns the refreshed actor.
+  /// PATCH /me: the caller's own name (1..200), language ("en", "es" or null) and @handle (lower-cased;
+  /// invalid 400; another user's 409); returns the refreshed actor.
   policy::Actor UpdateMe(const policy::Actor& actor, const std::optional<std::string>& name,
-                         const std::optional<std::optional<std::string>>& language);
+                         const std::optional<std::optional<std::string>>& language,
+                         const std::optional<std::string>& handle = std::nullopt);
 
  private:
   CreatedInvitation InviteIn(storage::Connection& c, const storage::TenantRecord& tenant, CustomerId customer,

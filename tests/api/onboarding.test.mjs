@@ -279,6 +279,21 @@ test('languages: /me carries language; PATCH /me sets name and language; e-mails
   assert.match(mail, /Aceptar la invitación/);
 });
 
+test('PATCH /me changes my own @handle: lower-cased, validated, unique in the shop', async () => {
+  const s = ctx.server;
+  const c = await s.login('acme', 'c1_requester');
+  const before = (await c.get('/api/v1/me')).body.handle;
+  assert.equal(typeof before, 'string');
+  const patched = await c.patch('/api/v1/me', { handle: 'Rosa.R' });
+  assertStatus(patched, 200);
+  assert.equal(patched.body.handle, 'rosa.r');
+  assert.equal((await c.get('/api/v1/me')).body.handle, 'rosa.r');
+  assertProblem(await c.patch('/api/v1/me', { handle: '-x' }), 400, ['handle']);
+  const other = (await (await s.login('acme', 'manager')).get('/api/v1/me')).body.handle;
+  assertProblem(await c.patch('/api/v1/me', { handle: other }), 409);
+  assert.equal((await c.get('/api/v1/me')).body.handle, 'rosa.r', 'a refused change changes nothing');
+});
+
 test('portico invite prints the id and, without SMTP, the link', async () => {
   const s = ctx.server;
   const res = await runCli(['invite', '--tenant', 'acme', '--customer', String(s.customer('acme', 'c1').id),

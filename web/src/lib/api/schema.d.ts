@@ -137,7 +137,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change my own name, language and @handle */
+        patch: operations["updateMe"];
         trace?: never;
     };
     "/api/v1/auth/tokens": {
@@ -579,6 +580,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/shops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Repairs, completions and cost per imported shop (the source's technician_ref), most repairs first */
+        get: operations["getShopStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/status": {
         parameters: {
             query?: never;
@@ -814,10 +832,28 @@ export interface paths {
             cookie?: never;
         };
         /** A repair's attachments (customer users never see internal ones) */
-        get: operations["getApiV1RepairsIdAttachments"];
+        get: operations["listRepairAttachments"];
         put?: never;
         /** Attach a photo, video or document to a repair (multipart/form-data) */
-        post: operations["postApiV1RepairsIdAttachments"];
+        post: operations["uploadRepairAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A client request's attachments (customer users never see internal ones) */
+        get: operations["listClientRequestAttachments"];
+        put?: never;
+        /** Attach a photo, video or document to a client request (multipart/form-data) */
+        post: operations["addClientRequestAttachment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -832,15 +868,15 @@ export interface paths {
             cookie?: never;
         };
         /** One attachment */
-        get: operations["getApiV1AttachmentsId"];
+        get: operations["getAttachment"];
         put?: never;
         post?: never;
         /** Delete an attachment (staff, or the uploader) */
-        delete: operations["deleteApiV1AttachmentsId"];
+        delete: operations["deleteAttachment"];
         options?: never;
         head?: never;
         /** Change an attachment's caption and label (visibility: staff) */
-        patch: operations["patchApiV1AttachmentsId"];
+        patch: operations["updateAttachment"];
         trace?: never;
     };
     "/api/v1/attachments/{id}/content": {
@@ -851,7 +887,7 @@ export interface paths {
             cookie?: never;
         };
         /** The file (ETag, Range) */
-        get: operations["getApiV1AttachmentsIdContent"];
+        get: operations["getAttachmentContent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -868,7 +904,7 @@ export interface paths {
             cookie?: never;
         };
         /** A JPEG thumbnail of an image or video (404 for documents) */
-        get: operations["getApiV1AttachmentsIdThumbnail"];
+        get: operations["getAttachmentThumbnail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -885,12 +921,654 @@ export interface paths {
             cookie?: never;
         };
         /** A tenant's uploaded logo (public) */
-        get: operations["getApiV1TenantsSlugLogo"];
+        get: operations["getTenantLogo"];
         /** Upload my tenant's logo: PNG, JPEG or WebP, scaled to 512 px (admin) */
-        put: operations["putApiV1TenantsSlugLogo"];
+        put: operations["putTenantLogo"];
         post?: never;
         /** Remove my tenant's logo (admin) */
-        delete: operations["deleteApiV1TenantsSlugLogo"];
+        delete: operations["deleteTenantLogo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Client requests, pending first (staff: the tenant's; customer users: their customers') */
+        get: operations["listClientRequests"];
+        put?: never;
+        /** Send a request to the shop (customer requesters and approvers; staff) */
+        post: operations["createClientRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One client request */
+        get: operations["getClientRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a pending request's title and description (its creator) */
+        patch: operations["updateClientRequest"];
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a pending request (manager, admin) */
+        post: operations["approveClientRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a pending request with a reason (manager, admin) */
+        post: operations["rejectClientRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/convert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Convert a pending request into a PENDING repair or a change order (manager, admin) */
+        post: operations["convertClientRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/requests/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a pending request (its creator) */
+        post: operations["withdrawClientRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repairs/{id}/change-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A repair's change orders, oldest first */
+        get: operations["listChangeOrders"];
+        put?: never;
+        /** Propose extra work on a repair that is not final (staff) */
+        post: operations["proposeChangeOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One change order */
+        get: operations["getChangeOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-orders/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (within the approval limit) or decline a proposed change order (customer approver) */
+        post: operations["decideChangeOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/change-orders/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a proposed change order (staff) */
+        post: operations["withdrawChangeOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repairs/{id}/invoice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invoice of a COMPLETED repair as a one-page PDF (409 before completion) */
+        get: operations["getRepairInvoicePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/repairs/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Repairs in my scope with the list's filters as CSV, oldest first (streamed) */
+        get: operations["exportRepairsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{id}/history.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every repair of a unit as CSV, oldest first (streamed) */
+        get: operations["exportUnitHistoryCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/repairs.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monthly figures of GET /stats/repairs as CSV (same parameters) */
+        get: operations["exportRepairStatsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's webhook endpoints (admin) */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Register an endpoint; the answer shows its secret once (admin) */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint (admin) */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Remove an endpoint and its delivery log (admin) */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Change an endpoint; active=true re-enables a disabled one (admin) */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An endpoint's deliveries, newest first (admin) */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again now; answers the queued delivery (admin) */
+        post: operations["redeliverWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a webhook.test event for this endpoint (admin) */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channels the caller reads, with unread counts */
+        get: operations["listChannels"];
+        put?: never;
+        /** Create a channel (staff); an existing direct channel answers 200 */
+        post: operations["createChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One channel the caller reads */
+        get: operations["getChannel"];
+        put?: never;
+        post?: never;
+        /** Delete a channel (admin; not a customer's default channel: 409) */
+        delete: operations["deleteChannel"];
+        options?: never;
+        head?: never;
+        /** Rename a channel or set an internal channel's members (manager, admin) */
+        patch: operations["updateChannel"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/channel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The customer's default channel (created on first call) */
+        get: operations["getCustomerChannel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of a channel's messages, newest first (anchored by before/after) */
+        get: operations["listMessages"];
+        put?: never;
+        /** Post a message: JSON, or multipart with body and up to 10 file parts (customer viewers: 403) */
+        post: operations["postMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the caller's read position forward */
+        post: operations["markChannelRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{id}/mentionable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Up to 10 readers of the channel whose handle or name starts with q */
+        get: operations["listMentionableUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a message (its author, or a manager or admin who reads the channel) */
+        delete: operations["deleteMessage"];
+        options?: never;
+        head?: never;
+        /** Edit one's own message */
+        patch: operations["updateMessage"];
+        trace?: never;
+    };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages that mention the caller (mentions=me), newest first */
+        get: operations["listMentioningMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's invitations (admin, manager) */
+        get: operations["listInvitations"];
+        put?: never;
+        /** Invite a customer contact by e-mail (admin, manager) */
+        post: operations["createInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/invitations/{invitation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an invitation (admin, manager) */
+        delete: operations["revokeInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What an invitation link offers (public; 404 unknown, used, revoked or expired) */
+        get: operations["getInvitation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{token}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an invitation: {name, password} creates the account and logs in (201); {} with a session adds the access (200) */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/access-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a single-use access code for sign-up (admin, manager; shown once) */
+        post: operations["createAccessCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign up with an access code (202 always; a valid code sends a verification e-mail) */
+        post: operations["signUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a sign-up's e-mail address: creates the account and logs in */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for a password-reset e-mail (202 always) */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset token; ends every session and token */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My tenant's custom domains (admin) */
+        get: operations["getDomains"];
+        /** Set my tenant's custom domains (admin) */
+        put: operations["setDomains"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1208,7 +1886,8 @@ export interface components {
             };
         };
         LoginRequest: {
-            tenant: string;
+            /** @description may be omitted on the tenant's custom domain */
+            tenant?: string;
             email: string;
             password: string;
         };
@@ -1220,6 +1899,8 @@ export interface components {
             id: number;
             email: string;
             name: string;
+            /** @description the @handle, unique in the tenant */
+            handle?: string;
             /** @enum {string} */
             role: "admin" | "manager" | "technician" | "customer";
             tenant: {
@@ -1235,6 +1916,11 @@ export interface components {
             }[];
             /** @description present when authenticated by the session cookie */
             csrf_token?: string;
+            /**
+             * @description null = the browser's, else the tenant's
+             * @enum {string|null}
+             */
+            language?: "en" | "es" | null;
         };
         TokenRequest: {
             name: string;
@@ -1261,6 +1947,8 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "manager" | "technician" | "customer";
             is_active: boolean;
+            /** @description the @handle, unique in the tenant */
+            handle?: string;
             /** Format: date-time */
             created_at?: string;
             /** Format: date-time */
@@ -1281,6 +1969,8 @@ export interface components {
             /** @enum {string} */
             role: "admin" | "manager" | "technician" | "customer";
             password: string;
+            /** @description lower-cased; derived from the e-mail when absent; a duplicate is 409 */
+            handle?: string;
         };
         UserPatch: {
             email?: string;
@@ -1289,6 +1979,8 @@ export interface components {
             role?: "admin" | "manager" | "technician" | "customer";
             password?: string;
             is_active?: boolean;
+            /** @description lower-cased; a duplicate is 409 */
+            handle?: string;
             phone?: string | null;
             certification_level?: string | null;
             /** Format: date */
@@ -1328,12 +2020,16 @@ export interface components {
             /** @enum {string} */
             access: "approver" | "requester" | "viewer";
             is_primary_contact: boolean;
+            /** @description money; null = no limit */
+            approval_limit?: string | null;
         };
         AccessGrant: {
             user_id: number;
             /** @enum {string} */
             access: "approver" | "requester" | "viewer";
             is_primary_contact?: boolean;
+            /** @description money like "500.00"; null = no limit; absent keeps the current one */
+            approval_limit?: string | null;
         };
         Preferences: {
             receive_email_notifications: boolean;
@@ -1388,6 +2084,13 @@ export interface components {
             estimated_cost: components["schemas"]["Money"];
             price_override: string | null;
             materials_total: components["schemas"]["Money"];
+            change_orders_total?: components["schemas"]["Money"];
+            /** @description the client request this repair was converted from */
+            request_id?: number | null;
+            /** @description the caller's approval limit allows approving the estimate */
+            within_approval_limit?: boolean;
+            /** @description GET it for the PDF invoice; null until COMPLETED */
+            invoice_url?: string | null;
             approval: null | {
                 approved: boolean;
                 decided_by: components["schemas"]["PersonRef"];
@@ -1400,6 +2103,8 @@ export interface components {
             /** @description the caller may POST /approval */
             can_approve?: boolean;
             external_ref?: string | null;
+            /** @description imported: the shop or technician the source names (not a user) */
+            technician_ref?: string | null;
             version: number;
             /** Format: date-time */
             created_at: string;
@@ -1551,6 +2256,13 @@ export interface components {
             completed: number;
             cost: components["schemas"]["Money"];
         };
+        ShopFigure: {
+            /** @description the imported technician_ref */
+            shop: string;
+            count: number;
+            completed: number;
+            cost: components["schemas"]["Money"];
+        };
         StatusCounts: {
             [key: string]: number;
         };
@@ -1569,7 +2281,7 @@ export interface components {
         Notification: {
             id: number;
             /** @enum {string} */
-            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision" | "appointment_confirmed" | "appointment_reminder" | "part_low_stock";
+            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision" | "new_client_request" | "request_decided" | "change_order_proposed" | "appointment_confirmed" | "appointment_reminder" | "part_low_stock";
             title: string;
             body?: string;
             repair_id: number | null;
@@ -1714,6 +2426,106 @@ export interface components {
         };
         /** Format: binary */
         Binary: string;
+        Webhook: {
+            id: number;
+            url: string;
+            events: string[];
+            description: string;
+            active: boolean;
+            /** Format: date-time */
+            failing_since?: string | null;
+            /** Format: date-time */
+            disabled_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        CreatedWebhook: components["schemas"]["Webhook"] & {
+            /** @description shown only in this answer; signs every delivery */
+            secret: string;
+        };
+        NewWebhook: {
+            /** @description https:// (http:// too with webhooks.allow_private) */
+            url: string;
+            /**
+             * @description Event types ("*": all), with the fields of their `data`:
+             *     - `repair.created`: status, unit_number, by (who created it), by_id
+             *     - `repair.updated`: fields (names of the changed fields), materials_total when materials changed, by, by_id
+             *     - `repair.status_changed`: previous_status, status, by, by_id
+             *     - `repair.approval`: approved, previous_status, status, by, by_id
+             *     - `repair.note_added`: note_id, visibility (internal or customer), by, by_id
+             *     - `repair.material_added`: material_id, material_type, materials_total, by, by_id
+             *     - `attachment.added`: attachment_id, owner {type, id}, kind, visibility, by
+             *     - `attachment.removed`: attachment_id, owner {type, id}, kind, visibility, by
+             *     - `unit.replaced`: unit_id, unit_number, previous_repair_count, by
+             *     - `request.created`: request_id, status, type, title, created_by_id, by
+             *     - `request.updated`: request_id, status, type, title, created_by_id, by; decision and converted_to {type, id} when decided or converted
+             *     - `change_order.created`: change_order_id, status, amount, description, by
+             *     - `change_order.updated`: change_order_id, status, amount, description, by (a decision or a withdrawal)
+             *     - `appointment.created`: appointment_id, status, starts_at
+             *     - `appointment.updated`: appointment_id, status, starts_at; reminder when the reminder went out
+             *     - `part.low_stock`: part_id, sku, name, quantity_on_hand, reorder_level
+             *     - `announcement.created`: announcement_id
+             *     - `announcement.updated`: announcement_id
+             *     - `announcement.deleted`: announcement_id
+             *     - `webhook.test`: webhook_id (sent by POST /webhooks/{id}/test to that endpoint only)
+             */
+            events: ("*" | "repair.created" | "repair.updated" | "repair.status_changed" | "repair.approval" | "repair.note_added" | "repair.material_added" | "attachment.added" | "attachment.removed" | "unit.replaced" | "request.created" | "request.updated" | "change_order.created" | "change_order.updated" | "appointment.created" | "appointment.updated" | "part.low_stock" | "announcement.created" | "announcement.updated" | "announcement.deleted" | "webhook.test")[];
+            description?: string;
+        };
+        WebhookPatch: {
+            url?: string;
+            /**
+             * @description Event types ("*": all), with the fields of their `data`:
+             *     - `repair.created`: status, unit_number, by (who created it), by_id
+             *     - `repair.updated`: fields (names of the changed fields), materials_total when materials changed, by, by_id
+             *     - `repair.status_changed`: previous_status, status, by, by_id
+             *     - `repair.approval`: approved, previous_status, status, by, by_id
+             *     - `repair.note_added`: note_id, visibility (internal or customer), by, by_id
+             *     - `repair.material_added`: material_id, material_type, materials_total, by, by_id
+             *     - `attachment.added`: attachment_id, owner {type, id}, kind, visibility, by
+             *     - `attachment.removed`: attachment_id, owner {type, id}, kind, visibility, by
+             *     - `unit.replaced`: unit_id, unit_number, previous_repair_count, by
+             *     - `request.created`: request_id, status, type, title, created_by_id, by
+             *     - `request.updated`: request_id, status, type, title, created_by_id, by; decision and converted_to {type, id} when decided or converted
+             *     - `change_order.created`: change_order_id, status, amount, description, by
+             *     - `change_order.updated`: change_order_id, status, amount, description, by (a decision or a withdrawal)
+             *     - `appointment.created`: appointment_id, status, starts_at
+             *     - `appointment.updated`: appointment_id, status, starts_at; reminder when the reminder went out
+             *     - `part.low_stock`: part_id, sku, name, quantity_on_hand, reorder_level
+             *     - `announcement.created`: announcement_id
+             *     - `announcement.updated`: announcement_id
+             *     - `announcement.deleted`: announcement_id
+             *     - `webhook.test`: webhook_id (sent by POST /webhooks/{id}/test to that endpoint only)
+             */
+            events?: ("*" | "repair.created" | "repair.updated" | "repair.status_changed" | "repair.approval" | "repair.note_added" | "repair.material_added" | "attachment.added" | "attachment.removed" | "unit.replaced" | "request.created" | "request.updated" | "change_order.created" | "change_order.updated" | "appointment.created" | "appointment.updated" | "part.low_stock" | "announcement.created" | "announcement.updated" | "announcement.deleted" | "webhook.test")[];
+            description?: string;
+            active?: boolean;
+        };
+        WebhookDelivery: {
+            id: number;
+            event_id: number;
+            event_type?: string;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            last_status_code: number | null;
+            last_error: string | null;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            delivered_at: string | null;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        /**
+         * Format: binary
+         * @description application/pdf, one page
+         */
+        Pdf: string;
+        /** @description RFC 4180 CSV (UTF-8, CRLF, one header row), streamed with chunked transfer encoding; cells starting with =, +, -, @, tab or CR get a leading ' */
+        Csv: string;
         PortalConfig: {
             default_tenant?: string;
             version?: string;
@@ -1724,6 +2536,187 @@ export interface components {
             info: Record<string, never>;
             paths: Record<string, never>;
             components?: Record<string, never>;
+        };
+        ClientRequest: {
+            id: number;
+            customer_id: number;
+            /** @enum {string} */
+            type: "material" | "change_order" | "info" | "other";
+            title: string;
+            description: string;
+            repair_id: number | null;
+            unit_id: number | null;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "converted" | "withdrawn";
+            created_by: components["schemas"]["PersonRef"];
+            decided_by: components["schemas"]["PersonRef"];
+            /** Format: date-time */
+            decided_at: string | null;
+            decision_notes: string | null;
+            converted_to: null | {
+                /** @enum {string} */
+                type: "repair" | "change_order";
+                id: number;
+            };
+            attachment_count: number;
+            /** @description what the caller may do with this request now */
+            allowed_actions?: ("edit" | "approve" | "reject" | "convert" | "withdraw")[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        NewClientRequest: {
+            customer_id: number;
+            /** @enum {string} */
+            type: "material" | "change_order" | "info" | "other";
+            title: string;
+            description?: string;
+            repair_id?: number | null;
+            unit_id?: number | null;
+        };
+        ClientRequestPatch: {
+            title?: string;
+            description?: string;
+        };
+        DecisionNotes: {
+            notes?: string;
+        };
+        RejectRequest: {
+            reason: string;
+        };
+        ConvertRequest: {
+            /** @enum {string} */
+            into: "repair" | "change_order";
+            /** @description into repair, when the request names no unit */
+            unit_number?: string;
+            /** @description into change_order: money > 0 */
+            amount?: string;
+            /** @description into change_order; default: the request's text */
+            description?: string;
+        };
+        ChangeOrder: {
+            id: number;
+            repair_id: number;
+            request_id?: number | null;
+            description: string;
+            amount: string;
+            /** @enum {string} */
+            status: "proposed" | "approved" | "declined" | "withdrawn";
+            created_by: components["schemas"]["PersonRef"];
+            decided_by: components["schemas"]["PersonRef"];
+            /** Format: date-time */
+            decided_at: string | null;
+            notes: string;
+            /** @description the caller may approve or decline it now */
+            can_decide?: boolean;
+            /** @description the caller may withdraw it now */
+            can_withdraw?: boolean;
+            /** @description the caller's approval limit allows approving it */
+            within_approval_limit?: boolean;
+            /** @description the caller's approval limit on this customer */
+            approval_limit?: string | null;
+            /** @description the repair's estimated cost now */
+            repair_estimated_cost?: string;
+            /** @description the repair's estimated cost once this is approved */
+            estimated_cost_if_approved?: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at?: string;
+        };
+        NewChangeOrder: {
+            description: string;
+            /** @description money > 0 */
+            amount: string;
+        };
+        ChangeOrderDecision: {
+            approved: boolean;
+            notes?: string;
+        };
+        UserBrief: {
+            id: number;
+            name: string;
+            handle: string;
+        };
+        Channel: {
+            id: number;
+            /** @enum {string} */
+            kind: "customer" | "internal" | "direct";
+            name: string;
+            customer_id: number | null;
+            /** @description the customer's default channel */
+            is_default?: boolean;
+            /** @description internal and direct channels; empty = all staff for internal */
+            members: components["schemas"]["UserBrief"][];
+            /** Format: date-time */
+            last_message_at: string | null;
+            /** @description messages of others newer than the caller's read position */
+            unread_count: number;
+            /** @description what the caller may do with this channel */
+            allowed_actions?: ("post" | "manage" | "delete")[];
+            /** Format: date-time */
+            created_at: string;
+        };
+        NewChannel: {
+            /** @enum {string} */
+            kind: "customer" | "internal" | "direct";
+            /** @description required except for direct channels */
+            name?: string;
+            /** @description customer channels only (required there) */
+            customer_id?: number;
+            /** @description staff users; direct: exactly one other staff member */
+            member_ids?: number[];
+        };
+        ChannelPatch: {
+            name?: string;
+            /** @description internal channels only */
+            member_ids?: number[];
+        };
+        Mention: {
+            /** @enum {string} */
+            type: "user" | "repair" | "unit" | "request" | "change_order";
+            user?: components["schemas"]["UserBrief"];
+            id?: number;
+            label?: string;
+        };
+        Message: {
+            id: number;
+            channel_id: number;
+            author: components["schemas"]["UserBrief"] | null;
+            /** @description null once deleted */
+            body: string | null;
+            mentions: components["schemas"]["Mention"][];
+            attachments: components["schemas"]["Attachment"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            edited_at: string | null;
+            deleted: boolean;
+            deleted_by: components["schemas"]["UserBrief"] | null;
+            /** Format: date-time */
+            deleted_at: string | null;
+            /** @description what the caller may do with this message */
+            allowed_actions?: ("edit" | "delete")[];
+        };
+        MessagePage: {
+            results: components["schemas"]["Message"][];
+            has_more: boolean;
+        };
+        NewMessage: {
+            body: string;
+        };
+        NewMessageUpload: {
+            /** @description may be empty when files are sent */
+            body?: string;
+            /** @description up to 10 parts named file; images, videos and documents as for attachments */
+            file?: string[];
+        };
+        MessagePatch: {
+            body: string;
+        };
+        ReadPosition: {
+            message_id: number;
         };
         /** @description local [open, close] intervals per day (HH:MM; close may be 24:00); [] when closed */
         OpeningHours: {
@@ -1881,6 +2874,101 @@ export interface components {
         };
         /** @description an iCalendar (RFC 5545) document */
         ICalendar: string;
+        MePatch: {
+            name?: string;
+            /**
+             * @description null = the browser's, else the tenant's
+             * @enum {string|null}
+             */
+            language?: "en" | "es" | null;
+            /** @description my @handle (lower-cased; unique in the shop) */
+            handle?: string;
+        };
+        NewInvitation: {
+            /** Format: email */
+            email: string;
+            name?: string;
+            /** @enum {string} */
+            access: "approver" | "requester" | "viewer";
+            approval_limit?: string | null;
+            /**
+             * @description language of the e-mail; default the inviter's
+             * @enum {string}
+             */
+            language?: "en" | "es";
+        };
+        Invitation: {
+            id: number;
+            customer_id?: number;
+            email: string;
+            name?: string;
+            /** @enum {string} */
+            access: "approver" | "requester" | "viewer";
+            approval_limit?: string | null;
+            /** @enum {string} */
+            status: "pending" | "accepted" | "revoked" | "expired";
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            created_at?: string;
+        };
+        InvitationPreview: {
+            /** @description the tenant's slug */
+            tenant: string;
+            tenant_name?: string;
+            customer_name: string;
+            email: string;
+            name?: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        /** @description {name, password} for a new account; {} when logged in as the invited e-mail's account */
+        InvitationAcceptance: {
+            name?: string;
+            password?: string;
+        };
+        NewAccessCode: {
+            /** @enum {string} */
+            access: "approver" | "requester" | "viewer";
+            expires_in_days?: number;
+        };
+        AccessCode: {
+            id: number;
+            /** @description shown once; XXXX-XXXX-XXXX-XXXX */
+            code: string;
+            access?: string;
+            /** Format: date-time */
+            expires_at?: string;
+        };
+        SignUpRequest: {
+            /** @description may be omitted on the tenant's custom domain */
+            tenant?: string;
+            code: string;
+            /** Format: email */
+            email: string;
+            name: string;
+            password: string;
+            /** @enum {string} */
+            language?: "en" | "es";
+        };
+        TokenBody: {
+            token: string;
+        };
+        PasswordResetRequest: {
+            /** @description may be omitted on the tenant's custom domain */
+            tenant?: string;
+            /** Format: email */
+            email: string;
+            /** @enum {string} */
+            language?: "en" | "es";
+        };
+        PasswordResetConfirm: {
+            token: string;
+            password: string;
+        };
+        Domains: {
+            domains: string[];
+        };
     };
     responses: {
         /** @description Malformed JSON, a duplicate or unknown field, a wrong type or a failed validation (`errors` per field) */
@@ -2153,6 +3241,37 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MePatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["Problem"];
         };
     };
@@ -3360,6 +4479,35 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getShopStats: {
+        parameters: {
+            query?: {
+                customer?: number;
+                from?: string;
+                to?: string;
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopFigure"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getStatusCounts: {
         parameters: {
             query?: never;
@@ -3909,7 +5057,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getApiV1RepairsIdAttachments: {
+    listRepairAttachments: {
         parameters: {
             query?: {
                 page?: number;
@@ -3944,7 +5092,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    postApiV1RepairsIdAttachments: {
+    uploadRepairAttachment: {
         parameters: {
             query?: never;
             header?: never;
@@ -3976,7 +5124,74 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getApiV1AttachmentsId: {
+    listClientRequestAttachments: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["Attachment"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addClientRequestAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachmentUpload"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAttachment: {
         parameters: {
             query?: never;
             header?: never;
@@ -4003,7 +5218,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    deleteApiV1AttachmentsId: {
+    deleteAttachment: {
         parameters: {
             query?: never;
             header?: never;
@@ -4029,7 +5244,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    patchApiV1AttachmentsId: {
+    updateAttachment: {
         parameters: {
             query?: never;
             header?: never;
@@ -4063,7 +5278,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getApiV1AttachmentsIdContent: {
+    getAttachmentContent: {
         parameters: {
             query?: never;
             header?: never;
@@ -4090,7 +5305,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getApiV1AttachmentsIdThumbnail: {
+    getAttachmentThumbnail: {
         parameters: {
             query?: never;
             header?: never;
@@ -4117,7 +5332,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    getApiV1TenantsSlugLogo: {
+    getTenantLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -4142,7 +5357,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    putApiV1TenantsSlugLogo: {
+    putTenantLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -4174,7 +5389,7 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    deleteApiV1TenantsSlugLogo: {
+    deleteTenantLogo: {
         parameters: {
             query?: never;
             header?: never;
@@ -4199,6 +5414,1529 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listClientRequests: {
+        parameters: {
+            query?: {
+                status?: string;
+                type?: string;
+                customer?: number;
+                repair?: number;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["ClientRequest"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewClientRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClientRequestPatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    approveClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionNotes"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    rejectClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    convertClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConvertRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    withdrawClientRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listChangeOrders: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["ChangeOrder"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    proposeChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewChangeOrder"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    decideChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeOrderDecision"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    withdrawChangeOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getRepairInvoicePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["Pdf"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportRepairsCsv: {
+        parameters: {
+            query?: {
+                status?: string;
+                customer?: number;
+                unit?: number;
+                technician?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Csv"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportUnitHistoryCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Csv"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportRepairStatsCsv: {
+        parameters: {
+            query?: {
+                customer?: number;
+                from?: string;
+                to?: string;
+                months?: number;
+                group_by?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": components["schemas"]["Csv"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["Webhook"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewWebhook"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["WebhookDelivery"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    redeliverWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listChannels: {
+        parameters: {
+            query?: {
+                customer?: number;
+                kind?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["Channel"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewChannel"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelPatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCustomerChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Channel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                before?: number;
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    postMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["NewMessageUpload"];
+                "application/json": components["schemas"]["NewMessage"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    markChannelRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadPosition"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMentionableUsers: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserBrief"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessagePatch"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMentioningMessages: {
+        parameters: {
+            query?: {
+                mentions?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["Message"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listInvitations: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["Invitation"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInvitation"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                invitation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAcceptance"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAccessCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAccessCode"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessCode"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    signUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenBody"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domains"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Domains"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domains"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["Problem"];
         };
     };
