@@ -65,49 +65,31 @@ Runtime::Runtime(Config c)
       parts(deps) {
   schema_version = db->Migrate();
   tenants.SetBlobStore(*blobs);
-  repairs.SetPublisher([this](const storage::EventRecord& e) {
-    if (wake_through_database) return;  // the listener hears it
-    broker.Publish(Audience(e), e.id);
-    notifier.Wake();
-    webhook_worker.Wake();  // issue 14
-  });
-  webhooks.SetPublisher([this](const storage::EventRecord& e) {  // issue 14: test sends
-    if (!wake_through_database) broker.Publish(Audience(e), e.id);
-    webhook_worker.Wake();
-  });
-  // auth.changed events: the user's live streams (on every instance, through the event log) re-check.
-  auto wake_streams = [this](const storage::EventRecord& e) {
-    if (!wake_through_database) broker.Publish(Audience(e), e.id);  // else the listener hears it
-  };
-  auth.SetPublisher(wake_streams);
-  users.SetPublisher(wake_streams);
-  customers.SetPublisher(wake_streams);
-  announcements.SetPublisher(wake_streams);
-  messages.SetPublisher(wake_streams);  // message.* and notification.created (issue 11)
-  messages.SetAttachments(&attachments);
-  onboarding.SetPublisher(wake_streams);
-  appointments.SetPublisher([this](const storage::EventRecord& e) {
-    if (!wake_through_database) broker.Publish(Audience(e), e.id);  // else the listener hears it
-  });
-  board.SetPublisher([this](const storage::EventRecord& e) {
-    if (!wake_through_database) broker.Publish(Audience(e), e.id);
-  });
-  parts.SetPublisher([this](const storage::EventRecord& e) {
-    if (!wake_through_database) broker.Publish(Audience(e), e.id);
-  });
-  attachments.SetPublisher([this](const storage::EventRecord& e) {
-    if (wake_through_database) return;  // the listener hears it
-    broker.Publish(Audience(e), e.id);
-    notifier.Wake();
-  });
-  // Client requests and change orders (issue 10): live updates and notifications.
+  // A committed event wakes the live streams of its audience, the notification worker and the webhook
+  // worker (they read the event log). With several instances on PostgreSQL the listener does it instead,
+  // for this instance's own events too (RunServe).
   auto wake_all = [this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
     broker.Publish(Audience(e), e.id);
     notifier.Wake();
+    webhook_worker.Wake();
   };
-  change_orders.SetPublisher(wake_all);
+  repairs.SetPublisher(wake_all);
+  webhooks.SetPublisher(wake_all);  // issue 14: test sends
+  // auth.changed events: the user's live streams (on every instance, through the event log) re-check.
+  auth.SetPublisher(wake_all);
+  users.SetPublisher(wake_all);
+  customers.SetPublisher(wake_all);
+  announcements.SetPublisher(wake_all);
+  attachments.SetPublisher(wake_all);
+  change_orders.SetPublisher(wake_all);  // issue 10
   requests.SetPublisher(wake_all);
+  messages.SetPublisher(wake_all);  // issue 11: message.* and notification.created
+  messages.SetAttachments(&attachments);
+  onboarding.SetPublisher(wake_all);  // issue 13
+  appointments.SetPublisher(wake_all);  // issue 12
+  board.SetPublisher(wake_all);
+  parts.SetPublisher(wake_all);
 }
 
 namespace {
@@ -224,11 +206,10 @@ int Serve(Runtime& rt) {
   if (!rt.config.smtp_host.empty()) rt.mailer.Start();
   rt.announcer.Start();
   rt.webhook_worker.Start();  // issue 14
-  server.Run();
-  rt.webhook_worker.Stop();  // issue 14
-  rt.reminders.Start();
+  rt.reminders.Start();       // issue 12
   server.Run();
   rt.reminders.Stop();
+  rt.webhook_worker.Stop();
   rt.announcer.Stop();
   rt.wake_through_database = false;
   listener.reset();
