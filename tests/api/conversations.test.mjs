@@ -217,9 +217,23 @@ describe('messages', () => {
     const internal = await admin.post(`${API}/channels`, { kind: 'internal', name: uniq('Ops') });
     const im = await post('admin', internal.body.id, `about @repair#${foreign.id}`);
     assert.deepEqual(im.mentions.map((x) => [x.type, x.id]), [['repair', foreign.id]]);
-    // Requests and change orders stay plain text until their records exist.
-    const rq = await post('admin', internal.body.id, '@request#1 @change_order#1');
-    assert.deepEqual(rq.mentions, []);
+    // Requests and change orders: linked with a label inside the channel's customer, plain text outside it.
+    const ownReq = await (await as('c1_requester')).post(`${API}/requests`, { customer_id: cid('c1'), type: 'info', title: uniq('Own question') });
+    assertStatus(ownReq, 201);
+    const otherReq = await (await as('c2_requester')).post(`${API}/requests`, { customer_id: cid('c2'), type: 'info', title: uniq('SECRET-REQ') });
+    assertStatus(otherReq, 201);
+    const co = await admin.post(`${API}/repairs/${own.id}/change-orders`, { description: 'Extra seal', amount: '15.00' });
+    assertStatus(co, 201);
+    const foreignCo = await admin.post(`${API}/repairs/${foreign.id}/change-orders`, { description: 'SECRET-CO', amount: '9.00' });
+    assertStatus(foreignCo, 201);
+    const rq = await post('c1_approver', ch.id,
+      `@request#${ownReq.body.id} @request#${otherReq.body.id} @change_order#${co.body.id} @change_order#${foreignCo.body.id} @request#99999999`);
+    assert.deepEqual(rq.mentions.map((x) => [x.type, x.id]), [['request', ownReq.body.id], ['change_order', co.body.id]]);
+    assert.ok(rq.mentions[0].label.includes(ownReq.body.title));
+    assert.ok(rq.mentions[1].label.includes(`#${co.body.id}`));
+    assert.ok(!JSON.stringify(rq).includes('SECRET'), 'no label of another customer\'s request or change order');
+    const irq = await post('admin', internal.body.id, `@request#${otherReq.body.id}`);
+    assert.deepEqual(irq.mentions.map((x) => [x.type, x.id]), [['request', otherReq.body.id]], 'staff channels link any record of the tenant');
     // Other tenant's repair in an internal channel: nothing.
     const g = await createRepair(await as('admin', 'globex'), { customer_id: cid('c1', 'globex'), unit_number: uniq('G') });
     assert.deepEqual((await post('admin', internal.body.id, `@repair#${g.id}`)).mentions, []);
