@@ -75,6 +75,15 @@ test("the shop's top navigation is one line at 1366 px and a menu at 375 px", as
   assert.equal(new Set(tops).size, 1, `the links sit on one line (tops ${tops.join(',')})`);
   const bar = await wide.locator('header.topbar').boundingBox();
   assert.ok(bar.height < 70, `the bar is one line high (${bar.height} px)`);
+  // Nothing overlaps or leaves the screen: the last link ends before the user's name, the bell is inside.
+  const lastLink = await links.last().boundingBox();
+  const who = await wide.locator('header .who').boundingBox();
+  const bell = await wide.locator('header .bell-slot').boundingBox();
+  assert.ok(lastLink.x + lastLink.width <= who.x, `the links end (${lastLink.x + lastLink.width}) before the user (${who.x})`);
+  assert.ok(who.x + who.width <= 1366 && bell.x + bell.width <= 1366, 'the user and the bell are on screen');
+  // Language and sign-out sit in the user's panel.
+  await wide.locator('header .who').click();
+  await wide.getByRole('button', { name: 'Sign out' }).waitFor();
   await shot(wide, 'shop-nav-1366', { fullPage: false });
   await wide.context().close();
 
