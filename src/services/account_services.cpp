@@ -10,6 +10,7 @@
 #include "storage/attachments_repository.h"
 #include "storage/customers_repository.h"
 #include "storage/handles_repository.h"
+#include "services/field_checks.h"
 #include "services/support_service.h"
 #include "storage/support_repository.h"
 
@@ -25,21 +26,6 @@ void Require(const policy::Actor& actor, Action action) {
   if (!policy::Can(actor, action)) throw Error::Forbidden();
 }
 
-void CheckName(FieldErrors& errors, const std::string& field, const std::string& v, std::size_t max = 200) {
-  if (v.find_first_not_of(" \t\r\n") == std::string::npos) {
-    errors[field].push_back("Required.");
-  } else if (v.size() > max) {
-    errors[field].push_back("At most " + std::to_string(max) + " characters.");
-  }
-}
-
-/// A handle as given (lower-cased first; API.md "Users (additions)"); 400 on `handle` when invalid.
-std::string CheckHandle(FieldErrors& errors, const std::string& input) {
-  std::string h = domain::LowerHandle(input);
-  if (!domain::IsValidHandle(h)) errors["handle"].push_back("2 to 30 of a-z, 0-9, '_', '.', '-', starting with a letter or digit.");
-  return h;
-}
-
 void CheckPassword(FieldErrors& errors, const std::string& password) {
   if (password.size() < kMinPasswordLength) {
     errors["password"].push_back("At least " + std::to_string(kMinPasswordLength) + " characters.");
@@ -52,9 +38,7 @@ void CheckEmail(FieldErrors& errors, const std::string& email) {
   if (!LooksLikeEmail(email)) errors["email"].push_back("Must be an e-mail address.");
 }
 
-void Throw(FieldErrors errors) {
-  if (!errors.empty()) throw Error::Validation(std::move(errors));
-}
+void Throw(FieldErrors errors) { ThrowIfInvalid(std::move(errors)); }
 
 TenantId TenantBySlug(storage::Connection& c, const std::string& slug) {
   auto t = storage::FindTenantBySlug(c, slug);
@@ -63,14 +47,6 @@ TenantId TenantBySlug(storage::Connection& c, const std::string& slug) {
 }
 
 }  // namespace
-
-bool IsValidSlug(const std::string& slug) {
-  if (slug.size() < 2 || slug.size() > 40 || slug.front() == '-') return false;
-  for (char c : slug) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  return true;
-}
 
 // ---- users ----
 
@@ -431,72 +407,6 @@ storage::Preferences CustomerService::PutPreferences(const policy::Actor& actor,
   storage::UpdatePreferences(tx->conn(), actor.tenant, id, p, deps_.clock.Now());
   tx->Commit();
   return p;
-}
-
-// ---- tenants ----
-
-storage::TenantRecord TenantService::Create(const std::string& slug, const std::string& name) {
-  FieldErrors errors;
-  if (!IsValidSlug(slug)) errors["slug"].push_back("2 to 40 characters of a-z, 0-9 and '-', not starting with '-'.");
-  CheckName(errors, "name", name);
-  Throw(std::move(errors));
-  storage::TenantRecord t;
-  t.slug = slug;
-  t.name = name;
-  t.currency = "USD";
-  t.branding = domain::DefaultBranding(name);
-  t.created_at = t.updated_at = deps_.clock.Now();
-  auto tx = deps_.db.Write();
-  if (storage::FindTenantBySlug(tx->conn(), slug)) throw Error::Conflict("A tenant with slug '" + slug + "' exists.");
-  t.id = storage::InsertTenant(tx->conn(), t);
-  tx->Commit();
-  return t;
-}
-
-domain::Branding TenantService::GetBranding(const std::string& slug) {
-  auto tx = deps_.db.Read();
-  auto t = storage::FindTenantBySlug(tx->conn(), slug);
-  if (!t) throw Error::NotFound("No such tenant.");
-  return t->branding;
-}
-
-domain::Branding TenantService::PutBranding(const policy::Actor& actor, const std::string& slug,
-                                            const domain::Branding& b) {
-  auto tx = deps_.db.Write();
-  auto t = storage::FindTenantBySlug(tx->conn(), slug);
-  if (!t) throw Error::NotFound("No such tenant.");
-  if (t->id != actor.tenant || !policy::Can(actor, Action::kEditBranding)) throw Error::Forbidden();
-  auto errors = domain::ValidateBranding(b);
-  Throw(std::move(errors));
-  // API.md: logo_url null (or any other URL than the uploaded logo's) removes an uploaded logo, and its
-  // blob once no row uses it (the blob store deletes in this transaction's terms).
-  if (!b.logo_url.starts_with("/api/v1/tenants/" + t->slug + "/logo")) {
-    auto old = storage::FindTenantLogo(tx->conn(), t->id);
-    storage::SetTenantLogo(tx->conn(), t->id, std::nullopt, 0);
-    if (old && blobs_ != nullptr && storage::BlobReferences(tx->conn(), old->first) == 0) {
-      blobs_->Delete(tx->conn(), old->first);
-    }
-  }
-  storage::UpdateTenantBranding(tx->conn(), t->id, b, deps_.clock.Now());
-  tx->Commit();
-  return b;
-}
-
-storage::TenantRecord TenantService::Current(const policy::Actor& actor) {
-  auto tx = deps_.db.Read();
-  auto t = storage::FindTenant(tx->conn(), actor.tenant);
-  if (!t) throw Error::NotFound("No such tenant.");
-  return *t;
-}
-
-storage::TenantRecord TenantService::PutPricing(const policy::Actor& actor, const domain::PricingSettings& p) {
-  if (!policy::Can(actor, Action::kEditPricing)) throw Error::Forbidden();
-  Throw(domain::ValidatePricing(p));
-  auto tx = deps_.db.Write();
-  storage::UpdateTenantPricing(tx->conn(), actor.tenant, p, deps_.clock.Now());
-  auto t = storage::FindTenant(tx->conn(), actor.tenant);
-  tx->Commit();
-  return *t;
 }
 
 }  // namespace portico::services

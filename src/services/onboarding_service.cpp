@@ -4,12 +4,12 @@
 
 #include "core/crypto.h"
 #include "core/error.h"
-#include "domain/mentions.h"
 #include "domain/money.h"
 #include "domain/password_rules.h"
 #include "domain/single_use_token.h"
 #include "policy/policy.h"
 #include "services/account_mail.h"
+#include "services/field_checks.h"
 #include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
 #include "storage/handles_repository.h"
@@ -327,10 +327,7 @@ policy::Actor OnboardingService::UpdateMe(const policy::Actor& actor, const std:
   if (name) CheckName(errors, *name);
   if (language) CheckLanguage(errors, *language);
   std::optional<std::string> h;
-  if (handle) {
-    h = domain::LowerHandle(*handle);
-    if (!domain::IsValidHandle(*h)) errors["handle"].push_back("2 to 30 of a-z, 0-9, '_', '.', '-', starting with a letter or digit.");
-  }
+  if (handle) h = CheckHandle(errors, *handle);
   Throw(std::move(errors));
   const UnixSeconds now = deps_.clock.Now();
   auto tx = deps_.db.Write();
