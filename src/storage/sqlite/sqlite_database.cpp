@@ -49,6 +49,9 @@ class SqliteConnection final : public Connection {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     sqlite3_extended_result_codes(db_, 1);
     // synchronous=FULL in WAL mode: each commit fsyncs the WAL before it returns (durable on power loss).
+    // temp_store stays DEFAULT: with MEMORY, statement journals inside the group-commit SAVEPOINT live in
+    // memory and SQLite truncates them by walking their chunk list at the end of every statement, which
+    // made a large import quadratic (60,000 rows took 25 s, the full file stalled).
     ExecuteScript(std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=") +
                   (synchronous == Synchronous::kFull ? "FULL" : "NORMAL") +
                   "; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
@@ -171,6 +174,10 @@ class WriterLease final : public Connection {
   Dialect dialect() const override { return Dialect::kSqlite; }
   SqliteConnection& real() { return real_; }
   bool holds_writer = true;
+  /// True when this transaction joined an open batch and so runs in its own SAVEPOINT; the first of a
+  /// batch runs in the plain transaction (a SAVEPOINT there would make every statement journal live
+  /// until the batch ends, which made bulk imports slow).
+  bool in_savepoint = false;
 
  private:
   SqliteConnection& real_;
@@ -273,15 +280,18 @@ void SqliteDatabase::BeginOn(Connection& conn, bool write) {
     conn.Execute(kBeginRead);
     return;
   }
-  auto& writer = static_cast<WriterLease&>(conn).real();
+  auto& lease = static_cast<WriterLease&>(conn);
+  auto& writer = lease.real();
   if (!batch_open_) {
     writer.Execute(kBeginWrite, {});
     batch_open_ = true;
     batch_size_ = 0;
     std::lock_guard lock(commit_mutex_);
     ++batch_;
+    return;
   }
   writer.Execute(kSavepoint, {});
+  lease.in_savepoint = true;
 }
 
 void SqliteDatabase::CommitOn(Connection& conn) {
@@ -290,7 +300,7 @@ void SqliteDatabase::CommitOn(Connection& conn) {
     conn.Execute(kCommit);
     return;
   }
-  lease->real().Execute(kReleaseSavepoint, {});
+  if (lease->in_savepoint) lease->real().Execute(kReleaseSavepoint, {});
   ++batch_size_;
   if (writers_waiting_.load() > 0 && batch_size_ < kMaxBatch) {
     // Another write is queued: it joins this batch; whoever ends the batch commits it for us.
@@ -319,6 +329,22 @@ void SqliteDatabase::RollbackOn(Connection& conn) {
     return;
   }
   if (!lease->holds_writer || !batch_open_) return;  // handed on (its batch decides), or nothing open
+  if (!lease->in_savepoint) {
+    // The first of its batch: nothing else is in the transaction, so it ends with a plain ROLLBACK.
+    auto& writer = lease->real();
+    try {
+      if (sqlite3_get_autocommit(writer.handle()) == 0) writer.Execute(kRollback, {});
+    } catch (const std::exception&) {
+    }
+    batch_open_ = false;
+    batch_size_ = 0;
+    {
+      std::lock_guard lock(commit_mutex_);
+      finished_ = batch_;
+    }
+    batch_done_.notify_all();
+    return;
+  }
   bool undone = false;
   try {
     lease->real().Execute(kRollbackToSavepoint, {});
