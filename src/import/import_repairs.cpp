@@ -33,12 +33,21 @@ struct RepairImporter::State {
   std::string source;
   std::unique_ptr<storage::Transaction> tx;
   std::int64_t in_batch = 0;
+  std::int64_t batch_first_id = 0;  // ids of the repairs this batch inserted (0: none yet)
+  std::int64_t batch_last_id = 0;
   std::unordered_map<std::string, std::int64_t> customers;  // external ref or name -> id
   std::unordered_map<std::string, UnitState> units;         // "customer_id\nunit_number"
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   State(storage::Database& d, const Clock& c, bool dry, std::string src)
       : db(d), clock(c), dry_run(dry), source(std::move(src)) {}
+
+  /// What a batch does before it commits: the search entries of its repairs, the units' counts.
+  void FinishBatch() {
+    storage::IndexImportedRepairs(tx->conn(), tenant, batch_first_id, batch_last_id);
+    batch_first_id = batch_last_id = 0;
+    FlushUnits();
+  }
 
   void FlushUnits() {
     const UnixSeconds now = clock.Now();
@@ -115,10 +124,13 @@ void RepairImporter::Add(const ImportedRepair& in, std::int64_t row_number) {
   if (!in.technician_ref.empty()) row.technician_ref = in.technician_ref;
   row.created_at = *created;
   row.log_note = "Imported from " + s.source + (in.external_ref.empty() ? "" : " (" + in.external_ref + ")");
-  if (!storage::InsertImportedRepair(c, row)) {
+  const auto id = storage::InsertImportedRepair(c, row);
+  if (!id) {
     ++report_.already_imported;
     return;
   }
+  if (s.batch_first_id == 0) s.batch_first_id = *id;
+  s.batch_last_id = *id;
   ++report_.repairs_created;
   if (in.cost_cents) {
     ++report_.with_cost;
@@ -131,7 +143,7 @@ void RepairImporter::Add(const ImportedRepair& in, std::int64_t row_number) {
     uit->second.dirty = true;
   }
   if (!s.dry_run && ++s.in_batch >= kBatchRows) {
-    s.FlushUnits();
+    s.FinishBatch();
     s.tx->Commit();
     s.tx.reset();
     s.tx = s.db.Write();
@@ -141,7 +153,7 @@ void RepairImporter::Add(const ImportedRepair& in, std::int64_t row_number) {
 
 ImportReport RepairImporter::Finish() {
   auto& s = *state_;
-  s.FlushUnits();
+  s.FinishBatch();
   storage::SetBulkLoad(s.tx->conn(), false);
   report_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
   if (s.dry_run) {

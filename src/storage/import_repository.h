@@ -38,9 +38,16 @@ struct ImportedRepairRow {
   UnixSeconds created_at = 0;
   std::string log_note;  // the creation log entry's note
 };
-/// Inserts the repair with its search entry and creation log entry; nullopt when the tenant already has
-/// a repair with that external reference.
+/// Inserts the repair with its creation log entry (and, on PostgreSQL, its search entry); nullopt when the
+/// tenant already has a repair with that external reference. On SQLite the search entries are written per
+/// batch by IndexImportedRepairs before it commits.
 std::optional<std::int64_t> InsertImportedRepair(Connection& c, const ImportedRepairRow& r);
+
+/// SQLite: writes the search entries of the repairs with ids first_id..last_id of `tenant` (those the
+/// current batch inserted) in one statement; nothing when first_id is 0, or on PostgreSQL. Per-row FTS5
+/// inserts were the import's main cost: every later statement of the transaction made FTS5 flush its
+/// pending terms (a statement savepoint is a flush point for a virtual table).
+void IndexImportedRepairs(Connection& c, TenantId tenant, std::int64_t first_id, std::int64_t last_id);
 
 /// A larger page cache while importing (SQLite: the repairs' indexes are written in scattered order);
 /// `bulk` false restores the default. Nothing on PostgreSQL (its cache is the server's).
