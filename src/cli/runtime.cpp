@@ -55,7 +55,7 @@ Runtime::Runtime(Config c)
       webhook_worker(deps, [this](const storage::EventRecord& e) {
         if (!wake_through_database) broker.Publish(Audience(e), e.id);
       }),
-      channels(deps),
+      channels(deps, attachments),
       messages(deps),
       onboarding(deps, auth),
       shop(deps),

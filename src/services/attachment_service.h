@@ -93,6 +93,9 @@ class AttachmentService {
   /// Stores prepared files in the caller's write transaction: the tenant's quota (413 quota-exceeded),
   /// the blobs, the rows (ids set). No event: the owner's event announces them.
   void Store(storage::Connection& c, TenantId tenant, std::vector<PreparedFile>& files);
+  /// Removes the blobs (by SHA-256; empty strings ignored) that no row uses any more, in the caller's
+  /// write transaction, after it deleted the rows that used them.
+  void Collect(storage::Connection& c, const std::vector<std::string>& shas);
 
  private:
   /// The owner of an attachment as far as scope and storage need it.
@@ -108,8 +111,6 @@ class AttachmentService {
                                 const NewAttachment& in);
   storage::EventRecord Emit(storage::Connection& c, const policy::Actor& actor, const storage::AttachmentRecord& a,
                             const char* type);
-  /// Removes the blobs no row uses any more (in the caller's transaction).
-  void Collect(storage::Connection& c, const std::vector<std::string>& shas);
 
   Deps deps_;
   storage::BlobStore& blobs_;

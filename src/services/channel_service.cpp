@@ -153,8 +153,9 @@ void ChannelService::Delete(const policy::Actor& actor, std::int64_t id) {
   if (!ch) throw Error::NotFound("No such channel.");
   if (!policy::CanDeleteChannel(actor)) throw Error::Forbidden("Only admins delete channels.");
   if (ch->is_default) throw Error::Conflict("A customer's default channel cannot be deleted.");
-  // Its messages' attachments go with it (their rows; blobs stay until collected with the next delete).
+  const auto blobs = storage::DeleteChannelAttachments(c, actor.tenant, id);
   storage::DeleteChannel(c, actor.tenant, id);
+  attachments_.Collect(c, blobs);
   tx->Commit();
 }
 

@@ -33,7 +33,7 @@ struct ChannelPatch {
 
 class ChannelService {
  public:
-  explicit ChannelService(Deps deps) : deps_(deps) {}
+  ChannelService(Deps deps, AttachmentService& attachments) : deps_(deps), attachments_(attachments) {}
   /// The channels the caller reads (customer and kind filter never widen it; bad kind 400).
   std::vector<storage::ChannelRecord> List(const policy::Actor& actor, std::optional<CustomerId> customer,
                                            const std::optional<std::string>& kind);
@@ -42,13 +42,15 @@ class ChannelService {
   storage::ChannelRecord Create(const policy::Actor& actor, const NewChannel& in, bool& created);
   /// Manager, admin (403; direct channels: nobody). name 1..100, member_ids staff users (400).
   storage::ChannelRecord Update(const policy::Actor& actor, std::int64_t id, const ChannelPatch& patch);
-  /// Admin (403); a customer's default channel 409.
+  /// Admin (403); a customer's default channel 409. Its messages' attachments and their unused blobs go
+  /// with it.
   void Delete(const policy::Actor& actor, std::int64_t id);
   /// The customer's default channel, created on first call (customer outside the caller's scope 404).
   storage::ChannelRecord CustomerChannel(const policy::Actor& actor, CustomerId customer);
 
  private:
   Deps deps_;
+  AttachmentService& attachments_;
 };
 
 /// A message with its attachments, as the API shows it.

@@ -21,6 +21,12 @@ constexpr Sql kList{"attachment_list",
                     "WHERE a.tenant_id = $1 AND a.owner_type = $2 AND a.owner_id = $3 ORDER BY a.id"};
 constexpr Sql kUpdate{"attachment_update",
                       "UPDATE attachments SET caption = $2, label = $3, visibility = $4, updated_at = $5 WHERE id = $1"};
+constexpr Sql kChannelFiles{"attachments_of_channel",
+                            "SELECT a.sha256, a.thumbnail_sha256 FROM attachments a WHERE a.tenant_id = $1 "
+                            "AND a.owner_type = 'message' AND a.owner_id IN (SELECT id FROM messages WHERE channel_id = $2)"};
+constexpr Sql kDeleteOfChannel{"attachments_delete_of_channel",
+                               "DELETE FROM attachments WHERE tenant_id = $1 AND owner_type = 'message' "
+                               "AND owner_id IN (SELECT id FROM messages WHERE channel_id = $2)"};
 constexpr Sql kDelete{"attachment_delete", "DELETE FROM attachments WHERE id = $1"};
 constexpr Sql kRefs{"blob_references",
                     "SELECT (SELECT COUNT(*) FROM attachments WHERE sha256 = $1) + "
@@ -117,6 +123,16 @@ void UpdateAttachment(Connection& c, const AttachmentRecord& a) {
 }
 
 void DeleteAttachment(Connection& c, std::int64_t id) { c.Execute(kDelete, {id}); }
+
+std::vector<std::string> DeleteChannelAttachments(Connection& c, TenantId tenant, std::int64_t channel) {
+  std::vector<std::string> shas;
+  for (const auto& r : c.Query(kChannelFiles, {tenant.value, channel})) {
+    shas.push_back(r.Text(0));
+    if (!r.IsNull(1)) shas.push_back(r.Text(1));
+  }
+  c.Execute(kDeleteOfChannel, {tenant.value, channel});
+  return shas;
+}
 
 std::int64_t BlobReferences(Connection& c, const std::string& sha256) { return c.Query(kRefs, {sha256}).front().Int(0); }
 

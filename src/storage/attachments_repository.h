@@ -48,6 +48,9 @@ std::vector<AttachmentRecord> ListAttachments(Connection& c, TenantId tenant, co
                                               std::int64_t owner_id, bool internal_too);
 void UpdateAttachment(Connection& c, const AttachmentRecord& a);
 void DeleteAttachment(Connection& c, std::int64_t id);
+/// Deletes the attachments of every message of `channel` (before the channel goes); returns the blobs
+/// (files and thumbnails) they used, for the caller to collect.
+std::vector<std::string> DeleteChannelAttachments(Connection& c, TenantId tenant, std::int64_t channel);
 /// How many rows (attachments and tenant logos) still use blob `sha256` as a file or a thumbnail.
 std::int64_t BlobReferences(Connection& c, const std::string& sha256);
 /// Bytes a tenant stores: its attachments' files and thumbnails and its logo.

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { useServer, assertProblem, assertStatus } from './harness.mjs';
 import { API, uniq, newUser } from './lifecycle_helpers.mjs';
 import { jpeg, multipart } from './attachments_helpers.mjs';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 
 const ctx = useServer();
 const as = (who, tenant = 'acme') => ctx.server.bearer(tenant, who);
@@ -19,7 +21,34 @@ function postFiles(client, channel, { body, files = 1, extra = [] } = {}) {
   return client.request('POST', `${API}/channels/${channel}/messages`, { body: m.body, headers: { 'content-type': m.contentType } });
 }
 
+/** Files under the server's file:// blob store (data/blobs/ab/...). */
+function blobFiles() {
+  const root = path.join(ctx.server.dir, 'data', 'blobs');
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).filter((n) => !n.startsWith('.'));
+}
+
 describe('message attachments', () => {
+  test('deleting a channel deletes its messages\' attachments and the blobs nothing else uses', async () => {
+    const admin = await as('admin');
+    const ch = await admin.post(`${API}/channels`, { kind: 'internal', name: uniq('Evidence') });
+    assertStatus(ch, 201);
+    const before = new Set(blobFiles());
+    const parts = [{ name: 'body', value: 'unique photos' },
+      { name: 'file', filename: 'a.jpg', type: 'image/jpeg', data: jpeg(97, 61) },
+      { name: 'file', filename: 'b.jpg', type: 'image/jpeg', data: jpeg(83, 59) }];
+    const m = multipart(parts);
+    const posted = await admin.request('POST', `${API}/channels/${ch.body.id}/messages`, { body: m.body, headers: { 'content-type': m.contentType } });
+    assertStatus(posted, 201);
+    const ids = posted.body.attachments.map((a) => a.id);
+    const added = blobFiles().filter((f) => !before.has(f));
+    assert.ok(added.length >= 2, `the files are stored (${added.length} new blobs)`);
+    assertStatus(await admin.delete(`${API}/channels/${ch.body.id}`), 204);
+    for (const id of ids) assertProblem(await admin.get(`${API}/attachments/${id}`), 404);
+    const left = new Set(blobFiles());
+    assert.deepEqual(added.filter((f) => left.has(f)), [], 'their blobs are deleted');
+  });
+
   test('multipart: body and files, scoped by the channel, 404 once the message is deleted', async () => {
     const ch = (await (await as('admin')).get(`${API}/customers/${cid('c1')}/channel`)).body;
     const res = await postFiles(await as('c1_requester'), ch.id, { body: 'two photos', files: 2 });
