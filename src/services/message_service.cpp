@@ -9,10 +9,12 @@
 
 #include "core/error.h"
 #include "domain/mentions.h"
+#include "domain/roles.h"
 #include "policy/conversations.h"
 #include "services/conversation_service.h"
 #include "storage/requests_repository.h"
 #include "services/support_service.h"
+#include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
 #include "storage/notifications_repository.h"
 #include "storage/repairs_repository.h"
@@ -142,12 +144,25 @@ std::vector<storage::EventRecord> Emit(storage::Connection& c, const storage::Ch
   return out;
 }
 
-/// One notification (and its notification.created event) per mentioned reader not told before.
+/// One notification (and its notification.created event) per mentioned reader not told before; also
+/// e-mailed when the server sends e-mail (`email_enabled`) and the user's preferences say so (PRODUCT.md,
+/// "Notification"): staff always, a customer user when the channel's customer wants e-mail.
 void Notify(storage::Connection& c, const policy::Actor& actor, const storage::ChannelRecord& ch, std::int64_t message,
             const std::string& body, const std::vector<UserId>& users, std::int64_t event_id, UnixSeconds now,
-            std::vector<storage::EventRecord>& events) {
+            bool email_enabled, std::vector<storage::EventRecord>& events) {
+  std::optional<bool> customer_wants_email;
   for (auto user : users) {
     if (user == actor.user || !storage::MarkNotified(c, message, user)) continue;
+    bool email = false;
+    if (email_enabled) {
+      auto u = storage::FindUser(c, actor.tenant, user);
+      if (u && domain::IsStaff(u->role)) {
+        email = true;
+      } else if (u && ch.customer) {
+        if (!customer_wants_email) customer_wants_email = storage::CustomerWantsEmail(c, *ch.customer);
+        email = *customer_wants_email;
+      }
+    }
     storage::NotificationRecord n;
     n.tenant = actor.tenant;
     n.user = user;
@@ -156,7 +171,7 @@ void Notify(storage::Connection& c, const policy::Actor& actor, const storage::C
     n.title = actor.name + " mentioned you in " + ch.name;
     n.body = Excerpt(body);
     n.created_at = now;
-    auto nid = storage::InsertNotification(c, n, false);
+    auto nid = storage::InsertNotification(c, n, email);
     if (!nid) continue;
     storage::EventRecord ev;
     ev.tenant = actor.tenant;
@@ -263,7 +278,8 @@ MessageView MessageService::Post(const policy::Actor& actor, std::int64_t channe
   storage::ReplaceMentions(c, m.id, resolved.mentions);
   storage::TouchChannel(c, ch->id, now);
   auto events = Emit(c, *ch, "message.created", m.id, actor.user, now);
-  Notify(c, actor, *ch, m.id, body, resolved.users, events.front().id, now, events);
+  Notify(c, actor, *ch, m.id, body, resolved.users, events.front().id, now,
+         !deps_.config.smtp_host.empty(), events);
   auto view = Views(c, actor, {*storage::FindMessage(c, policy::ChannelScopeOf(actor), m.id)});
   tx->Commit();
   if (publish_) {
@@ -290,7 +306,8 @@ MessageView MessageService::Edit(const policy::Actor& actor, std::int64_t id, co
   auto resolved = ResolveMentions(c, actor.tenant, *ch, body);
   storage::ReplaceMentions(c, id, resolved.mentions);
   auto events = Emit(c, *ch, "message.updated", id, actor.user, now);
-  Notify(c, actor, *ch, id, body, resolved.users, events.front().id, now, events);
+  Notify(c, actor, *ch, id, body, resolved.users, events.front().id, now,
+         !deps_.config.smtp_host.empty(), events);
   auto view = Views(c, actor, {*storage::FindMessage(c, scope, id)});
   tx->Commit();
   if (publish_) {

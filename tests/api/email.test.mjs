@@ -146,3 +146,19 @@ test('mark read: one, then all; another user cannot mark mine', async () => {
   assert.equal((await approver.get('/api/v1/notifications/unread_count')).body.unread, 0);
   assert.equal((await approver.get('/api/v1/notifications?unread=true')).body.count, 0);
 });
+
+test('a mentioned staff user gets the mention by e-mail too', async () => {
+  const s = ctx.server;
+  const admin = await s.bearer('acme', 'admin');
+  const tech = await s.bearer('acme', 'technician');
+  const me = await tech.get('/api/v1/me');
+  assertStatus(me, 200);
+  const ch = await admin.post('/api/v1/channels', { kind: 'internal', name: `Mail ${Date.now()}` });
+  assertStatus(ch, 201);
+  assertStatus(await admin.post(`/api/v1/channels/${ch.body.id}/messages`, { body: `@${me.body.handle} please check bay 2` }), 201);
+  const email = s.user('acme', 'technician').email;
+  const mail = await waitFor(async () => (await messages()).find((m) => m.includes(email) && /mentioned you/.test(m)));
+  assert.ok(mail, `no mention e-mail reached ${email}`);
+  assert.match(mail, /^Subject: .*mentioned you in Mail/m);
+  assert.ok(mail.replace(/=\r?\n/g, '').includes('please check bay 2'), 'the excerpt is in the e-mail');
+});
