@@ -121,7 +121,7 @@ int Main(int argc, char** argv) {
   user_create->add_option("--role", u_role, "admin, manager, technician or customer")
       ->required()
       ->check(CLI::IsMember({"admin", "manager", "technician", "customer"}));
-  auto* pw = user_create->add_option("--password", u_password, "Password (at least 10 characters)");
+  auto* pw = user_create->add_option("--password", u_password, "Password (API.md rules: 10+ characters, not the e-mail, not a common password)");
   auto* pw_stdin = user_create->add_flag("--password-stdin", u_password_stdin, "Read the password from stdin");
   pw->excludes(pw_stdin);
   user_create->callback([&] {

@@ -13,6 +13,8 @@ Branding DefaultBranding(const std::string& name) {
   return b;
 }
 
+bool IsSupportedLanguage(const std::string& language) { return language == "en" || language == "es"; }
+
 bool IsHexColor(const std::string& s) {
   if (s.size() != 7 || s[0] != '#') return false;
   for (std::size_t i = 1; i < 7; ++i) {
@@ -60,6 +62,7 @@ FieldErrors ValidateBranding(const Branding& b) {
   UrlLike(errors, "logo_url", b.logo_url);
   MaxLen(errors, "portal.welcome_message", b.portal.welcome_message, 2000);
   MaxLen(errors, "portal.footer_text", b.portal.footer_text, 1000);
+  if (!IsSupportedLanguage(b.default_language)) errors["default_language"].push_back("Must be \"en\" or \"es\".");
   return errors;
 }
 
@@ -78,6 +81,7 @@ json::value BrandingToJson(const Branding& b) {
                               {"text", b.colors.text}}},
       {"logo_url", b.logo_url.empty() ? json::value(nullptr) : json::value(b.logo_url)},
       {"portal", json::object{{"welcome_message", b.portal.welcome_message}, {"footer_text", b.portal.footer_text}}},
+      {"default_language", b.default_language},
   };
 }
 
@@ -113,6 +117,8 @@ Branding BrandingFromJson(const json::value& v) {
     Read(c->as_object(), "welcome_message", b.portal.welcome_message);
     Read(c->as_object(), "footer_text", b.portal.footer_text);
   }
+  Read(*o, "default_language", b.default_language);
+  if (!IsSupportedLanguage(b.default_language)) b.default_language = "en";
   return b;
 }
 

@@ -20,7 +20,13 @@ struct Branding {
   struct Portal {
     std::string welcome_message = "Welcome to your repair portal.", footer_text;
   } portal;
+  /// The language ("en" or "es") of the portal and the e-mails for users who chose none (API.md "Users
+  /// (additions)": the browser's, else the tenant's). Empty in a PUT that omits it: the stored one stays.
+  std::string default_language = "en";
 };
+
+/// True for a language the portals and e-mails exist in: "en" or "es".
+bool IsSupportedLanguage(const std::string& language);
 
 /// Default branding for a new tenant called `name`.
 Branding DefaultBranding(const std::string& name);

@@ -67,6 +67,20 @@ std::string_view TokenStatus(const TokenUse& token, UnixSeconds now) {
   return "expired";
 }
 
+std::string_view AccessCodeStatus(const TokenUse& token, UnixSeconds now) {
+  switch (DecideTokenUse(token, now)) {
+    case TokenVerdict::kUsable:
+      return "active";
+    case TokenVerdict::kRevoked:
+      return "revoked";
+    case TokenVerdict::kUsedUp:
+      return "used";
+    case TokenVerdict::kExpired:
+      return "expired";
+  }
+  return "expired";
+}
+
 std::string NormaliseAccessCode(std::string_view code) {
   std::string out;
   out.reserve(code.size());

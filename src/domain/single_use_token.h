@@ -45,6 +45,9 @@ TokenVerdict DecideTokenUse(const TokenUse& token, UnixSeconds now);
 /// A status for listing (invitations): "pending", "accepted", "revoked" or "expired".
 std::string_view TokenStatus(const TokenUse& token, UnixSeconds now);
 
+/// A status for listing access codes: "active", "used", "revoked" or "expired" (the same verdicts).
+std::string_view AccessCodeStatus(const TokenUse& token, UnixSeconds now);
+
 /// An access code as people type it: upper-cased, spaces and dashes removed (what is hashed and compared).
 std::string NormaliseAccessCode(std::string_view code);
 

@@ -49,6 +49,8 @@ domain::Branding ReadBranding(const json::object& body) {
     if (auto v = p.String("footer_text", false, 4000)) b.portal.footer_text = *v;
     p.CheckUnknown();
   }
+  // Optional: left out, the stored language stays (the service reads "" so).
+  b.default_language = r.String("default_language", false, 10).value_or("");
   r.CheckUnknown();
   ThrowIfErrors(errors);
   return b;

@@ -20,7 +20,8 @@ json::value MeJson(const policy::Actor& a) {
                       {"name", a.name},
                       {"handle", a.handle},
                       {"role", std::string(domain::ToString(a.role))},
-                      {"tenant", json::object{{"slug", a.tenant_slug}, {"name", a.tenant_name}}},
+                      {"tenant", json::object{{"slug", a.tenant_slug}, {"name", a.tenant_name},
+                                              {"default_language", a.tenant_default_language}}},
                       {"customers", std::move(customers)},
                       {"language", a.language ? json::value(*a.language) : json::value(nullptr)}};
 }

@@ -27,6 +27,22 @@ json::value InvitationJson(const services::InvitationView& v) {
                       {"created_at", FormatTimestamp(r.created_at)}};
 }
 
+json::value AccessCodeJson(const services::AccessCodeView& v) {
+  const auto& r = v.record;
+  auto opt_time = [](const std::optional<UnixSeconds>& t) { return t ? json::value(FormatTimestamp(*t)) : json::value(nullptr); };
+  return json::object{{"id", r.id},
+                      {"customer_id", r.customer ? r.customer->value : 0},
+                      {"customer_name", r.customer_name},
+                      {"access", r.access},
+                      {"status", v.status},
+                      {"uses", r.uses},
+                      {"max_uses", r.max_uses},
+                      {"expires_at", FormatTimestamp(r.expires_at)},
+                      {"created_at", FormatTimestamp(r.created_at)},
+                      {"last_used_at", opt_time(r.last_used_at)},
+                      {"revoked_at", opt_time(r.revoked_at)}};
+}
+
 Response NoContent(int status) {
   Response res;
   res.status = status;
@@ -164,6 +180,24 @@ void RegisterOnboardingRoutes(App& app, services::OnboardingService& s) {
           auto created = s.CreateAccessCode(ctx.actor(), customer, *access, days);
           return JsonResponse(201, json::object{{"id", created.id}, {"code", created.code},
                                                 {"access", *access}, {"expires_at", FormatTimestamp(created.expires_at)}});
+        });
+  r.Add("GET", "/api/v1/access-codes",
+        {.operation_id = "listAccessCodes",
+         .summary = "My tenant's access codes with status, uses and expiry, newest first; ?customer= narrows (admin, manager)",
+         .tag = "onboarding", .response_schema = "AccessCodeSummary", .paginated = true,
+         .query = {"customer", "page", "page_size"}},
+        [&s](RequestContext& ctx) {
+          auto page = ctx.Page();
+          std::optional<CustomerId> customer;
+          if (auto v = ctx.IntQuery("customer")) customer = CustomerId(*v);
+          return JsonResponse(200, PageJson(ctx.req, page, s.ListAccessCodes(ctx.actor(), customer, page), AccessCodeJson));
+        });
+  r.Add("DELETE", "/api/v1/access-codes/{id}",
+        {.operation_id = "revokeAccessCode", .summary = "Revoke an unused access code (admin, manager)", .tag = "onboarding",
+         .status = 204},
+        [&s](RequestContext& ctx) {
+          s.RevokeAccessCode(ctx.actor(), ctx.IdParam("id"));
+          return NoContent(204);
         });
   r.Add("POST", "/api/v1/auth/signup",
         {.operation_id = "signUp", .summary = "Sign up with an access code (202 always; a valid code sends a verification e-mail)",

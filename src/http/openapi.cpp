@@ -28,7 +28,8 @@ constexpr const char* kComponents = R"JSON({
    "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
    "handle": {"type": "string", "description": "the @handle, unique in the tenant"},
    "role": {"type": "string", "enum": ["admin", "manager", "technician", "customer"]},
-   "tenant": {"type": "object", "required": ["slug", "name"], "properties": {"slug": {"type": "string"}, "name": {"type": "string"}}},
+   "tenant": {"type": "object", "required": ["slug", "name"], "properties": {"slug": {"type": "string"}, "name": {"type": "string"},
+     "default_language": {"type": "string", "enum": ["en", "es"], "description": "the language of users who chose none"}}},
    "customers": {"type": "array", "items": {"type": "object", "required": ["id", "name", "access"], "properties": {
      "id": {"type": "integer"}, "name": {"type": "string"},
      "access": {"type": "string", "enum": ["approver", "requester", "viewer"]}, "is_primary_contact": {"type": "boolean"}}}},
@@ -88,7 +89,9 @@ constexpr const char* kComponents = R"JSON({
      "accent": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}, "background": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"},
      "text": {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$"}}},
    "logo_url": {"type": ["string", "null"]},
-   "portal": {"type": "object", "properties": {"welcome_message": {"type": "string"}, "footer_text": {"type": "string"}}}}},
+   "portal": {"type": "object", "properties": {"welcome_message": {"type": "string"}, "footer_text": {"type": "string"}}},
+   "default_language": {"type": "string", "enum": ["en", "es"],
+     "description": "the portal's and the e-mails' language for users who chose none (and browsers in neither); left out of a PUT, it stays"}}},
  "Repair": {"type": "object", "required": ["id", "customer_id", "unit_id", "unit_number", "technician_id", "status",
    "description", "damage_type", "priority", "repair_date", "cost", "estimated_cost", "price_override", "materials_total",
    "approval", "version", "created_at", "updated_at"], "properties": {

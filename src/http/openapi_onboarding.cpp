@@ -15,7 +15,7 @@ constexpr const char* kOnboardingComponents = R"JSON({
    "email": {"type": "string", "format": "email"}, "name": {"type": "string", "maxLength": 200},
    "access": {"type": "string", "enum": ["approver", "requester", "viewer"]},
    "approval_limit": {"type": ["string", "null"], "pattern": "^[0-9]+(\\.[0-9]{1,2})?$"},
-   "language": {"type": "string", "enum": ["en", "es"], "description": "language of the e-mail; default the inviter's"}}},
+   "language": {"type": "string", "enum": ["en", "es"], "description": "language of the e-mail; default the tenant's (branding default_language)"}}},
  "Invitation": {"type": "object", "required": ["id", "email", "access", "expires_at", "status"], "properties": {
    "id": {"type": "integer"}, "customer_id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
    "access": {"type": "string", "enum": ["approver", "requester", "viewer"]},
@@ -35,6 +35,15 @@ constexpr const char* kOnboardingComponents = R"JSON({
  "AccessCode": {"type": "object", "required": ["id", "code"], "properties": {
    "id": {"type": "integer"}, "code": {"type": "string", "description": "shown once; XXXX-XXXX-XXXX-XXXX"},
    "access": {"type": "string"}, "expires_at": {"type": "string", "format": "date-time"}}},
+ "AccessCodeSummary": {"type": "object", "required": ["id", "customer_id", "access", "status", "uses", "max_uses", "expires_at"],
+   "description": "an access code as listed: never the code itself", "properties": {
+   "id": {"type": "integer"}, "customer_id": {"type": "integer"}, "customer_name": {"type": "string"},
+   "access": {"type": "string", "enum": ["approver", "requester", "viewer"]},
+   "status": {"type": "string", "enum": ["active", "used", "revoked", "expired"]},
+   "uses": {"type": "integer"}, "max_uses": {"type": "integer"},
+   "expires_at": {"type": "string", "format": "date-time"}, "created_at": {"type": "string", "format": "date-time"},
+   "last_used_at": {"type": ["string", "null"], "format": "date-time"},
+   "revoked_at": {"type": ["string", "null"], "format": "date-time"}}},
  "SignUpRequest": {"type": "object", "additionalProperties": false, "required": ["code", "email", "name", "password"], "properties": {
    "tenant": {"type": "string", "description": "may be omitted on the tenant's custom domain"},
    "code": {"type": "string"}, "email": {"type": "string", "format": "email"}, "name": {"type": "string"},

@@ -27,6 +27,8 @@ struct Actor {
   TenantId tenant;
   std::string tenant_slug;
   std::string tenant_name;
+  /// The tenant's language for users who chose none ("en" or "es"; branding `default_language`).
+  std::string tenant_default_language = "en";
   domain::Role role = domain::Role::kCustomer;
   std::string name;
   std::string email;

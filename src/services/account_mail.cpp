@@ -73,8 +73,9 @@ std::string Fill(std::string text, const std::string& shop, const std::string& c
 
 }  // namespace
 
-std::string MailLanguage(const std::optional<std::string>& language) {
-  return language && *language == "es" ? "es" : "en";
+std::string MailLanguage(const std::optional<std::string>& language, const std::string& tenant_default) {
+  if (language && (*language == "es" || *language == "en")) return *language;
+  return tenant_default == "es" ? "es" : "en";
 }
 
 std::string PortalBase(const std::string& public_url, const std::string& listen, const std::string& slug,

@@ -13,8 +13,9 @@ namespace portico::services {
 
 enum class AccountMailKind { kInvitation, kVerification, kPasswordReset };
 
-/// "es" when `language` is Spanish, else "en" (the default).
-std::string MailLanguage(const std::optional<std::string>& language);
+/// The language of an account e-mail: `language` (the recipient's, or the one asked for) when it is "en" or
+/// "es", else the tenant's default (branding `default_language`; "en" unless it is "es").
+std::string MailLanguage(const std::optional<std::string>& language, const std::string& tenant_default = "en");
 
 /// Where a tenant's portal is reached: "scheme://first-custom-domain" when it has one (scheme of
 /// `public_url`, http when that is empty), else `public_url` (or "http://" + listen) + "/t/{slug}".

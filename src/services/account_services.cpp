@@ -5,6 +5,7 @@
 #include "domain/client_requests.h"
 #include "domain/money.h"
 #include "domain/mentions.h"
+#include "domain/password_rules.h"
 #include "policy/policy.h"
 #include "storage/accounts_repository.h"
 #include "storage/attachments_repository.h"
@@ -19,19 +20,13 @@ namespace {
 
 using policy::Action;
 
-constexpr std::size_t kMinPasswordLength = 10;
-constexpr std::size_t kMaxPasswordLength = 1024;
-
 void Require(const policy::Actor& actor, Action action) {
   if (!policy::Can(actor, action)) throw Error::Forbidden();
 }
 
-void CheckPassword(FieldErrors& errors, const std::string& password) {
-  if (password.size() < kMinPasswordLength) {
-    errors["password"].push_back("At least " + std::to_string(kMinPasswordLength) + " characters.");
-  } else if (password.size() > kMaxPasswordLength) {
-    errors["password"].push_back("At most " + std::to_string(kMaxPasswordLength) + " characters.");
-  }
+/// The password rules of API.md, the same as sign-up, invitation and reset apply (domain/password_rules.h).
+void CheckPassword(FieldErrors& errors, const std::string& password, const std::string& email) {
+  if (auto problem = domain::PasswordProblem(password, email)) errors["password"].push_back(*problem);
 }
 
 void CheckEmail(FieldErrors& errors, const std::string& email) {
@@ -94,7 +89,7 @@ storage::UserRecord UserService::Insert(TenantId tenant, const NewUser& in) {
   CheckName(errors, "name", in.name);
   auto role = domain::ParseRole(in.role);
   if (!role) errors["role"].push_back("Must be one of admin, manager, technician, customer.");
-  CheckPassword(errors, in.password);
+  CheckPassword(errors, in.password, email);
   std::optional<std::string> handle;
   if (in.handle) handle = CheckHandle(errors, *in.handle);
   Throw(std::move(errors));
@@ -135,9 +130,12 @@ storage::UserRecord UserService::CreateInTenant(const std::string& tenant_slug, 
 
 storage::UserRecord UserService::Update(const policy::Actor& actor, UserId id, const UserPatch& patch) {
   if (!policy::SeesUserId(actor, id)) throw Error::NotFound("No such user.");
+  std::string current_email;
   {
     auto tx = deps_.db.Read();
-    if (!storage::FindUser(tx->conn(), actor.tenant, id)) throw Error::NotFound("No such user.");
+    auto found = storage::FindUser(tx->conn(), actor.tenant, id);
+    if (!found) throw Error::NotFound("No such user.");
+    current_email = found->email;
   }
   Require(actor, Action::kManageUsers);
   FieldErrors errors;
@@ -152,7 +150,7 @@ storage::UserRecord UserService::Update(const policy::Actor& actor, UserId id, c
     role = domain::ParseRole(*patch.role);
     if (!role) errors["role"].push_back("Must be one of admin, manager, technician, customer.");
   }
-  if (patch.password) CheckPassword(errors, *patch.password);
+  if (patch.password) CheckPassword(errors, *patch.password, email.value_or(current_email));
   std::optional<std::string> handle;
   if (patch.handle) handle = CheckHandle(errors, *patch.handle);
   const bool profile_change = patch.phone || patch.certification_level || patch.hire_date;

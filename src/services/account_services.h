@@ -102,6 +102,7 @@ class TenantService {
   domain::Branding GetBranding(const std::string& slug);
   /// Admin of that tenant only (403 for anyone else; 404 for an unknown slug). A `logo_url` other than the
   /// uploaded logo's (null included) removes the uploaded logo and its blob when nothing else uses it.
+  /// An empty `default_language` keeps the stored one ("en" or "es", else 400).
   domain::Branding PutBranding(const policy::Actor& actor, const std::string& slug, const domain::Branding& b);
   /// The caller's tenant (pricing settings etc.).
   storage::TenantRecord Current(const policy::Actor& actor);

@@ -81,10 +81,11 @@ policy::Actor AuthService::LoadActor(storage::Connection& conn, const storage::U
   a.name = user.name;
   a.email = user.email;
   a.handle = user.handle;
-  a.language = storage::FindUserLanguage(conn, user.id);
+  a.language = user.language;  // read with the user row: no query of its own
   if (auto t = storage::FindTenant(conn, user.tenant)) {
     a.tenant_slug = t->slug;
     a.tenant_name = t->name;
+    a.tenant_default_language = t->branding.default_language;
   }
   if (user.role == domain::Role::kCustomer) {
     for (const auto& g : storage::ListAccessOfUser(conn, user.id)) {

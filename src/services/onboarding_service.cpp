@@ -140,7 +140,7 @@ CreatedInvitation OnboardingService::InviteIn(storage::Connection& c, const stor
   out.invitation = {*stored, std::string(domain::TokenStatus(stored->use(), now))};
   out.link = PortalBaseOf(c, tenant) + "/invite/" + out.token;
   storage::EnqueueMail(c,
-                       AccountMail(AccountMailKind::kInvitation, tenant, MailLanguage(language), email, in.name,
+                       AccountMail(AccountMailKind::kInvitation, tenant, MailLanguage(language, tenant.branding.default_language), email, in.name,
                                    stored->customer_name, out.link, domain::DefaultLifetime(TokenPurpose::kInvitation) / 3600),
                        now);
   return out;
@@ -150,9 +150,8 @@ CreatedInvitation OnboardingService::Invite(const policy::Actor& actor, Customer
   auto tx = deps_.db.Write();
   if (!storage::FindCustomer(tx->conn(), policy::ScopeOf(actor), customer)) throw Error::NotFound("No such customer.");
   Require(actor, Action::kManageInvitations);
-  NewInvitation with_language = in;
-  if (!with_language.language) with_language.language = storage::FindUserLanguage(tx->conn(), actor.user);
-  auto out = InviteIn(tx->conn(), TenantOf(tx->conn(), actor.tenant), customer, with_language, actor.user);
+  // Without a language the e-mail is in the tenant's default, and the new account keeps none of its own.
+  auto out = InviteIn(tx->conn(), TenantOf(tx->conn(), actor.tenant), customer, in, actor.user);
   tx->Commit();
   return out;
 }

@@ -23,7 +23,7 @@ namespace portico::services {
 struct NewInvitation {
   std::string email, name, access;
   std::optional<std::string> approval_limit;  // money text ("500.00"); the access's approval limit once accepted
-  std::optional<std::string> language;        // of the e-mail ("en", "es"); default the inviter's, else "en"
+  std::optional<std::string> language;        // of the e-mail ("en", "es"); default the tenant's
 };
 
 /// An invitation as staff see it (status: pending, accepted, revoked, expired).
@@ -48,6 +48,13 @@ struct CreatedAccessCode {
   std::int64_t id = 0;
   std::string code;  // shown once, XXXX-XXXX-XXXX-XXXX (16 characters of Crockford base32, 80 bits)
   UnixSeconds expires_at = 0;
+};
+
+/// An access code as staff see it (status: active, used, revoked, expired); the code itself is never shown
+/// again after its creation (only its hash is stored).
+struct AccessCodeView {
+  storage::SingleUseTokenRecord record;
+  std::string status;
 };
 
 struct SignUpInput {
@@ -83,6 +90,13 @@ class OnboardingService : public PublishesEvents {
   /// Issues an access code for a customer (admin, manager); `expires_in_days` 1..30 (default 30).
   CreatedAccessCode CreateAccessCode(const policy::Actor& actor, CustomerId customer, const std::string& access,
                                      std::optional<std::int64_t> expires_in_days);
+  /// The tenant's access codes, newest first, of one customer when `customer` is given (a customer outside
+  /// the actor's scope gives an empty list). Admin, manager (403 otherwise).
+  PageOf<AccessCodeView> ListAccessCodes(const policy::Actor& actor, std::optional<CustomerId> customer,
+                                         const PageRequest& page);
+  /// Revokes an access code (a revoked one stays revoked): 404 unknown or outside the scope, 403 role, 409
+  /// when it was already used (the access is then removed with DELETE /customers/{id}/access/{user_id}).
+  void RevokeAccessCode(const policy::Actor& actor, std::int64_t id);
   /// Always returns normally (the handler answers 202) unless throttled (429) or a field is malformed
   /// (400, whatever the code). A usable code queues a verification e-mail (24 hours) to the address.
   void SignUp(const SignUpInput& in);

@@ -54,6 +54,36 @@ CreatedAccessCode OnboardingService::CreateAccessCode(const policy::Actor& actor
   return out;
 }
 
+PageOf<AccessCodeView> OnboardingService::ListAccessCodes(const policy::Actor& actor, std::optional<CustomerId> customer,
+                                                         const PageRequest& page) {
+  if (!policy::Can(actor, policy::Action::kManageInvitations)) throw Error::Forbidden();
+  auto tx = deps_.db.Read();
+  PageOf<AccessCodeView> out;
+  // A filter never widens the scope: a customer the actor cannot see lists nothing.
+  if (customer && !storage::FindCustomer(tx->conn(), policy::ScopeOf(actor), *customer)) return out;
+  const UnixSeconds now = deps_.clock.Now();
+  auto rows = storage::ListTenantTokens(tx->conn(), actor.tenant, customer, TokenPurpose::kAccessCode, page);
+  out.count = rows.count;
+  for (auto& r : rows.results) {
+    std::string status(domain::AccessCodeStatus(r.use(), now));
+    out.results.push_back({std::move(r), std::move(status)});
+  }
+  return out;
+}
+
+void OnboardingService::RevokeAccessCode(const policy::Actor& actor, std::int64_t id) {
+  auto tx = deps_.db.Write();
+  auto t = storage::FindSingleUseTokenById(tx->conn(), actor.tenant, id);
+  if (!t || t->purpose != TokenPurpose::kAccessCode || !t->customer ||
+      !storage::FindCustomer(tx->conn(), policy::ScopeOf(actor), *t->customer)) {
+    throw Error::NotFound("No such access code.");
+  }
+  if (!policy::Can(actor, policy::Action::kManageInvitations)) throw Error::Forbidden();
+  if (t->uses >= t->max_uses) throw Error::Conflict("This access code was already used; remove the access instead.");
+  storage::RevokeSingleUseToken(tx->conn(), actor.tenant, id, deps_.clock.Now());
+  tx->Commit();
+}
+
 void OnboardingService::SignUp(const SignUpInput& in) {
   FieldErrors errors;
   const std::string email = NormaliseEmail(in.email);
@@ -98,7 +128,7 @@ void OnboardingService::SignUp(const SignUpInput& in) {
   storage::InsertSingleUseToken(tx->conn(), v, HashToken(token));
   const std::string link = PortalBaseOf(tx->conn(), *tenant) + "/verify/" + token;
   storage::EnqueueMail(tx->conn(),
-                       AccountMail(AccountMailKind::kVerification, *tenant, MailLanguage(in.language), email, in.name,
+                       AccountMail(AccountMailKind::kVerification, *tenant, MailLanguage(in.language, tenant->branding.default_language), email, in.name,
                                    code->customer_name, link, domain::DefaultLifetime(TokenPurpose::kEmailVerification) / 3600),
                        now);
   tx->Commit();
@@ -170,11 +200,10 @@ void OnboardingService::RequestPasswordReset(const std::string& tenant_slug, con
   t.expires_at = now + domain::DefaultLifetime(TokenPurpose::kPasswordReset);
   const std::string token = RandomToken(32);
   storage::InsertSingleUseToken(tx->conn(), t, HashToken(token));
-  auto stored_language = storage::FindUserLanguage(tx->conn(), user->id);
   const std::string link = PortalBaseOf(tx->conn(), *tenant) + "/reset/" + token;
   storage::EnqueueMail(tx->conn(),
                        AccountMail(AccountMailKind::kPasswordReset, *tenant,
-                                   MailLanguage(stored_language ? stored_language : language), email, user->name, "",
+                                   MailLanguage(user->language ? user->language : language, tenant->branding.default_language), email, user->name, "",
                                    link, domain::DefaultLifetime(TokenPurpose::kPasswordReset) / 3600),
                        now);
   tx->Commit();

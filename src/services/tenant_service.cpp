@@ -47,11 +47,13 @@ domain::Branding TenantService::GetBranding(const std::string& slug) {
 }
 
 domain::Branding TenantService::PutBranding(const policy::Actor& actor, const std::string& slug,
-                                            const domain::Branding& b) {
+                                            const domain::Branding& in) {
   auto tx = deps_.db.Write();
   auto t = storage::FindTenantBySlug(tx->conn(), slug);
   if (!t) throw Error::NotFound("No such tenant.");
   if (t->id != actor.tenant || !policy::Can(actor, Action::kEditBranding)) throw Error::Forbidden();
+  domain::Branding b = in;
+  if (b.default_language.empty()) b.default_language = t->branding.default_language;  // not given: kept
   auto errors = domain::ValidateBranding(b);
   ThrowIfInvalid(std::move(errors));
   // API.md: logo_url null (or any other URL than the uploaded logo's) removes an uploaded logo, and its

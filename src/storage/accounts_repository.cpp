@@ -44,12 +44,13 @@ UserRecord ReadUser(const Row& r, std::size_t at = 0) {
   u.created_at = r.Int(at + 7);
   u.updated_at = r.Int(at + 8);
   u.handle = r.Text(at + 9);
+  u.language = r.OptText(at + 10);
   return u;
 }
 
 #define TENANT_SELECT "SELECT id, slug, name, currency, branding, progressive_pricing, price_tiers, created_at, updated_at FROM tenants "
 #define USER_SELECT \
-  "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, u.handle FROM users u "
+  "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, u.handle, u.language FROM users u "
 
 constexpr Sql kFindTenantBySlug{"find_tenant_by_slug", TENANT_SELECT "WHERE slug = $1"};
 constexpr Sql kFindTenant{"find_tenant", TENANT_SELECT "WHERE id = $1"};
@@ -78,7 +79,7 @@ constexpr Sql kUpdateUser{"update_user",
 constexpr Sql kListTechnicians{
     "list_technicians",
     "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, "
-    "u.handle, (SELECT COUNT(*) FROM repairs r WHERE r.technician_id = u.id AND r.status IN ('APPROVED', 'IN_PROGRESS')) "
+    "u.handle, u.language, (SELECT COUNT(*) FROM repairs r WHERE r.technician_id = u.id AND r.status IN ('APPROVED', 'IN_PROGRESS')) "
     "FROM users u WHERE u.tenant_id = $1 AND u.role = 'technician' ORDER BY u.name, u.id"};
 
 constexpr Sql kInsertSession{"insert_session",
@@ -88,7 +89,7 @@ constexpr Sql kFindSession{
     "find_session",
     "SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, "
     "u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, "
-    "u.handle FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"};
+    "u.handle, u.language FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"};
 constexpr Sql kTouchSession{"touch_session", "UPDATE sessions SET last_seen_at = $2 WHERE id = $1"};
 constexpr Sql kDeleteSession{"delete_session", "DELETE FROM sessions WHERE id = $1"};
 constexpr Sql kDeleteUserSessions{"delete_user_sessions", "DELETE FROM sessions WHERE user_id = $1"};
@@ -102,7 +103,7 @@ constexpr Sql kFindToken{
     "find_token",
     "SELECT t.id, t.user_id, t.name, t.created_at, t.last_used_at, "
     "u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, "
-    "u.handle FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"};
+    "u.handle, u.language FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"};
 constexpr Sql kListTokens{"list_tokens",
                           "SELECT id, user_id, name, created_at, last_used_at FROM api_tokens "
                           "WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id"};
@@ -191,7 +192,7 @@ void UpdateUser(Connection& c, const UserRecord& u) {
 
 std::vector<std::pair<UserRecord, std::int64_t>> ListTechnicians(Connection& c, TenantId tenant) {
   std::vector<std::pair<UserRecord, std::int64_t>> out;
-  for (const auto& r : c.Query(kListTechnicians, {tenant.value})) out.emplace_back(ReadUser(r), r.Int(10));
+  for (const auto& r : c.Query(kListTechnicians, {tenant.value})) out.emplace_back(ReadUser(r), r.Int(11));
   return out;
 }
 

@@ -42,6 +42,8 @@ struct UserRecord {
   UnixSeconds updated_at = 0;
   /// The @handle (issue 11): [a-z0-9][a-z0-9_.-]{1,29}, unique in the tenant.
   std::string handle;
+  /// "en", "es" or none chosen (issue 13); read with the row so loading an actor needs no extra query.
+  std::optional<std::string> language;
   /// Technicians only, filled by the services for staff callers (never serialised otherwise).
   std::optional<TechnicianProfile> technician_profile;
 };

@@ -34,6 +34,12 @@ constexpr Sql kListCustomerTokens{"list_customer_single_use_tokens",
 constexpr Sql kCountCustomerTokens{"count_customer_single_use_tokens",
                                    "SELECT COUNT(*) FROM single_use_tokens WHERE tenant_id = $1 AND customer_id = $2 "
                                    "AND purpose = $3"};
+constexpr Sql kListTenantTokens{"list_tenant_single_use_tokens",
+                                TOKEN_SELECT "WHERE t.tenant_id = $1 AND ($2 = 0 OR t.customer_id = $2) AND t.purpose = $3 "
+                                             "ORDER BY t.id DESC LIMIT $4 OFFSET $5"};
+constexpr Sql kCountTenantTokens{"count_tenant_single_use_tokens",
+                                 "SELECT COUNT(*) FROM single_use_tokens WHERE tenant_id = $1 "
+                                 "AND ($2 = 0 OR customer_id = $2) AND purpose = $3"};
 
 constexpr Sql kFindDomain{"find_tenant_domain", "SELECT tenant_id FROM tenant_domains WHERE host = $1"};
 constexpr Sql kListDomains{"list_tenant_domains", "SELECT host FROM tenant_domains WHERE tenant_id = $1 ORDER BY host"};
@@ -41,7 +47,6 @@ constexpr Sql kClearDomains{"clear_tenant_domains", "DELETE FROM tenant_domains 
 constexpr Sql kInsertDomain{"insert_tenant_domain",
                             "INSERT INTO tenant_domains (host, tenant_id, created_at) VALUES ($1, $2, $3)"};
 
-constexpr Sql kFindLanguage{"find_user_language", "SELECT language FROM users WHERE id = $1"};
 constexpr Sql kUpdateLanguage{"update_user_language",
                               "UPDATE users SET language = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2"};
 constexpr Sql kUpdateName{"update_user_name",
@@ -138,6 +143,18 @@ PageOf<SingleUseTokenRecord> ListCustomerTokens(Connection& c, TenantId tenant, 
   return out;
 }
 
+PageOf<SingleUseTokenRecord> ListTenantTokens(Connection& c, TenantId tenant, std::optional<CustomerId> customer,
+                                              domain::TokenPurpose purpose, const PageRequest& page) {
+  const std::string p(domain::ToString(purpose));
+  const std::int64_t only = customer ? customer->value : 0;  // 0: every customer of the tenant
+  PageOf<SingleUseTokenRecord> out;
+  out.count = c.Query(kCountTenantTokens, {tenant.value, only, p}).front().Int(0);
+  for (const auto& r : c.Query(kListTenantTokens, {tenant.value, only, p, page.page_size, page.Offset()})) {
+    out.results.push_back(ReadToken(r));
+  }
+  return out;
+}
+
 std::optional<TenantId> FindTenantByDomain(Connection& c, const std::string& host) {
   auto row = c.QueryOne(kFindDomain, {host});
   if (!row) return std::nullopt;
@@ -158,12 +175,6 @@ void ReplaceTenantDomains(Connection& c, TenantId tenant, const std::vector<std:
     }
     c.Execute(kInsertDomain, {h, tenant.value, now});
   }
-}
-
-std::optional<std::string> FindUserLanguage(Connection& c, UserId user) {
-  auto row = c.QueryOne(kFindLanguage, {user.value});
-  if (!row) return std::nullopt;
-  return row->OptText(0);
 }
 
 void UpdateUserLanguage(Connection& c, TenantId tenant, UserId user, const std::optional<std::string>& language,

@@ -60,6 +60,9 @@ void RevokeUserSingleUseTokens(Connection& c, UserId user, domain::TokenPurpose 
 /// A customer's tokens of one purpose, newest first.
 PageOf<SingleUseTokenRecord> ListCustomerTokens(Connection& c, TenantId tenant, CustomerId customer,
                                                 domain::TokenPurpose purpose, const PageRequest& page);
+/// A tenant's tokens of one purpose, of one customer when `customer` is set, newest first (access codes).
+PageOf<SingleUseTokenRecord> ListTenantTokens(Connection& c, TenantId tenant, std::optional<CustomerId> customer,
+                                              domain::TokenPurpose purpose, const PageRequest& page);
 
 /// The tenant whose custom domain `host` is (lower-case, without port).
 std::optional<TenantId> FindTenantByDomain(Connection& c, const std::string& host);
@@ -67,8 +70,6 @@ std::vector<std::string> ListTenantDomains(Connection& c, TenantId tenant);
 /// Replaces a tenant's domains. Throws Error(kConflict) when a host belongs to another tenant.
 void ReplaceTenantDomains(Connection& c, TenantId tenant, const std::vector<std::string>& hosts, UnixSeconds now);
 
-/// The user's language ("en", "es") or nullopt for none chosen.
-std::optional<std::string> FindUserLanguage(Connection& c, UserId user);
 void UpdateUserLanguage(Connection& c, TenantId tenant, UserId user, const std::optional<std::string>& language,
                         UnixSeconds now);
 void UpdateUserName(Connection& c, TenantId tenant, UserId user, const std::string& name, UnixSeconds now);

@@ -12,7 +12,10 @@
 #include <set>
 #include <thread>
 
+#include <boost/json.hpp>
+
 #include "core/crypto.h"
+#include "domain/branding.h"
 #include "domain/password_rules.h"
 #include "domain/single_use_token.h"
 #include "storage/db.h"
@@ -53,6 +56,8 @@ TEST(SingleUseToken, RevocationWinsOverUseAndExpiry) {
   t.uses = 0;
   EXPECT_EQ(domain::TokenStatus(t, 2000), "expired");
   EXPECT_EQ(domain::TokenStatus(t, 10), "pending");
+  EXPECT_EQ(domain::AccessCodeStatus(t, 10), "active");
+  EXPECT_EQ(domain::AccessCodeStatus(t, 2000), "expired");
 }
 
 TEST(SingleUseToken, PurposesRoundTripAndLifetimesFollowTheProduct) {
@@ -252,6 +257,24 @@ TEST(AccountMail, InTheRecipientsLanguageWithTheTenantsNameAndColour) {
   EXPECT_NE(es.body_html.find("Flota &lt;Norte&gt;"), std::string::npos) << "names are escaped in HTML";
   EXPECT_EQ(MailLanguage(std::nullopt), "en");
   EXPECT_EQ(MailLanguage(std::string("es")), "es");
+}
+
+TEST(AccountMail, WithoutALanguageTheTenantsDefault) {
+  EXPECT_EQ(MailLanguage(std::nullopt, "es"), "es");
+  EXPECT_EQ(MailLanguage(std::string("en"), "es"), "en") << "the recipient's own language wins";
+  EXPECT_EQ(MailLanguage(std::string("fr"), "es"), "es");
+  EXPECT_EQ(MailLanguage(std::nullopt, "xx"), "en");
+}
+
+TEST(Branding, TenantDefaultLanguageIsValidatedAndStored) {
+  auto b = domain::DefaultBranding("Acme");
+  EXPECT_EQ(b.default_language, "en");
+  EXPECT_TRUE(domain::ValidateBranding(b).empty());
+  b.default_language = "fr";
+  EXPECT_TRUE(domain::ValidateBranding(b).contains("default_language"));
+  b.default_language = "es";
+  EXPECT_EQ(domain::BrandingFromJson(domain::BrandingToJson(b)).default_language, "es");
+  EXPECT_EQ(domain::BrandingFromJson(boost::json::object{}).default_language, "en") << "stored before issue 13";
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 import { ApiError } from './api/client';
 import * as api from './api/endpoints';
 import type { Branding, BrandingColors, BrandingInput } from './api/types';
+import { i18n } from './i18n/index.svelte';
 
 export const DEFAULT_COLORS: BrandingColors = {
 	primary: '#1f4e79',
@@ -51,6 +52,7 @@ class BrandingState {
 			if (this.slug !== slug) return;
 			this.value = completeBranding(slug, b);
 			this.status = 'ready';
+			i18n.adoptTenantDefault(b.default_language); // for users and browsers without a language (issue 13)
 		} catch (err) {
 			if (this.slug !== slug) return;
 			this.value = defaultBranding(slug);

@@ -49,6 +49,7 @@ class Session {
 	set(me: Me | null, csrf?: string | null) {
 		this.me = me;
 		if (me) i18n.adopt(me.language); // the user's own language (issue 13)
+		if (me) i18n.adoptTenantDefault(me.tenant.default_language);
 		if (csrf !== undefined) setCsrfToken(csrf);
 		else if (me?.csrf_token) setCsrfToken(me.csrf_token);
 		if (!me) setCsrfToken(null);

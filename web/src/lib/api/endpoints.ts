@@ -223,3 +223,8 @@ export const requestPasswordReset = (body: { tenant: string; email: string; lang
 	post<void>('/auth/password-reset', body, { allow401: true });
 export const confirmPasswordReset = (body: { token: string; password: string }) =>
 	post<void>('/auth/password-reset/confirm', body, { allow401: true });
+// settings: custom domains (admin) and access codes (admin, manager) (issue 13)
+export const domains = () => get<import('./types').Domains>('/settings/domains');
+export const setDomains = (list: string[]) => put<import('./types').Domains>('/settings/domains', { domains: list });
+export const accessCodes = (query?: Query) => get<Page<import('./types').AccessCodeSummary>>('/access-codes', query);
+export const revokeAccessCode = (id: Id) => del(`/access-codes/${id}`);

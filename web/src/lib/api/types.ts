@@ -171,3 +171,7 @@ export type InvitationPreview = Schemas['InvitationPreview'];
 export type AccessCode = Schemas['AccessCode'];
 export type SignUpRequest = Schemas['SignUpRequest'];
 export type MePatch = Schemas['MePatch'];
+// ---- settings: custom domains, access codes (issue 13) ----
+export type Domains = Schemas['Domains'];
+export type AccessCodeSummary = Schemas['AccessCodeSummary'];
+export type Language = 'en' | 'es';

@@ -2,7 +2,8 @@
  * The portals' messages in English and Spanish (issue 13): a small typed catalogue (en.ts is the
  * reference, es.ts must have the same keys), `t(key, params)` for a message in the current language, and
  * `Intl` formatters for dates, numbers and money in that language. The language is the user's own
- * (`/me.language`, changed with PATCH /me), else the browser's, else English (the tenant default).
+ * (`/me.language`, changed with PATCH /me), else the browser's, else the tenant's (branding
+ * `default_language`, also in `/me.tenant`), else English.
  * New pages adopt it by importing `t` and adding their keys to both catalogues.
  */
 import { en, type MessageKey } from './en';
@@ -24,9 +25,15 @@ function browserLanguage(): Language | null {
 class I18n {
 	/** The user's own choice (from /me), null when none. */
 	chosen = $state<Language | null>(null);
+	/** The tenant's default language, for browsers in neither language (set from the branding and /me). */
+	tenantDefault = $state<Language | null>(null);
 	/** What the pages show. */
 	get lang(): Language {
-		return this.chosen ?? browserLanguage() ?? 'en';
+		return this.chosen ?? browserLanguage() ?? this.tenantDefault ?? 'en';
+	}
+	/** Follows the tenant's `default_language` (API.md "Users (additions)": the browser's, else the tenant's). */
+	adoptTenantDefault(language: string | null | undefined) {
+		this.tenantDefault = language === 'es' || language === 'en' ? language : null;
 	}
 	/** Follows /me.language; a user without a choice keeps what the page shows (a choice made before signing in). */
 	adopt(language: string | null | undefined) {
