@@ -41,20 +41,28 @@ print(json.load(urllib.request.urlopen(req))["token"])
 PY
 )
 rss() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$SERVER/status"; }
+# The server's CPU time (user + system, in clock ticks): what the export cost, whatever the load beside it.
+cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+TICKS=$(getconf CLK_TCK)
 IDLE=$(rss VmRSS)
-echo "| round | rows | bytes | seconds | rows/s | RSS idle MiB | RSS after MiB | peak MiB |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| round | rows | bytes | seconds | rows/s | server CPU s | rows per CPU s | RSS idle MiB | RSS after MiB | peak MiB | load |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for round in $(seq "$ROUNDS"); do
+  CPU0=$(cpu)
   START=$(date +%s.%N)
   curl -fsS -H "Authorization: Bearer $TOKEN" "$URL/api/v1/repairs/export.csv" -o "$WORK/export.csv"
   END=$(date +%s.%N)
+  CPU1=$(cpu)
   ROWS=$(($(python3 -c "import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=''))))" "$WORK/export.csv") - 1))
   BYTES=$(stat -c %s "$WORK/export.csv")
-  python3 - "$round" "$ROWS" "$BYTES" "$START" "$END" "$IDLE" "$(rss VmRSS)" "$(rss VmHWM)" <<'PY'
+  python3 - "$round" "$ROWS" "$BYTES" "$START" "$END" "$IDLE" "$(rss VmRSS)" "$(rss VmHWM)" "$(( CPU1 - CPU0 ))" "$TICKS" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
 import sys
-r, rows, size, s, e, idle, after, peak = sys.argv[1:]
+r, rows, size, s, e, idle, after, peak, ticks, hz, load = sys.argv[1:]
 secs = float(e) - float(s)
+cpu = int(ticks) / int(hz)
 mib = lambda kb: f"{int(kb) / 1024:.1f}"
-print(f"| {r} | {rows} | {int(size) / 1048576:.1f} MiB | {secs:.2f} | {int(rows) / secs:,.0f} | {mib(idle)} | {mib(after)} | {mib(peak)} |")
+print(f"| {r} | {rows} | {int(size) / 1048576:.1f} MiB | {secs:.2f} | {int(rows) / secs:,.0f} | {cpu:.2f} | {int(rows) / max(cpu, 0.01):,.0f} | {mib(idle)} | {mib(after)} | {mib(peak)} | {load} |")
 PY
 done

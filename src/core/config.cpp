@@ -70,6 +70,8 @@ const std::vector<KeyBinding>& Bindings() {
        &Config::webhooks_timeout_seconds},
       {{"webhooks.retry_base_seconds", "PORTICO_WEBHOOKS_RETRY_BASE_SECONDS", "webhooks-retry-base-seconds"},
        &Config::webhooks_retry_base_seconds},
+      {{"webhooks.retry_window_seconds", "PORTICO_WEBHOOKS_RETRY_WINDOW_SECONDS", "webhooks-retry-window-seconds"},
+       &Config::webhooks_retry_window_seconds},
   };
   return kBindings;
 }
@@ -136,6 +138,7 @@ void Validate(const Config& c) {
     Bad("smtp.starttls", "must be \"auto\", \"always\" or \"never\"");
   }
   if (c.smtp_port < 1 || c.smtp_port > 65535) Bad("smtp.port", "must be 1..65535");
+  if (c.webhooks_retry_window_seconds < 1) Bad("webhooks.retry_window_seconds", "must be at least 1");
   if (c.max_body_bytes < 1024) Bad("limits.max_body_bytes", "must be at least 1024");
   if (c.max_header_bytes < 1024) Bad("limits.max_header_bytes", "must be at least 1024");
   if (c.blobs != "database" && !c.blobs.starts_with("file://")) Bad("storage.blobs", "must be file://DIR or database");

@@ -60,6 +60,8 @@ struct Config {
   bool webhooks_allow_private = false;           // loopback/private targets and http:// (tests, on-premise)
   std::int64_t webhooks_timeout_seconds = 10;    // an answer must come within this
   std::int64_t webhooks_retry_base_seconds = 30; // first retry after 0.5..1.5 times this, then doubling
+  std::int64_t webhooks_retry_window_seconds = 86400;  // deliveries retried this long; an endpoint failing
+                                                      // this long is disabled (1 day; shorter in tests)
 };
 
 /// One settable key: its TOML path ("server.listen"), its environment variable and its flag name.

@@ -55,8 +55,13 @@ std::int64_t WebhookRetryDelaySeconds(int retry, double jitter, std::int64_t bas
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::llround(static_cast<double>(base) * (0.5 + j))));
 }
 
-bool WebhookMayRetry(std::int64_t first_attempt_at, std::int64_t next_at) {
-  return next_at - first_attempt_at <= kWebhookRetryWindowSeconds;
+bool WebhookMayRetry(std::int64_t first_attempt_at, std::int64_t next_at, std::int64_t window_seconds) {
+  return next_at - first_attempt_at <= window_seconds;
+}
+
+bool WebhookEndpointSpent(std::int64_t failing_since, std::int64_t now, bool gave_up, std::int64_t first_attempt_at,
+                          std::int64_t window_seconds) {
+  return now - failing_since >= window_seconds || (gave_up && failing_since <= first_attempt_at);
 }
 
 bool IsPublicAddress(std::string_view address) {

@@ -17,6 +17,10 @@ std::string WebhookSignature(std::string_view secret, std::int64_t timestamp, st
 
 /// How long deliveries are retried after the first attempt before they are `failed`: 24 hours.
 inline constexpr std::int64_t kWebhookRetryWindowSeconds = 24 * 60 * 60;
+/// How long past the event retention period (events.retention_days) an active endpoint that has not yet
+/// queued an event may hold its pruning back: 7 days. Beyond that the event is pruned all the same (a worker
+/// stalled that long must not grow the event log without bound); disabled endpoints never hold it back.
+inline constexpr std::int64_t kWebhookPruneHoldSeconds = 7 * 24 * 60 * 60;
 /// The answer time a delivery may take (a 2xx within it is a delivery): 10 seconds.
 inline constexpr std::int64_t kWebhookTimeoutSeconds = 10;
 
@@ -27,8 +31,19 @@ inline constexpr std::int64_t kWebhookTimeoutSeconds = 10;
 std::int64_t WebhookRetryDelaySeconds(int retry, double jitter, std::int64_t base_seconds = 30);
 
 /// True when another attempt may be scheduled at `next_at` (Unix seconds) for a delivery first tried at
-/// `first_attempt_at`: inside the 24-hour window.
-bool WebhookMayRetry(std::int64_t first_attempt_at, std::int64_t next_at);
+/// `first_attempt_at`: inside the retry window (`window_seconds`, 24 hours by default;
+/// config webhooks.retry_window_seconds).
+bool WebhookMayRetry(std::int64_t first_attempt_at, std::int64_t next_at,
+                     std::int64_t window_seconds = kWebhookRetryWindowSeconds);
+
+/// True when an endpoint is to be disabled after a failed attempt at `now` (Unix seconds): it has failed
+/// without a delivery since `failing_since` for the whole window (`window_seconds`, a day), or a delivery
+/// first tried at `first_attempt_at` has just given up (`gave_up`: its window is spent) with no delivery to
+/// the endpoint since that first attempt (`failing_since <= first_attempt_at`). The second case is needed
+/// because the last retry of a lone delivery falls inside the window, so `now` may never reach the first
+/// one's end. Source: issue 14 ("automatic disabling of an endpoint after a day of failures").
+bool WebhookEndpointSpent(std::int64_t failing_since, std::int64_t now, bool gave_up, std::int64_t first_attempt_at,
+                          std::int64_t window_seconds = kWebhookRetryWindowSeconds);
 
 /// True when `address` (a numeric IPv4 or IPv6 address, as from getaddrinfo) may be a webhook target
 /// without `webhooks.allow_private`: not unspecified, loopback, private (10/8, 172.16/12, 192.168/16,

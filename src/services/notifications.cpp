@@ -7,7 +7,9 @@
 #include <set>
 
 #include "core/error.h"
+#include "domain/webhook_rules.h"
 #include "storage/notifications_repository.h"
+#include "storage/webhooks_repository.h"
 #include "storage/repairs_repository.h"
 
 namespace portico::services {
@@ -190,13 +192,20 @@ std::int64_t NotificationWorker::PruneOldEvents() {
   if (deps_.config.event_retention_days <= 0) return 0;
   const UnixSeconds before = deps_.clock.Now() - deps_.config.event_retention_days * 86400;
   std::int64_t total = 0;
-  for (;;) {  // in slices, so the writer is not held for long
-    auto tx = deps_.db.Write();
-    auto n = storage::PruneEvents(tx->conn(), before, storage::GetCursor(tx->conn(), kCursor), 5000);
-    tx->Commit();
-    total += n;
-    if (n < 5000) return total;
+  // Never events this worker has not read. First pass: not those an active webhook endpoint of their tenant
+  // has not queued yet either (issue 14); second pass: the cap, past which a lagging endpoint holds nothing.
+  for (const bool held : {true, false}) {
+    for (;;) {  // in slices, so the writer is not held for long
+      auto tx = deps_.db.Write();
+      const auto up_to = storage::GetCursor(tx->conn(), kCursor);
+      auto n = held ? storage::PruneEventsBehindWebhooks(tx->conn(), before, up_to, 5000)
+                    : storage::PruneEvents(tx->conn(), before - domain::kWebhookPruneHoldSeconds, up_to, 5000);
+      tx->Commit();
+      total += n;
+      if (n < 5000) break;
+    }
   }
+  return total;
 }
 
 PageOf<storage::NotificationRecord> NotificationService::List(const policy::Actor& actor, bool unread_only,

@@ -35,7 +35,9 @@ class NotificationWorker {
   /// Processes every event after the cursor; returns the number of notifications created.
   std::int64_t RunOnce();
   /// Deletes events older than the retention period (config events.retention_days; 0 keeps all), never
-  /// ones the worker has not read yet. Returns how many were deleted.
+  /// ones the worker has not read yet, nor ones an active webhook endpoint of their tenant has not queued
+  /// yet unless they are older than the retention period plus domain::kWebhookPruneHoldSeconds (7 days).
+  /// Returns how many were deleted.
   std::int64_t PruneOldEvents();
 
  private:

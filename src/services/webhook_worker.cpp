@@ -273,7 +273,7 @@ void WebhookWorker::Send(const storage::WebhookDelivery& queued) {
     const UnixSeconds next =
         now + domain::WebhookRetryDelaySeconds(static_cast<int>(d.attempts), Jitter(),
                                                deps_.config.webhooks_retry_base_seconds);
-    if (domain::WebhookMayRetry(*d.first_attempt_at, next)) {
+    if (domain::WebhookMayRetry(*d.first_attempt_at, next, deps_.config.webhooks_retry_window_seconds)) {
       d.status = "pending";
       d.next_attempt_at = next;
     } else {
@@ -282,7 +282,9 @@ void WebhookWorker::Send(const storage::WebhookDelivery& queued) {
     }
     if (current) {
       if (!current->failing_since) current->failing_since = sent_at;
-      if (current->active && now - *current->failing_since >= domain::kWebhookRetryWindowSeconds) {
+      if (current->active &&
+          domain::WebhookEndpointSpent(*current->failing_since, now, d.status == "failed", *d.first_attempt_at,
+                                       deps_.config.webhooks_retry_window_seconds)) {
         // A day of failures: disabled, and the tenant's admins told (in-app notification + live event).
         current->active = false;
         current->disabled_at = now;

@@ -31,6 +31,11 @@ constexpr Sql kDeleteDeliveries{"delete_webhook_deliveries", "DELETE FROM webhoo
 constexpr Sql kDeleteEndpoint{"delete_webhook_endpoint", "DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"};
 constexpr Sql kSetCursor{"set_webhook_cursor",
                          "UPDATE webhook_endpoints SET event_cursor = $2 WHERE id = $1 AND event_cursor < $2"};
+constexpr Sql kPruneBehindWebhooks{
+    "prune_events_behind_webhooks",
+    "DELETE FROM events WHERE id IN (SELECT e.id FROM events e WHERE e.occurred_at < $1 AND e.id <= $2 "
+    "AND NOT EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.tenant_id = e.tenant_id AND w.active = 1 "
+    "AND w.event_cursor < e.id) ORDER BY e.id LIMIT $3)"};
 constexpr Sql kTenantEvents{"webhook_tenant_events",
                             "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at "
                             "FROM events WHERE tenant_id = $1 AND id > $2 AND user_id IS NULL ORDER BY id LIMIT $3"};
@@ -148,6 +153,10 @@ std::vector<WebhookEndpoint> ActiveWebhookEndpoints(Connection& c) {
   std::vector<WebhookEndpoint> out;
   for (const auto& r : c.Query(kActiveEndpoints)) out.push_back(ReadEndpoint(r));
   return out;
+}
+
+std::int64_t PruneEventsBehindWebhooks(Connection& c, UnixSeconds before, std::int64_t up_to_id, std::int64_t limit) {
+  return c.Execute(kPruneBehindWebhooks, {before, up_to_id, limit});
 }
 
 void SetWebhookCursor(Connection& c, std::int64_t endpoint_id, std::int64_t event_cursor) {

@@ -56,6 +56,10 @@ bool DeleteWebhookEndpoint(Connection& c, TenantId tenant, std::int64_t id);
 /// Active endpoints of every tenant (the worker's fan-out).
 std::vector<WebhookEndpoint> ActiveWebhookEndpoints(Connection& c);
 void SetWebhookCursor(Connection& c, std::int64_t endpoint_id, std::int64_t event_cursor);
+/// Deletes at most `limit` events that occurred before `before` with ids up to `up_to_id`, except those an
+/// active endpoint of their tenant has not queued yet (ids after its cursor), so event pruning never outruns
+/// a lagging endpoint. Returns how many were deleted.
+std::int64_t PruneEventsBehindWebhooks(Connection& c, UnixSeconds before, std::int64_t up_to_id, std::int64_t limit);
 
 /// The tenant's events after `after_id` (not those addressed to one user), oldest first, at most `limit`.
 std::vector<EventRecord> TenantEventsAfter(Connection& c, TenantId tenant, std::int64_t after_id, std::int64_t limit);
