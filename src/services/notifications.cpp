@@ -8,6 +8,8 @@
 
 #include "core/error.h"
 #include "domain/webhook_rules.h"
+#include "services/shop_service.h"
+#include "storage/accounts_repository.h"
 #include "storage/notifications_repository.h"
 #include "storage/webhooks_repository.h"
 #include "storage/repairs_repository.h"
@@ -28,6 +30,38 @@ std::string Str(const json::object& o, const char* key) {
 std::string Pretty(std::string status) {
   for (auto& c : status) c = c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return status;
+}
+
+/// "2026-03-09 at 09:30" in the tenant's time zone (UTC when the stored zone is unknown).
+std::string LocalWhen(storage::Connection& c, TenantId tenant, const std::string& starts_at) {
+  auto t = ParseTimestamp(starts_at);
+  if (!t) return starts_at;
+  auto zone = domain::ShopZone::Find(LoadShopSettings(c, tenant).time_zone);
+  if (!zone) zone = domain::ShopZone::Find("UTC");
+  return zone->LocalStamp(*t).replace(10, 1, " at ");
+}
+
+/// Issue 12: the shop's managers and admins hear of a visit a customer requested, and of a customer
+/// moving or cancelling one. Staff bookings and moves tell no staff (the customer is told by the
+/// appointment service). Returns false when the event concerns no staff member.
+bool AppointmentTargets(storage::Connection& c, const storage::EventRecord& e, const json::object& data,
+                        std::int64_t by, std::string& type, std::string& title, std::vector<UserId>& staff) {
+  auto author = storage::FindUser(c, e.tenant, UserId(by));
+  if (!author || author->role != domain::Role::kCustomer) return false;
+  const std::string status = Str(data, "status");
+  const std::string when = LocalWhen(c, e.tenant, Str(data, "starts_at"));
+  if (e.type == "appointment.created") {
+    type = "appointment_requested";
+    title = "Visit requested for " + when;
+  } else if (status == "cancelled") {
+    type = "appointment_changed";
+    title = "A customer cancelled the visit of " + when;
+  } else {
+    type = "appointment_changed";
+    title = "A customer moved a visit request to " + when;
+  }
+  staff = storage::UsersWithRoles(c, e.tenant, {"manager", "admin"});
+  return true;
 }
 
 }  // namespace
@@ -90,8 +124,11 @@ std::int64_t NotificationWorker::RunOnce() {
     const UnixSeconds now = deps_.clock.Now();
     for (const auto& e : events) {
       cursor = e.id;
-      // Client requests (issue 10) may concern no repair; everything else is about one.
-      if (!e.customer || (!e.repair && !e.type.starts_with("request."))) continue;
+      // Client requests (issue 10) and appointments (issue 12) may concern no repair; everything else is
+      // about one.
+      if (!e.customer || (!e.repair && !e.type.starts_with("request.") && !e.type.starts_with("appointment."))) {
+        continue;
+      }
       json::error_code ec;
       auto parsed = json::parse(e.data, ec);
       if (ec || !parsed.is_object()) continue;
@@ -146,6 +183,10 @@ std::int64_t NotificationWorker::RunOnce() {
         type = "change_order_proposed";
         title = "Extra work proposed on repair " + id + " (" + Str(data, "amount") + "): your approval is wanted";
         targets.push_back({storage::CustomerUsers(c, *e.customer, std::string("approver")), true});
+      } else if (e.type == "appointment.created" || e.type == "appointment.updated") {
+        std::vector<UserId> staff;
+        if (!AppointmentTargets(c, e, data, by, type, title, staff)) continue;
+        targets.push_back({staff, false});
       } else {
         continue;
       }

@@ -5,6 +5,7 @@
 //   repair created PENDING        -> the customer's approvers ("approval wanted")
 //   repair status changed         -> the customer's users ("status changed")
 //   customer approved or denied   -> the assigned technician and the managers ("customer decision")
+//   appointment requested, moved or cancelled by a customer user -> the managers and admins (issue 12)
 // The person who caused the event is not told about it. Each notification also writes a
 // notification.created event addressed to its user only. The same worker prunes the event log past
 // its retention period, hourly.

@@ -174,6 +174,23 @@ TEST(Availability, ATechniciansGapAndSplitShifts) {
   EXPECT_TRUE(std::count(s.begin(), s.end(), "2026-05-04T14:30"));
 }
 
+TEST(Availability, SeveralOpeningIntervalsADayAndNoSlotAcrossTheBreak) {
+  auto in = Shop("2026-05-04");
+  in.hours[0] = {{8 * 60, 12 * 60}, {13 * 60 + 15, 17 * 60}};  // a lunch break 12:00-13:15
+  auto s = Starts(FreeSlots(in));
+  EXPECT_EQ(s.front(), "2026-05-04T08:00");
+  EXPECT_TRUE(std::count(s.begin(), s.end(), "2026-05-04T11:00"));   // ends 12:00, at the close
+  EXPECT_FALSE(std::count(s.begin(), s.end(), "2026-05-04T11:30"));  // would run into the break
+  EXPECT_FALSE(std::count(s.begin(), s.end(), "2026-05-04T12:00"));
+  EXPECT_FALSE(std::count(s.begin(), s.end(), "2026-05-04T13:00"));  // before the afternoon opens
+  EXPECT_TRUE(std::count(s.begin(), s.end(), "2026-05-04T13:15"));   // the grid restarts at the opening
+  EXPECT_TRUE(std::count(s.begin(), s.end(), "2026-05-04T15:45"));
+  EXPECT_EQ(s.back(), "2026-05-04T15:45");
+  EXPECT_EQ(s.size(), 7u + 6u);  // 08:00..11:00 and 13:15..15:45
+  EXPECT_TRUE(FindFreeSlot(in, Utc("2026-05-04T17:15:00Z")));    // 13:15 local
+  EXPECT_FALSE(FindFreeSlot(in, Utc("2026-05-04T15:30:00Z")));   // 11:30 local
+}
+
 TEST(Availability, SlotsBeforeNowAreNotOffered) {
   auto in = Shop("2026-05-04");
   in.not_before = Utc("2026-05-04T19:10:00Z");  // 15:10 local

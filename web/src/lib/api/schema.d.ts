@@ -2281,7 +2281,7 @@ export interface components {
         Notification: {
             id: number;
             /** @enum {string} */
-            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision" | "new_client_request" | "request_decided" | "change_order_proposed" | "appointment_confirmed" | "appointment_reminder" | "part_low_stock";
+            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision" | "new_client_request" | "request_decided" | "change_order_proposed" | "appointment_confirmed" | "appointment_reminder" | "part_low_stock" | "appointment_requested" | "appointment_changed";
             title: string;
             body?: string;
             repair_id: number | null;

@@ -5,6 +5,7 @@
 import { del, get, patch, post, put, type Query } from './client';
 import type { components } from './schema';
 import type { Id, Page, Repair } from './types';
+import { i18n } from '$lib/i18n/index.svelte';
 
 type Schemas = components['schemas'];
 export type ShopSettings = Schemas['ShopSettings'];
@@ -56,9 +57,9 @@ export function addDays(date: string, n: number): string {
 	d.setUTCDate(d.getUTCDate() + n);
 	return d.toISOString().slice(0, 10);
 }
-/** A weekday label of a YYYY-MM-DD date ("Mon 4 May"), independent of the browser's zone. */
+/** A weekday label of a YYYY-MM-DD date ("Mon, May 4"; "lun, 4 may") in the page's language, independent of the browser's zone. */
 export function dayLabel(date: string): string {
-	return new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+	return new Intl.DateTimeFormat(i18n.lang, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
 		new Date(`${date}T00:00:00Z`)
 	);
 }
