@@ -4,6 +4,7 @@
  * turned into a typed ApiError, and 401 sent to one handler (back to the
  * tenant's login page).
  */
+import { t } from './i18n/index.svelte';
 import type { Problem } from './types';
 
 export const API_BASE = '/api/v1';
@@ -39,21 +40,21 @@ export class ApiError extends Error {
 function defaultMessage(status: number): string {
 	switch (status) {
 		case 0:
-			return 'The server cannot be reached. Check your connection and try again.';
+			return t('error.network');
 		case 401:
-			return 'Your session has ended. Please sign in again.';
+			return t('error.401');
 		case 403:
-			return 'You are not allowed to do this.';
+			return t('error.403');
 		case 404:
-			return 'Not found, or not visible to you.';
+			return t('error.404');
 		case 409:
-			return 'This changed in the meantime. Reload and try again.';
+			return t('error.409');
 		case 413:
-			return 'That is too large.';
+			return t('error.413');
 		case 429:
-			return 'Too many attempts. Wait a few minutes and try again.';
+			return t('error.429');
 		default:
-			return status >= 500 ? 'The server had a problem. Try again in a moment.' : `Request failed (${status}).`;
+			return status >= 500 ? t('error.5xx') : t('error.other', { status });
 	}
 }
 
