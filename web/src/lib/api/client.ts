@@ -4,7 +4,7 @@
  * turned into a typed ApiError, and 401 sent to one handler (back to the
  * tenant's login page).
  */
-import { t } from './i18n/index.svelte';
+import { t } from '../i18n/index.svelte';
 import type { Problem } from './types';
 
 export const API_BASE = '/api/v1';
