@@ -15,7 +15,7 @@ export class ApiError extends Error {
 	readonly problem: Problem;
 
 	constructor(status: number, problem: Problem) {
-		super(problem.detail || problem.title || `Request failed (${status})`);
+		super(problem.detail || problem.title || t('error.other', { status }));
 		this.name = 'ApiError';
 		this.status = status;
 		this.problem = problem;
@@ -112,7 +112,7 @@ export async function request<T>(method: string, path: string, options: RequestO
 		});
 	} catch (err) {
 		if (err instanceof DOMException && err.name === 'AbortError') throw err;
-		throw new ApiError(0, { title: 'Network error' });
+		throw new ApiError(0, { title: t('error.network') });
 	}
 
 	if (response.status === 204) return undefined as T;
@@ -136,7 +136,7 @@ export async function request<T>(method: string, path: string, options: RequestO
 	}
 	if (!isJson && response.status === 202) return undefined as T; // accepted, no body (sign-up, reset)
 	if (!isJson) {
-		throw new ApiError(response.status, { title: 'Unexpected answer', detail: 'The server did not answer with JSON.' });
+		throw new ApiError(response.status, { title: t('error.unexpected'), detail: t('error.notJson') });
 	}
 	return payload as T;
 }
@@ -173,7 +173,7 @@ export function upload<T>(
 		xhr.upload.onprogress = (e) => {
 			if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
 		};
-		xhr.onerror = () => reject(new ApiError(0, { title: 'Network error' }));
+		xhr.onerror = () => reject(new ApiError(0, { title: t('error.network') }));
 		xhr.onload = () => {
 			let payload: unknown = undefined;
 			try {

@@ -704,6 +704,8 @@ export const en = {
 	'faqSettings.unpublish': 'Unpublish',
 	'faqSettings.question': 'Question',
 	'faqSettings.answer': 'Answer',
+	'error.unexpected': 'Unexpected answer',
+	'error.notJson': 'The server did not answer with JSON.',
 	// Pages and shared components: end
 	'staff.invitations': 'Invitations',
 	'staff.inviteTitle': 'Invite a contact',

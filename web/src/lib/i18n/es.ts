@@ -703,6 +703,8 @@ export const es: Record<MessageKey, string> = {
 	'faqSettings.unpublish': 'Despublicar',
 	'faqSettings.question': 'Pregunta',
 	'faqSettings.answer': 'Respuesta',
+	'error.unexpected': 'Respuesta inesperada',
+	'error.notJson': 'El servidor no respondió con JSON.',
 	// Pages and shared components: end
 	'staff.invitations': 'Invitaciones',
 	'staff.inviteTitle': 'Invitar a un contacto',
