@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT, shot, useApp } from './harness.mjs';
+import { REPO_ROOT, shot, scrollWidths, useApp } from './harness.mjs';
 
 const app = useApp();
 
@@ -51,15 +51,18 @@ async function textOf(page, selectors = ['#main-nav', '#main']) {
 
 /** Opens `path`, waits for `heading` (a Spanish text), and checks the Spanish labels and the English words. */
 async function checkSpanish(page, path, { heading, labels = [], selectors, name }) {
+  name = `${name}${page.viewportSize().width < 500 ? '-phone' : ''}`;
   if (path) await page.goto(app.url(path));
   await page.getByText(heading, { exact: false }).first().waitFor();
   await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], .skeleton'), null, { timeout: 10_000 }).catch(() => {});
   await page.waitForTimeout(300);
+  await shot(page, `i18n-es-${name}`);
   const text = await textOf(page, selectors);
   for (const l of labels) assert.ok(text.toLocaleLowerCase('es').includes(l.toLocaleLowerCase('es')), `${name}: the Spanish label "${l}" is missing; page text:\n${text.slice(0, 1500)}`);
   assert.deepEqual(englishIn(text), [], `${name}: English words on the Spanish page; page text:\n${text.slice(0, 1500)}`);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'es', `${name}: <html lang>`);
-  await shot(page, `i18n-es-${name}`);
+  const w = await scrollWidths(page);
+  assert.ok(w.scroll <= w.client + 1, `${name}: the page scrolls sideways (${w.scroll} > ${w.client} px)`);
 }
 
 test('a user switched to Spanish sees both portals in Spanish', { timeout: 120_000 }, async () => {
@@ -111,4 +114,18 @@ test('a user switched to Spanish sees both portals in Spanish', { timeout: 120_0
     name: 'shop-settings-hours', heading: m('shopSettings.types'), labels: [m('shopSettings.types'), m('shopSettings.days.mon')],
   });
   assert.deepEqual([...customer.errors, ...shop.errors], [], 'no page errors');
+});
+
+test('the Spanish pages fit a 375 px phone', { timeout: 90_000 }, async () => {
+  const es = catalogue('es');
+  const phone = { width: 375, height: 800, isMobile: true, hasTouch: true };
+  const repair = await app.staffRepair({ description: 'Chip in the driver side' });
+  for (const who of ['approver', 'manager']) await (await app.api(who)).ok('PATCH', '/api/v1/me', { language: 'es' });
+  const customer = await app.signedIn('approver', phone);
+  await checkSpanish(customer, `/t/acme/portal/repairs/${repair.id}`, {
+    name: 'portal-repair', heading: es.get('repair.statusHistory'), labels: [es.get('workflow.move.approve')], selectors: ['#main'],
+  });
+  const shop = await app.signedIn('manager', phone);
+  await checkSpanish(shop, '/t/acme/shop/figures', { name: 'shop-figures', heading: es.get('figures.title'), selectors: ['#main'] });
+  await checkSpanish(shop, '/t/acme/shop/settings/shop', { name: 'shop-settings-hours', heading: es.get('shopSettings.types'), selectors: ['#main'] });
 });

@@ -55,6 +55,7 @@ export function rangeSubtitle(range: FigureRange, rows: PeriodStat[]): string {
 		case 'recent24': {
 			const n = range === 'recent12' ? 12 : 24;
 			if (!rows.length) return t('figures.range.none');
+			if (rows.length === 1) return t('figures.range.recentOneSubtitle', { span });
 			return t('figures.range.recentSubtitle', { n: rows.length < n ? rows.length : n, span });
 		}
 		case 'last3':

@@ -600,7 +600,6 @@ export const en = {
 	'shopSettings.bays': 'Bays',
 	'shopSettings.slot': 'Slot grid (minutes)',
 	'shopSettings.day': 'Day',
-	'shopSettings.open': 'Open',
 	'shopSettings.from': 'From',
 	'shopSettings.to': 'To',
 	'shopSettings.days.mon': 'Monday',
@@ -706,6 +705,7 @@ export const en = {
 	'faqSettings.answer': 'Answer',
 	'error.unexpected': 'Unexpected answer',
 	'error.notJson': 'The server did not answer with JSON.',
+	'figures.range.recentOneSubtitle': 'The only month that has repairs ({span}), by repair date.',
 	// Pages and shared components: end
 	'staff.invitations': 'Invitations',
 	'staff.inviteTitle': 'Invite a contact',

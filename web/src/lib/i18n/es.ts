@@ -599,7 +599,6 @@ export const es: Record<MessageKey, string> = {
 	'shopSettings.bays': 'Bahías',
 	'shopSettings.slot': 'Intervalo de turnos (minutos)',
 	'shopSettings.day': 'Día',
-	'shopSettings.open': 'Abierto',
 	'shopSettings.from': 'Desde',
 	'shopSettings.to': 'Hasta',
 	'shopSettings.days.mon': 'Lunes',
@@ -705,6 +704,7 @@ export const es: Record<MessageKey, string> = {
 	'faqSettings.answer': 'Respuesta',
 	'error.unexpected': 'Respuesta inesperada',
 	'error.notJson': 'El servidor no respondió con JSON.',
+	'figures.range.recentOneSubtitle': 'El único mes con reparaciones ({span}), por fecha de reparación.',
 	// Pages and shared components: end
 	'staff.invitations': 'Invitaciones',
 	'staff.inviteTitle': 'Invitar a un contacto',
