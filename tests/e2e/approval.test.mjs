@@ -34,7 +34,7 @@ test('a repair created by staff is approved by the customer approver on the dash
   const awaiting = page.getByRole('region', { name: 'Awaiting your approval' });
   const item = awaiting.getByRole('listitem').filter({ hasText: `#${id} · Unit TRK-12` });
   await item.getByText('Edge crack found during the yearly inspection', { exact: true }).waitFor();
-  assert.match(await item.innerText(), /Estimate\s+35\.00/);
+  assert.match(await item.innerText(), /Estimate\s+\$35\.00/);
   await page.getByRole('region', { name: 'Key figures' }).getByText('3', { exact: true }).first().waitFor();
   await page.locator('figure svg, .chart svg').first().waitFor().catch(() => {}); // charts load lazily
   await shot(page, 'customer-dashboard');

@@ -149,9 +149,9 @@ test('the customer sees the repair completed, with its cost and timeline, withou
 
   const cost = page.getByRole('region', { name: 'Cost' });
   await cost.getByRole('heading', { name: 'Cost' }).waitFor();
-  assert.match(await cost.innerText(), /Labour\s+50\.00/);
-  assert.match(await cost.innerText(), /Materials\s+25\.00/);
-  assert.match(await cost.innerText(), /Total\s+75\.00/);
+  assert.match(await cost.innerText(), /Labour\s+\$50\.00/);
+  assert.match(await cost.innerText(), /Materials\s+\$25\.00/);
+  assert.match(await cost.innerText(), /Total\s+\$75\.00/);
 
   const history = page.locator('section[aria-labelledby="log-h"]');
   await history.getByText('Completed').waitFor();

@@ -51,7 +51,7 @@ test('request material, convert into a change order, approve it: totals change l
 
   // The approver's repair page shows the proposal live, with the new total before the click.
   const panel = approver.getByTestId('change-orders');
-  await panel.getByRole('button', { name: /Approve 120\.00/ }).waitFor({ timeout: 15_000 });
+  await panel.getByRole('button', { name: /Approve \$120\.00/ }).waitFor({ timeout: 15_000 });
   const expected = (Number(before) + 120).toFixed(2);
   assert.equal((await panel.getByTestId('total-if-approved').innerText()).replace(/[^0-9.]/g, ''), expected);
   await shot(approver, 'customer-change-order-proposed');
@@ -61,7 +61,7 @@ test('request material, convert into a change order, approve it: totals change l
   await manager.evaluate(() => { window.__same = true; });
   assert.equal(await totalOf(manager), before);
 
-  await panel.getByRole('button', { name: /Approve 120\.00/ }).click();
+  await panel.getByRole('button', { name: /Approve \$120\.00/ }).click();
   await panel.getByText('approved').first().waitFor();
   await approver.waitForFunction((want) => document.querySelector('[data-testid="repair-total"]')?.textContent?.replace(/[^0-9.]/g, '') === want, expected);
   await manager.waitForFunction((want) => document.querySelector('[data-testid="repair-total"]')?.textContent?.replace(/[^0-9.]/g, '') === want, expected, { timeout: 15_000 });
@@ -89,7 +89,7 @@ test('the manager sets a limit; an approver over it sees why and cannot approve;
   await row.getByRole('button', { name: 'Change limit' }).click();
   await row.getByLabel('Approval limit').fill('100.00');
   await row.getByRole('button', { name: 'Save' }).click();
-  await row.getByText('Approves up to 100.00').waitFor();
+  await row.getByText('Approves up to $100.00').waitFor();
   await shot(shopPage, 'shop-customer-approval-limits');
   assert.deepEqual(shopPage.errors, []);
   await shopPage.context().close();
@@ -100,8 +100,8 @@ test('the manager sets a limit; an approver over it sees why and cannot approve;
   const phone = await app.signedIn('approver', PHONE);
   await phone.goto(app.url(`${portal}/repairs/${repair.id}`));
   const panel = phone.getByTestId('change-orders');
-  await panel.getByText(/above your approval limit of 100\.00/).waitFor();
-  assert.equal(await panel.getByRole('button', { name: /Approve 450\.00/ }).isDisabled(), true);
+  await panel.getByText(/above your approval limit of \$100\.00/).waitFor();
+  assert.equal(await panel.getByRole('button', { name: /Approve \$450\.00/ }).isDisabled(), true);
   const w = await scrollWidths(phone);
   assert.ok(w.scroll <= w.client, `no horizontal scrolling at 375 px: ${JSON.stringify(w)}`);
   await shot(phone, 'phone-customer-change-order-over-limit');

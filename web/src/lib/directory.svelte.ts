@@ -2,6 +2,7 @@
  * Names for ids that repairs carry (customer_id, technician_id), loaded once
  * per session. Customer users get their organisations' names from /me.
  */
+import { t } from './i18n/index.svelte';
 import * as api from './api/endpoints';
 import type { Customer, Id, Technician } from './api/types';
 import { session } from './session.svelte';
@@ -30,14 +31,14 @@ class Directory {
 		if (fallback) return fallback;
 		const mine = session.me?.customers.find((c) => c.id === id);
 		if (mine) return mine.name;
-		return this.customers.find((c) => c.id === id)?.name ?? `Customer #${id}`;
+		return this.customers.find((c) => c.id === id)?.name ?? t('directory.customer', { id });
 	}
 
 	technicianName(id: Id | null | undefined, fallback?: string | null): string {
-		if (id == null) return 'Unassigned';
+		if (id == null) return t('directory.unassigned');
 		if (fallback) return fallback;
-		if (id === session.me?.id) return `${session.me.name} (me)`;
-		return this.technicians.find((t) => t.id === id)?.name ?? `Technician #${id}`;
+		if (id === session.me?.id) return t('directory.me', { name: session.me.name });
+		return this.technicians.find((t) => t.id === id)?.name ?? t('directory.technician', { id });
 	}
 
 	reset() {

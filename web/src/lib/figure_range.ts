@@ -3,18 +3,26 @@
  * have repairs" (`months=12`, answered by the server), so a history that ended years ago still fills the
  * charts; calendar ranges and "all time" are offered too.
  */
+import { t } from './i18n/index.svelte';
+import type { MessageKey } from './i18n/en';
 import type { PeriodStat } from './api/types';
 import { fmtMonth, isoDate } from './format';
 
 export type FigureRange = 'recent12' | 'recent24' | 'last3' | 'last12' | 'all';
 
 export const FIGURE_RANGES: { value: FigureRange; label: string }[] = [
-	{ value: 'recent12', label: '12 latest months with repairs' },
-	{ value: 'recent24', label: '24 latest months with repairs' },
-	{ value: 'last3', label: 'Last 3 calendar months' },
-	{ value: 'last12', label: 'Last 12 calendar months' },
-	{ value: 'all', label: 'All time' }
-];
+	{ value: 'recent12', key: 'figures.range.recent12' },
+	{ value: 'recent24', key: 'figures.range.recent24' },
+	{ value: 'last3', key: 'figures.range.last3' },
+	{ value: 'last12', key: 'figures.range.last12' },
+	{ value: 'all', key: 'figures.range.all' }
+].map(({ value, key }) => ({
+	value: value as FigureRange,
+	/** In the current language (read through t() each time). */
+	get label() {
+		return t(key as MessageKey);
+	}
+}));
 
 function monthsAgo(n: number): string {
 	const d = new Date();
@@ -46,14 +54,15 @@ export function rangeSubtitle(range: FigureRange, rows: PeriodStat[]): string {
 		case 'recent12':
 		case 'recent24': {
 			const n = range === 'recent12' ? 12 : 24;
-			if (!rows.length) return 'No repairs yet.';
-			return `The ${rows.length < n ? rows.length : n} latest months that have repairs (${span}), by repair date; months without repairs are left out.`;
+			if (!rows.length) return t('figures.range.none');
+			if (rows.length === 1) return t('figures.range.recentOneSubtitle', { span });
+			return t('figures.range.recentSubtitle', { n: rows.length < n ? rows.length : n, span });
 		}
 		case 'last3':
-			return 'The last 3 calendar months, by repair date.';
+			return t('figures.range.last3Subtitle');
 		case 'last12':
-			return 'The last 12 calendar months, by repair date.';
+			return t('figures.range.last12Subtitle');
 		case 'all':
-			return rows.length ? `All time (${span}), by repair date.` : 'All time, by repair date.';
+			return rows.length ? t('figures.range.allSpanSubtitle', { span }) : t('figures.range.allSubtitle');
 	}
 }

@@ -1,13 +1,40 @@
-/** Dates, money and numbers in the user's locale (Intl). */
+/**
+ * Dates, money and numbers in the user's language (i18n.lang, Intl) and the tenant's currency (the
+ * branding's `currency` when the API gives one, else USD). Spanish is formatted as in Latin America
+ * (es-419). Formatters are made once per language.
+ */
+import { brand } from './branding.svelte';
+import { i18n } from './i18n/index.svelte';
 
-const locale = typeof navigator !== 'undefined' ? navigator.languages?.[0] ?? navigator.language : 'en';
+/** The Intl locale of the current language. */
+export function locale(): string {
+	return i18n.lang === 'es' ? 'es-419' : 'en';
+}
 
-const dateFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
-const dateTimeFmt = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-const monthFmt = new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
-const numberFmt = new Intl.NumberFormat(locale);
-const moneyFmt = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const relFmt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'narrow' });
+/** The tenant's ISO 4217 currency: the branding's if the API gives one, else USD. */
+export function currency(): string {
+	const c = (brand.value as { currency?: unknown } | null)?.currency;
+	return typeof c === 'string' && /^[A-Z]{3}$/.test(c) ? c : 'USD';
+}
+
+const cache = new Map<string, unknown>();
+function cached<T>(key: string, make: () => T): T {
+	if (!cache.has(key)) cache.set(key, make());
+	return cache.get(key) as T;
+}
+const dateFmt = () => cached(`d:${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }));
+const dateTimeFmt = () =>
+	cached(`dt:${locale()}`, () => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }));
+const monthFmt = () =>
+	cached(`m:${locale()}`, () => new Intl.DateTimeFormat(locale(), { month: 'short', year: 'numeric', timeZone: 'UTC' }));
+const numberFmt = () => cached(`n:${locale()}`, () => new Intl.NumberFormat(locale()));
+const moneyFmt = () =>
+	cached(
+		`c:${locale()}:${currency()}`,
+		() => new Intl.NumberFormat(locale(), { style: 'currency', currency: currency(), currencyDisplay: 'narrowSymbol' })
+	);
+const relFmt = () =>
+	cached(`r:${locale()}`, () => new Intl.RelativeTimeFormat(locale(), { numeric: 'auto', style: 'narrow' }));
 
 /** A YYYY-MM-DD is a calendar date: show it without a time-zone shift. */
 function parseDate(value: string): Date {
@@ -21,31 +48,31 @@ function parseDate(value: string): Date {
 export function fmtDate(value: string | null | undefined): string {
 	if (!value) return '—';
 	const d = parseDate(value);
-	return isNaN(d.getTime()) ? value : dateFmt.format(d);
+	return isNaN(d.getTime()) ? value : dateFmt().format(d);
 }
 
 export function fmtDateTime(value: string | null | undefined): string {
 	if (!value) return '—';
 	const d = new Date(value);
-	return isNaN(d.getTime()) ? value : dateTimeFmt.format(d);
+	return isNaN(d.getTime()) ? value : dateTimeFmt().format(d);
 }
 
 /** "2024-05" -> "May 2024". */
 export function fmtMonth(period: string): string {
 	const m = /^(\d{4})-(\d{2})$/.exec(period);
 	if (!m) return period;
-	return monthFmt.format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)));
+	return monthFmt().format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)));
 }
 
 export function fmtNumber(n: number | null | undefined): string {
-	return n == null ? '—' : numberFmt.format(n);
+	return n == null ? '—' : numberFmt().format(n);
 }
 
-/** Money arrives as a two-decimal string; shown with the locale's separators. */
+/** Money arrives as a two-decimal string; shown in the tenant's currency with the language's separators. */
 export function fmtMoney(value: string | null | undefined): string {
 	if (value == null || value === '') return '—';
 	const n = Number(value);
-	return isNaN(n) ? value : moneyFmt.format(n);
+	return isNaN(n) ? value : moneyFmt().format(n);
 }
 
 /** Exact money arithmetic: "12.34" -> 1234 minor units. */
@@ -77,12 +104,12 @@ export function fmtAge(value: string | null | undefined, now = Date.now()): stri
 	if (isNaN(t)) return '';
 	const s = Math.round((t - now) / 1000);
 	const abs = Math.abs(s);
-	if (abs < 60) return relFmt.format(s, 'second');
-	if (abs < 3600) return relFmt.format(Math.round(s / 60), 'minute');
-	if (abs < 86400) return relFmt.format(Math.round(s / 3600), 'hour');
-	if (abs < 86400 * 60) return relFmt.format(Math.round(s / 86400), 'day');
-	if (abs < 86400 * 730) return relFmt.format(Math.round(s / (86400 * 30)), 'month');
-	return relFmt.format(Math.round(s / (86400 * 365)), 'year');
+	if (abs < 60) return relFmt().format(s, 'second');
+	if (abs < 3600) return relFmt().format(Math.round(s / 60), 'minute');
+	if (abs < 86400) return relFmt().format(Math.round(s / 3600), 'hour');
+	if (abs < 86400 * 60) return relFmt().format(Math.round(s / 86400), 'day');
+	if (abs < 86400 * 730) return relFmt().format(Math.round(s / (86400 * 30)), 'month');
+	return relFmt().format(Math.round(s / (86400 * 365)), 'year');
 }
 
 /** Local YYYY-MM-DD of a Date. */

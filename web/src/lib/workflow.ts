@@ -6,23 +6,31 @@
  * put a card back).
  */
 import type { Repair, Status } from './api/types';
+import { t } from './i18n/index.svelte';
+import type { MessageKey } from './i18n/en';
 
-export const STATUS_LABEL: Record<Status, string> = {
-	REQUESTED: 'Requested',
-	PENDING: 'Awaiting customer',
-	APPROVED: 'Approved',
-	IN_PROGRESS: 'In progress',
-	COMPLETED: 'Completed',
-	DENIED: 'Denied',
-	CANCELLED: 'Cancelled'
-};
+const STATUSES: readonly Status[] = ['REQUESTED', 'PENDING', 'APPROVED', 'IN_PROGRESS', 'COMPLETED', 'DENIED', 'CANCELLED'];
 
-/** Short verbs for buttons and the "Move to…" menu. */
-export const MOVE_LABEL: Partial<Record<Status, Partial<Record<Status, string>>>> = {
-	REQUESTED: { APPROVED: 'Accept', DENIED: 'Deny', CANCELLED: 'Cancel' },
-	PENDING: { APPROVED: 'Approve', DENIED: 'Deny', CANCELLED: 'Cancel' },
-	APPROVED: { IN_PROGRESS: 'Claim / start', CANCELLED: 'Cancel' },
-	IN_PROGRESS: { APPROVED: 'Release', COMPLETED: 'Complete', CANCELLED: 'Cancel' }
+/** A status's label in the current language (`workflow.status.*` in the catalogues). */
+export function statusLabel(s: Status): string {
+	return STATUSES.includes(s) ? t(`workflow.status.${s}` as MessageKey) : s;
+}
+
+/**
+ * Status labels as a keyed lookup: every read goes through t(), so a page shows the current language
+ * (reactive in templates because t reads the language state).
+ */
+export const STATUS_LABEL: Record<Status, string> = Object.defineProperties(
+	{} as Record<Status, string>,
+	Object.fromEntries(STATUSES.map((s) => [s, { get: () => statusLabel(s), enumerable: true }]))
+);
+
+/** Short verbs for buttons and the "Move to…" menu (catalogue keys `workflow.move.*`). */
+const MOVE_KEYS: Partial<Record<Status, Partial<Record<Status, MessageKey>>>> = {
+	REQUESTED: { APPROVED: 'workflow.move.accept', DENIED: 'workflow.move.deny', CANCELLED: 'workflow.move.cancel' },
+	PENDING: { APPROVED: 'workflow.move.approve', DENIED: 'workflow.move.deny', CANCELLED: 'workflow.move.cancel' },
+	APPROVED: { IN_PROGRESS: 'workflow.move.start', CANCELLED: 'workflow.move.cancel' },
+	IN_PROGRESS: { APPROVED: 'workflow.move.release', COMPLETED: 'workflow.move.complete', CANCELLED: 'workflow.move.cancel' }
 };
 
 export const FINAL: ReadonlySet<Status> = new Set(['COMPLETED', 'DENIED', 'CANCELLED']);
@@ -46,10 +54,42 @@ export function reasonRequired(from: Status, to: Status): boolean {
 	return to === 'DENIED' && from === 'REQUESTED';
 }
 
+/** The verb for a move from `from` to `to` in the current language. */
 export function moveLabel(from: Status, to: Status): string {
-	return MOVE_LABEL[from]?.[to] ?? STATUS_LABEL[to];
+	const key = MOVE_KEYS[from]?.[to];
+	return key ? t(key) : statusLabel(to);
 }
 
-export const PRIORITY_LABEL: Record<number, string> = { 1: 'Urgent', 2: 'High', 3: 'Normal', 4: 'Low' };
+const PRIORITY_KEYS: Record<number, MessageKey> = {
+	1: 'workflow.priority.1',
+	2: 'workflow.priority.2',
+	3: 'workflow.priority.3',
+	4: 'workflow.priority.4'
+};
 
-export const DAMAGE_TYPES = ['Chip', 'Crack', 'Star break', 'Bullseye', 'Combination break', 'Edge crack', 'Other'];
+/** A priority's label (1 urgent … 4 low) in the current language. */
+export function priorityLabel(p: number): string {
+	const key = PRIORITY_KEYS[p];
+	return key ? t(key) : String(p);
+}
+
+/** Priority labels as a keyed lookup through t() (like STATUS_LABEL). */
+export const PRIORITY_LABEL: Record<number, string> = Object.defineProperties(
+	{} as Record<number, string>,
+	Object.fromEntries([1, 2, 3, 4].map((p) => [p, { get: () => priorityLabel(p), enumerable: true }]))
+);
+
+const DAMAGE_KEYS: MessageKey[] = [
+	'workflow.damage.chip',
+	'workflow.damage.crack',
+	'workflow.damage.star',
+	'workflow.damage.bullseye',
+	'workflow.damage.combination',
+	'workflow.damage.edge',
+	'workflow.damage.other'
+];
+
+/** Suggested damage types (free text stored as typed), in the current language. */
+export function damageTypes(): string[] {
+	return DAMAGE_KEYS.map((k) => t(k));
+}

@@ -4,6 +4,7 @@
  * turned into a typed ApiError, and 401 sent to one handler (back to the
  * tenant's login page).
  */
+import { t } from '../i18n/index.svelte';
 import type { Problem } from './types';
 
 export const API_BASE = '/api/v1';
@@ -14,7 +15,7 @@ export class ApiError extends Error {
 	readonly problem: Problem;
 
 	constructor(status: number, problem: Problem) {
-		super(problem.detail || problem.title || `Request failed (${status})`);
+		super(problem.detail || problem.title || t('error.other', { status }));
 		this.name = 'ApiError';
 		this.status = status;
 		this.problem = problem;
@@ -39,21 +40,21 @@ export class ApiError extends Error {
 function defaultMessage(status: number): string {
 	switch (status) {
 		case 0:
-			return 'The server cannot be reached. Check your connection and try again.';
+			return t('error.network');
 		case 401:
-			return 'Your session has ended. Please sign in again.';
+			return t('error.401');
 		case 403:
-			return 'You are not allowed to do this.';
+			return t('error.403');
 		case 404:
-			return 'Not found, or not visible to you.';
+			return t('error.404');
 		case 409:
-			return 'This changed in the meantime. Reload and try again.';
+			return t('error.409');
 		case 413:
-			return 'That is too large.';
+			return t('error.413');
 		case 429:
-			return 'Too many attempts. Wait a few minutes and try again.';
+			return t('error.429');
 		default:
-			return status >= 500 ? 'The server had a problem. Try again in a moment.' : `Request failed (${status}).`;
+			return status >= 500 ? t('error.5xx') : t('error.other', { status });
 	}
 }
 
@@ -111,7 +112,7 @@ export async function request<T>(method: string, path: string, options: RequestO
 		});
 	} catch (err) {
 		if (err instanceof DOMException && err.name === 'AbortError') throw err;
-		throw new ApiError(0, { title: 'Network error' });
+		throw new ApiError(0, { title: t('error.network') });
 	}
 
 	if (response.status === 204) return undefined as T;
@@ -135,7 +136,7 @@ export async function request<T>(method: string, path: string, options: RequestO
 	}
 	if (!isJson && response.status === 202) return undefined as T; // accepted, no body (sign-up, reset)
 	if (!isJson) {
-		throw new ApiError(response.status, { title: 'Unexpected answer', detail: 'The server did not answer with JSON.' });
+		throw new ApiError(response.status, { title: t('error.unexpected'), detail: t('error.notJson') });
 	}
 	return payload as T;
 }
@@ -172,7 +173,7 @@ export function upload<T>(
 		xhr.upload.onprogress = (e) => {
 			if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);
 		};
-		xhr.onerror = () => reject(new ApiError(0, { title: 'Network error' }));
+		xhr.onerror = () => reject(new ApiError(0, { title: t('error.network') }));
 		xhr.onload = () => {
 			let payload: unknown = undefined;
 			try {
