@@ -248,6 +248,7 @@ json::value ScheduleJson(const storage::ScheduleEntry& e) {
 json::value TechnicianJson(const services::TechnicianView& t) {
   json::object o{{"id", t.user.id.value},
                  {"name", t.user.name},
+                 {"handle", t.user.handle},
                  {"email", t.user.email},
                  {"is_active", t.user.is_active},
                  {"open_repairs", t.open_repairs},

@@ -146,6 +146,7 @@ json::value NotificationJson(const storage::NotificationRecord& n) {
                       {"title", n.title},
                       {"body", n.body},
                       {"repair_id", n.repair ? json::value(n.repair->value) : json::value(nullptr)},
+                      {"channel_id", n.channel ? json::value(*n.channel) : json::value(nullptr)},
                       {"event_id", n.event_id},
                       {"read", n.read_at.has_value()},
                       {"read_at", n.read_at ? json::value(FormatTimestamp(*n.read_at)) : json::value(nullptr)},

@@ -162,8 +162,8 @@ constexpr const char* kComponents = R"JSON({
    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
  "NewUnit": {"type": "object", "additionalProperties": false, "required": ["customer_id", "unit_number"], "properties": {
    "customer_id": {"type": "integer"}, "unit_number": {"type": "string"}, "description": {"type": "string"}}},
- "Technician": {"type": "object", "required": ["id", "name", "open_repairs"], "properties": {
-   "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"}, "is_active": {"type": "boolean"},
+ "Technician": {"type": "object", "required": ["id", "name", "handle", "open_repairs"], "properties": {
+   "id": {"type": "integer"}, "name": {"type": "string"}, "handle": {"type": "string", "description": "the @handle to mention them by"}, "email": {"type": "string"}, "is_active": {"type": "boolean"},
    "open_repairs": {"type": "integer"}, "completed_repairs": {"type": "integer"},
    "phone": {"type": ["string", "null"], "description": "technicians only, staff callers only"},
    "certification_level": {"type": ["string", "null"], "maxLength": 50, "description": "technicians only, staff callers only"},
@@ -190,9 +190,10 @@ constexpr const char* kComponents = R"JSON({
    "repair_id": {"type": ["integer", "null"]}, "data": {"type": "object"}}},
  "EventPage": {"type": "object", "required": ["events", "last_id"], "properties": {
    "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}, "last_id": {"type": "integer"}}},
- "Notification": {"type": "object", "required": ["id", "type", "title", "repair_id", "read", "created_at"], "properties": {
-   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision", "new_client_request", "request_decided", "change_order_proposed", "appointment_confirmed", "appointment_reminder", "part_low_stock", "appointment_requested", "appointment_changed"]},
+ "Notification": {"type": "object", "required": ["id", "type", "title", "repair_id", "channel_id", "read", "created_at"], "properties": {
+   "id": {"type": "integer"}, "type": {"type": "string", "enum": ["new_request", "approval_wanted", "status_changed", "customer_decision", "new_client_request", "request_decided", "change_order_proposed", "appointment_confirmed", "appointment_reminder", "part_low_stock", "appointment_requested", "appointment_changed", "mention", "webhook_disabled"]},
    "title": {"type": "string"}, "body": {"type": "string"}, "repair_id": {"type": ["integer", "null"]},
+   "channel_id": {"type": ["integer", "null"], "description": "the conversation a mention is in"},
    "event_id": {"type": "integer"}, "read": {"type": "boolean"}, "read_at": {"type": ["string", "null"], "format": "date-time"},
    "created_at": {"type": "string", "format": "date-time"}}},
  "UnreadCount": {"type": "object", "required": ["unread"], "properties": {"unread": {"type": "integer"}}},

@@ -141,7 +141,10 @@ MailMessage NotificationMail(const storage::OutgoingEmail& e, const std::string&
   m.to_address = e.to_email;
   m.subject = e.notification.title;
   std::string link;
-  if (e.notification.repair) {
+  const std::string area = e.to_staff ? "/shop" : "/portal";
+  if (e.notification.channel) {
+    link = public_url + "/t/" + e.tenant_slug + area + "/messages?channel=" + std::to_string(*e.notification.channel);
+  } else if (e.notification.repair) {
     link = public_url + "/t/" + e.tenant_slug + (e.to_staff ? "/shop" : "/portal") + "/repairs/" +
            std::to_string(e.notification.repair->value);
   }
@@ -152,7 +155,7 @@ MailMessage NotificationMail(const storage::OutgoingEmail& e, const std::string&
   m.html = "<!doctype html><html><body style=\"font-family:sans-serif\"><p>Hello " + Html(e.to_name) + ",</p><p><strong>" +
            Html(e.notification.title) + "</strong></p>" +
            (e.notification.body.empty() ? "" : "<p>" + Html(e.notification.body) + "</p>") +
-           (link.empty() ? "" : "<p><a href=\"" + Html(link) + "\">Open the repair</a></p>") + "<p style=\"color:#666\">" +
+           (link.empty() ? "" : "<p><a href=\"" + Html(link) + "\">" + (e.notification.channel ? "Open the conversation" : "Open the repair") + "</a></p>") + "<p style=\"color:#666\">" +
            Html(e.tenant_name) + "<br>You receive this because of your notification preferences.</p></body></html>";
   return m;
 }

@@ -168,6 +168,7 @@ void Notify(storage::Connection& c, const policy::Actor& actor, const storage::C
     n.user = user;
     n.event_id = event_id;
     n.type = "mention";
+    n.channel = ch.id;
     n.title = actor.name + " mentioned you in " + ch.name;
     n.body = Excerpt(body);
     n.created_at = now;

@@ -38,6 +38,8 @@ constexpr Migration kMigrations[] = {
     {14, "webhooks", schema::kSqliteWebhooks, schema::kPostgresWebhooks},
     // The shop an imported work order names (issue 16).
     {15, "repair_shops", schema::kSqliteRepairShops, schema::kPostgresRepairShops},
+    // The channel a mention notification points at, so the bell and the e-mail open the conversation.
+    {21, "notification_channels", schema::kSqliteNotificationChannels, schema::kPostgresNotificationChannels},
 };
 
 }  // namespace

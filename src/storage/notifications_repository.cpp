@@ -9,10 +9,10 @@ constexpr Sql kSetCursor{"set_cursor",
                          "ON CONFLICT (name) DO UPDATE SET last_event_id = excluded.last_event_id"};
 constexpr Sql kInsert{"insert_notification",
                       "INSERT INTO notifications (tenant_id, user_id, event_id, type, repair_id, title, body, "
-                      "email_state, email_next_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) "
+                      "email_state, email_next_at, created_at, channel_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) "
                       "ON CONFLICT (user_id, event_id) DO NOTHING RETURNING id"};
 #define NOTIFICATION_SELECT \
-  "SELECT id, tenant_id, user_id, event_id, type, repair_id, title, body, read_at, created_at FROM notifications "
+  "SELECT id, tenant_id, user_id, event_id, type, repair_id, title, body, read_at, created_at, channel_id FROM notifications "
 constexpr Sql kList{"list_notifications", NOTIFICATION_SELECT
                     "WHERE user_id = $1 AND ($2 = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT $3 OFFSET $4"};
 constexpr Sql kCount{"count_notifications",
@@ -34,7 +34,7 @@ constexpr Sql kCustomerUsers{"customer_users",
 constexpr Sql kWantsEmail{"customer_wants_email", "SELECT receive_email_notifications FROM customers WHERE id = $1"};
 constexpr Sql kDue{"due_emails",
                    "SELECT n.id, n.tenant_id, n.user_id, n.event_id, n.type, n.repair_id, n.title, n.body, n.read_at, "
-                   "n.created_at, u.email, u.name, t.name, n.email_attempts, t.slug, u.role FROM notifications n "
+                   "n.created_at, u.email, u.name, t.name, n.email_attempts, t.slug, u.role, n.channel_id FROM notifications n "
                    "JOIN users u ON u.id = n.user_id JOIN tenants t ON t.id = n.tenant_id "
                    "WHERE n.email_state = 'pending' AND n.email_next_at <= $1 ORDER BY n.email_next_at, n.id LIMIT $2"};
 constexpr Sql kSkipped{"email_skipped", "UPDATE notifications SET email_state = 'skipped' WHERE id = $1"};
@@ -45,7 +45,8 @@ constexpr Sql kRetry{"email_retry",
                      "UPDATE notifications SET email_attempts = $2, email_next_at = $3, "
                      "email_state = CASE WHEN CAST($3 AS BIGINT) IS NULL THEN 'failed' ELSE 'pending' END WHERE id = $1"};
 
-NotificationRecord Read(const Row& r) {
+/// A notification row; `channel_col` is where the row holds channel_id.
+NotificationRecord Read(const Row& r, int channel_col = 10) {
   NotificationRecord n;
   n.id = r.Int(0);
   n.tenant = TenantId(r.Int(1));
@@ -57,6 +58,7 @@ NotificationRecord Read(const Row& r) {
   n.body = r.Text(7);
   n.read_at = r.OptInt(8);
   n.created_at = r.Int(9);
+  n.channel = r.OptInt(channel_col);
   return n;
 }
 
@@ -74,7 +76,8 @@ void SetCursor(Connection& c, const std::string& name, std::int64_t last_event_i
 std::optional<std::int64_t> InsertNotification(Connection& c, const NotificationRecord& n, bool email) {
   auto rows = c.Query(kInsert, {n.tenant.value, n.user.value, n.event_id, n.type,
                                 n.repair ? Value(n.repair->value) : Value(nullptr), n.title, n.body,
-                                std::string(email ? "pending" : "none"), n.created_at});
+                                std::string(email ? "pending" : "none"), n.created_at,
+                                n.channel ? Value(*n.channel) : Value(nullptr)});
   if (rows.empty()) return std::nullopt;
   return rows.front().Int(0);
 }
@@ -124,7 +127,7 @@ bool CustomerWantsEmail(Connection& c, CustomerId customer) {
 std::vector<OutgoingEmail> DueEmails(Connection& c, UnixSeconds now, std::int64_t limit) {
   std::vector<OutgoingEmail> out;
   for (const auto& r : c.Query(kDue, {now, limit})) {
-    out.push_back({Read(r), r.Text(10), r.Text(11), r.Text(12), r.Text(14), r.Text(15) != "customer", r.Int(13)});
+    out.push_back({Read(r, 16), r.Text(10), r.Text(11), r.Text(12), r.Text(14), r.Text(15) != "customer", r.Int(13)});
   }
   return out;
 }

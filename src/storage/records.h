@@ -223,6 +223,7 @@ struct NotificationRecord {
   std::int64_t event_id = 0;
   std::string type;  // approval_wanted, status_changed, customer_decision, new_request
   std::optional<RepairId> repair;
+  std::optional<std::int64_t> channel;  // the conversation of a `mention`
   std::string title;
   std::string body;
   std::optional<UnixSeconds> read_at;

@@ -313,4 +313,9 @@ CREATE INDEX repairs_tenant_technician_ref ON repairs (tenant_id, technician_ref
 CREATE INDEX repairs_customer_technician_ref ON repairs (customer_id, technician_ref, repair_date, status, cost_cents);
 )SQL";
 
+// Migration 21: the conversation channel a notification (a mention) points at.
+extern const char kSqliteNotificationChannels[] = R"SQL(
+ALTER TABLE notifications ADD COLUMN channel_id INTEGER;
+)SQL";
+
 }  // namespace portico::storage::schema

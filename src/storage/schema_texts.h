@@ -30,6 +30,8 @@ extern const char kPostgresConversations[];
 // Issue 13 (self-service accounts).
 extern const char kSqliteSelfService[];
 extern const char kPostgresSelfService[];
+extern const char kSqliteNotificationChannels[];
+extern const char kPostgresNotificationChannels[];
 extern const char kSqliteShopOperations[];
 extern const char kPostgresShopOperations[];
 

@@ -160,5 +160,12 @@ test('a mentioned staff user gets the mention by e-mail too', async () => {
   const mail = await waitFor(async () => (await messages()).find((m) => m.includes(email) && /mentioned you/.test(m)));
   assert.ok(mail, `no mention e-mail reached ${email}`);
   assert.match(mail, /^Subject: .*mentioned you in Mail/m);
-  assert.ok(mail.replace(/=\r?\n/g, '').includes('please check bay 2'), 'the excerpt is in the e-mail');
+  const flat = mail.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  assert.ok(flat.includes('please check bay 2'), 'the excerpt is in the e-mail');
+  assert.ok(flat.includes(`/t/acme/shop/messages?channel=${ch.body.id}`), 'the e-mail links to the conversation');
+  const list = (await tech.get('/api/v1/notifications')).body.results;
+  const mention = list.find((n) => n.type === 'mention');
+  assert.ok(mention, 'the mention is in the bell');
+  assert.equal(mention.channel_id, ch.body.id);
+  assert.equal(mention.repair_id, null);
 });

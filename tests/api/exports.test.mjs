@@ -188,6 +188,9 @@ test('figures: stats/repairs.csv has the JSON\'s rows', async () => {
   assert.deepEqual(header, ['period', 'count', 'completed', 'cost']);
   assert.deepEqual(rows, json.body.map((f) => [f.period, String(f.count), String(f.completed), f.cost]));
   assertProblem(await manager.get(`${API}/stats/repairs.csv?group_by=week`), 400, ['group_by']);
+  for (const bad of ['0', '241', '99999999999']) {
+    assertProblem(await manager.get(`${API}/stats/repairs.csv?months=${bad}`), 400, ['months']);
+  }
 });
 
 function rssKb(pid, field = 'VmRSS') {

@@ -149,6 +149,8 @@ describe('technicians list', () => {
     const me = await find();
     assert.equal(me.open_repairs, 2);
     assert.equal(me.name, t.user.name);
+    const profile = (await t.client.get(`${API}/me`)).body;
+    assert.ok(me.handle && me.handle === profile.handle, 'the list carries the @handle to mention them by');
     await move(t.client, r1.id, 'COMPLETED');
     assert.equal((await find()).open_repairs, 1);
     for (const key of ['admin', 'technician']) assertStatus(await (await s.bearer('acme', key)).get(`${API}/technicians`), 200);

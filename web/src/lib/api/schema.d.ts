@@ -1488,6 +1488,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/access-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My tenant's access codes with status, uses and expiry, newest first; ?customer= narrows (admin, manager) */
+        get: operations["listAccessCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/access-codes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an unused access code (admin, manager) */
+        delete: operations["revokeAccessCode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/signup": {
         parameters: {
             query?: never;
@@ -1906,6 +1940,11 @@ export interface components {
             tenant: {
                 slug: string;
                 name: string;
+                /**
+                 * @description the language of users who chose none
+                 * @enum {string}
+                 */
+                default_language?: "en" | "es";
             };
             customers: {
                 id: number;
@@ -2058,6 +2097,11 @@ export interface components {
                 welcome_message?: string;
                 footer_text?: string;
             };
+            /**
+             * @description the portal's and the e-mails' language for users who chose none (and browsers in neither); left out of a PUT, it stays
+             * @enum {string}
+             */
+            default_language?: "en" | "es";
         };
         Repair: {
             id: number;
@@ -2212,6 +2256,8 @@ export interface components {
         Technician: {
             id: number;
             name: string;
+            /** @description the @handle to mention them by */
+            handle: string;
             email?: string;
             is_active?: boolean;
             open_repairs: number;
@@ -2281,10 +2327,12 @@ export interface components {
         Notification: {
             id: number;
             /** @enum {string} */
-            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision" | "new_client_request" | "request_decided" | "change_order_proposed" | "appointment_confirmed" | "appointment_reminder" | "part_low_stock" | "appointment_requested" | "appointment_changed";
+            type: "new_request" | "approval_wanted" | "status_changed" | "customer_decision" | "new_client_request" | "request_decided" | "change_order_proposed" | "appointment_confirmed" | "appointment_reminder" | "part_low_stock" | "appointment_requested" | "appointment_changed" | "mention" | "webhook_disabled";
             title: string;
             body?: string;
             repair_id: number | null;
+            /** @description the conversation a mention is in */
+            channel_id: number | null;
             event_id?: number;
             read: boolean;
             /** Format: date-time */
@@ -2892,7 +2940,7 @@ export interface components {
             access: "approver" | "requester" | "viewer";
             approval_limit?: string | null;
             /**
-             * @description language of the e-mail; default the inviter's
+             * @description language of the e-mail; default the tenant's (branding default_language)
              * @enum {string}
              */
             language?: "en" | "es";
@@ -2939,6 +2987,26 @@ export interface components {
             access?: string;
             /** Format: date-time */
             expires_at?: string;
+        };
+        /** @description an access code as listed: never the code itself */
+        AccessCodeSummary: {
+            id: number;
+            customer_id: number;
+            customer_name?: string;
+            /** @enum {string} */
+            access: "approver" | "requester" | "viewer";
+            /** @enum {string} */
+            status: "active" | "used" | "revoked" | "expired";
+            uses: number;
+            max_uses: number;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            last_used_at?: string | null;
+            /** Format: date-time */
+            revoked_at?: string | null;
         };
         SignUpRequest: {
             /** @description may be omitted on the tenant's custom domain */
@@ -6773,6 +6841,65 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAccessCodes: {
+        parameters: {
+            query?: {
+                customer?: number;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        next: string | null;
+                        previous: string | null;
+                        results: components["schemas"]["AccessCodeSummary"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    revokeAccessCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };
