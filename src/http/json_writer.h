@@ -20,7 +20,8 @@ class JsonWriter {
   void EndObject() { Close('}'); }
   void BeginArray() { Open('['); }
   void EndArray() { Close(']'); }
-  /// An object key; the next call writes its value.
+  /// An object key; the next call writes its value. Written as it is: a literal name of the API that
+  /// needs no escaping (never input).
   void Key(std::string_view key);
   void String(std::string_view s);
   void Int(std::int64_t v);
