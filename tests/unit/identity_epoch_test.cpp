@@ -100,13 +100,18 @@ TEST_F(IdentityEpochTest, GroupCommittedWritersAdvanceItAfterTheirBatch) {
   const auto e0 = Epoch();
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([this, i] {
+    threads.emplace_back([this, i, e0] {
       auto tx = db_->Write();
-      if (i % 2 == 0) tx->conn().Execute(kRename, {std::int64_t{1}, "n" + std::to_string(i)});
-      else tx->conn().Execute(kMove, {std::int64_t{1}, "s" + std::to_string(i)});
+      if (i % 2 == 0) {
+        tx->conn().Execute(kRename, {std::int64_t{1}, "n" + std::to_string(i)});
+      } else {
+        tx->conn().Execute(kMove, {std::int64_t{1}, "s" + std::to_string(i)});
+      }
       tx->Commit();
       // Once Commit returned, the rename is visible and the epoch has moved on.
-      if (i % 2 == 0) EXPECT_GT(Epoch(), e0);
+      if (i % 2 == 0) {
+        EXPECT_GT(Epoch(), e0);
+      }
     });
   }
   for (auto& t : threads) t.join();
