@@ -4,10 +4,12 @@
 #   bench/run.sh [DURATION_SECONDS]
 #   PORTICO_BENCH_DB=postgres bench/run.sh   # the same, served from PostgreSQL: the SQLite database is
 #                                            # moved with `portico db copy` into a throwaway cluster
-#   PORTICO_BENCH_DB_FILE=/tmp/bench.db bench/run.sh  # reuse: the first run saves the imported database
-#                                            # (users included) there; later runs start from a copy of it
+#   PORTICO_BENCH_DB_FILE=/tmp/real.db bench/run.sh   # reuse a database made by bench/prepare_db.sh (copied,
+#                                            # not written; skips the import and the users)
+#   PORTICO_BENCH_PG_URL=postgres://... (with PORTICO_BENCH_DB=postgres): a database that already holds a
+#                                            # `db copy` of it (skips the cluster and the copy)
 #   PORTICO_BENCH_BIN=/path/to/portico       # serve with this binary (compare builds: interleave runs)
-#   PORTICO_BENCH_ONLY="health list one move" # run only these wrk rows (also: me login ws lp)
+#   PORTICO_BENCH_ONLY="health list one move" # run only these rows (also: me login ws lp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
@@ -17,7 +19,6 @@ command -v wrk >/dev/null || { echo "bench: wrk missing (scripts/deps.sh install
 if [ -n "${PORTICO_BENCH_BIN:-}" ]; then BIN=$PORTICO_BENCH_BIN; else ./scripts/build.sh portico >/dev/null; BIN=$PWD/build/portico; fi
 ONLY=${PORTICO_BENCH_ONLY:-health me list one move login ws lp}
 want() { [[ " $ONLY " == *" $1 "* ]]; }
-CACHE=${PORTICO_BENCH_DB_FILE:-}
 WORK=$(mktemp -d)
 DB="sqlite://$WORK/bench.db"
 PORT=${PORTICO_BENCH_PORT:-18480}
@@ -26,39 +27,39 @@ cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null
 trap cleanup EXIT
 
 P() { "$BIN" --database "$DB" --log-level warn "$@"; }
-if [ -n "$CACHE" ] && [ -f "$CACHE" ] && [ -f "$CACHE.env" ]; then
-  cp "$CACHE" "$WORK/bench.db"
-  P migrate >/dev/null
-  # shellcheck disable=SC1090
-  . "$CACHE.env"
+if [ -n "${PORTICO_BENCH_DB_FILE:-}" ]; then
+  sqlite3 "$PORTICO_BENCH_DB_FILE" ".backup '$WORK/bench.db'"
+  IMPORT_S="(reused $PORTICO_BENCH_DB_FILE)"; IMPORT_KB=0
+  ROWS=$(sqlite3 "$WORK/bench.db" "SELECT COUNT(*) FROM repairs")
+  POLICE=$(sqlite3 "$WORK/bench.db" "SELECT id FROM customers WHERE name = 'POLICE'")
+  POLICE_REPAIRS=$(sqlite3 "$WORK/bench.db" "SELECT COUNT(*) FROM repairs WHERE customer_id = $POLICE")
+  FIRST_ID=$(sqlite3 "$WORK/bench.db" "SELECT MIN(id) FROM repairs")
+  LAST_ID=$(sqlite3 "$WORK/bench.db" "SELECT MAX(id) FROM repairs")
 else
-P tenant create --slug bench --name "Bench Fleet" >/dev/null
-/usr/bin/time -f "%e %M" -o "$WORK/import.time" "$BIN" --database "$DB" --log-level warn \
-  import repairs "$DATA" --tenant bench --mapping mappings/cincinnati-fleet.toml > "$WORK/import.txt" 2>/dev/null
-read -r IMPORT_S IMPORT_KB < "$WORK/import.time"
-ROWS=$(grep 'repairs created' "$WORK/import.txt" | awk '{print $3}')
-POLICE=$(sqlite3 "$WORK/bench.db" "SELECT id FROM customers WHERE name = 'POLICE'")
-POLICE_REPAIRS=$(sqlite3 "$WORK/bench.db" "SELECT COUNT(*) FROM repairs WHERE customer_id = $POLICE")
-FIRST_ID=$(sqlite3 "$WORK/bench.db" "SELECT MIN(id) FROM repairs")
-LAST_ID=$(sqlite3 "$WORK/bench.db" "SELECT MAX(id) FROM repairs")
-echo bench-password-1 | P user create --tenant bench --email manager@bench.test --name Manager --role manager --password-stdin >/dev/null
-echo bench-password-1 | P user create --tenant bench --email tech@bench.test --name Tech --role technician --password-stdin >/dev/null
-CUST=$(echo bench-password-1 | P user create --tenant bench --email police@bench.test --name Officer --role customer --password-stdin)
-P access grant --tenant bench --customer "$POLICE" --user "$CUST" --access approver
-WATER=$(sqlite3 "$WORK/bench.db" "SELECT id FROM customers WHERE name = 'WATER WORKS'")
-IDLEU=$(echo bench-password-1 | P user create --tenant bench --email water@bench.test --name Plumber --role customer --password-stdin)
-P access grant --tenant bench --customer "$WATER" --user "$IDLEU" --access viewer
-for i in 1 2 3 4; do echo bench-password-1 | P user create --tenant bench --email "login$i@bench.test" --name "Login $i" --role technician --password-stdin >/dev/null; done
-if [ -n "$CACHE" ]; then
-  sqlite3 "$WORK/bench.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-  cp "$WORK/bench.db" "$CACHE"
-  printf 'IMPORT_S=%q\nIMPORT_KB=%q\nROWS=%q\nPOLICE=%q\nPOLICE_REPAIRS=%q\nFIRST_ID=%q\nLAST_ID=%q\n' \
-    "$IMPORT_S" "$IMPORT_KB" "$ROWS" "$POLICE" "$POLICE_REPAIRS" "$FIRST_ID" "$LAST_ID" > "$CACHE.env"
-fi
+  P tenant create --slug bench --name "Bench Fleet" >/dev/null
+  /usr/bin/time -f "%e %M" -o "$WORK/import.time" "$BIN" --database "$DB" --log-level warn \
+    import repairs "$DATA" --tenant bench --mapping mappings/cincinnati-fleet.toml > "$WORK/import.txt" 2>/dev/null
+  read -r IMPORT_S IMPORT_KB < "$WORK/import.time"
+  ROWS=$(grep 'repairs created' "$WORK/import.txt" | awk '{print $3}')
+  POLICE=$(sqlite3 "$WORK/bench.db" "SELECT id FROM customers WHERE name = 'POLICE'")
+  POLICE_REPAIRS=$(sqlite3 "$WORK/bench.db" "SELECT COUNT(*) FROM repairs WHERE customer_id = $POLICE")
+  FIRST_ID=$(sqlite3 "$WORK/bench.db" "SELECT MIN(id) FROM repairs")
+  LAST_ID=$(sqlite3 "$WORK/bench.db" "SELECT MAX(id) FROM repairs")
+  echo bench-password-1 | P user create --tenant bench --email manager@bench.test --name Manager --role manager --password-stdin >/dev/null
+  echo bench-password-1 | P user create --tenant bench --email tech@bench.test --name Tech --role technician --password-stdin >/dev/null
+  CUST=$(echo bench-password-1 | P user create --tenant bench --email police@bench.test --name Officer --role customer --password-stdin)
+  P access grant --tenant bench --customer "$POLICE" --user "$CUST" --access approver
+  WATER=$(sqlite3 "$WORK/bench.db" "SELECT id FROM customers WHERE name = 'WATER WORKS'")
+  IDLEU=$(echo bench-password-1 | P user create --tenant bench --email water@bench.test --name Plumber --role customer --password-stdin)
+  P access grant --tenant bench --customer "$WATER" --user "$IDLEU" --access viewer
+  for i in 1 2 3 4; do echo bench-password-1 | P user create --tenant bench --email "login$i@bench.test" --name "Login $i" --role technician --password-stdin >/dev/null; done
 fi
 
 COPY_LINE=""
-if [ "${PORTICO_BENCH_DB:-sqlite}" = "postgres" ]; then
+if [ "${PORTICO_BENCH_DB:-sqlite}" = "postgres" ] && [ -n "${PORTICO_BENCH_PG_URL:-}" ]; then
+  COPY_LINE="PostgreSQL: the prepared copy at PORTICO_BENCH_PG_URL."
+  DB="$PORTICO_BENCH_PG_URL"
+elif [ "${PORTICO_BENCH_DB:-sqlite}" = "postgres" ]; then
   chmod 755 "$WORK"
   PG_URL=$(./scripts/pg-cluster.sh start "$WORK/pg")
   cleanup() { [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; ./scripts/pg-cluster.sh stop "$WORK/pg"; rm -rf "$WORK"; }
@@ -88,15 +89,8 @@ read -r W_COOKIE W_CSRF <<< "$(login water@bench.test)"
 # Repairs to move: created by the manager (PENDING), approved by the customer, claimed/released by wrk.
 MOVES=200
 MOVE_FIRST=""
-want move || MOVES=0
-for i in $(seq $MOVES); do
-  id=$(curl -s -H "Cookie: $M_COOKIE" -H "X-CSRF-Token: $M_CSRF" -H 'content-type: application/json' \
-    -d "{\"customer_id\":$POLICE,\"unit_number\":\"BENCH-$((i % 20))\",\"description\":\"bench $i\"}" \
-    "$URL/api/v1/repairs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  [ -z "$MOVE_FIRST" ] && MOVE_FIRST=$id
-  curl -s -o /dev/null -H "Cookie: $C_COOKIE" -H "X-CSRF-Token: $C_CSRF" -H 'content-type: application/json' \
-    -d '{"approved":true}' "$URL/api/v1/repairs/$id/approval"
-done
+# Created in order and approved 8 at a time by one node process (one curl each was too slow on PostgreSQL).
+want move && read -r MOVE_FIRST _ <<< "$(node bench/prepare_moves.mjs "$URL" "$POLICE" $MOVES 8)"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }  # the server's user + system CPU time
 run_wrk() {  # name, then wrk args; prints "name|req/s|p50|p99|non2xx|server CPU ms per request"
