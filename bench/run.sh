@@ -8,14 +8,17 @@
 #                                            # not written; skips the import and the users)
 #   PORTICO_BENCH_PG_URL=postgres://... (with PORTICO_BENCH_DB=postgres): a database that already holds a
 #                                            # `db copy` of it (skips the cluster and the copy)
+#   PORTICO_BENCH_BIN=/path/to/portico       # serve with this binary (compare builds: interleave runs)
+#   PORTICO_BENCH_ONLY="health list one move" # run only these rows (also: me login ws lp)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
 DATA=${PORTICO_BENCH_DATA:-../shared/data/cincinnati_fleet_work_orders.csv.gz}
 [ -f "$DATA" ] || { echo "bench: $DATA not found" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "bench: wrk missing (scripts/deps.sh installs it)" >&2; exit 1; }
-./scripts/build.sh portico >/dev/null
-BIN=$PWD/build/portico
+if [ -n "${PORTICO_BENCH_BIN:-}" ]; then BIN=$PORTICO_BENCH_BIN; else ./scripts/build.sh portico >/dev/null; BIN=$PWD/build/portico; fi
+ONLY=${PORTICO_BENCH_ONLY:-health me list one move login ws lp}
+want() { [[ " $ONLY " == *" $1 "* ]]; }
 WORK=$(mktemp -d)
 DB="sqlite://$WORK/bench.db"
 PORT=${PORTICO_BENCH_PORT:-18480}
@@ -85,27 +88,36 @@ read -r W_COOKIE W_CSRF <<< "$(login water@bench.test)"
 
 # Repairs to move: created by the manager (PENDING), approved by the customer, claimed/released by wrk.
 MOVES=200
+MOVE_FIRST=""
 # Created in order and approved 8 at a time by one node process (one curl each was too slow on PostgreSQL).
-read -r MOVE_FIRST _ <<< "$(node bench/prepare_moves.mjs "$URL" "$POLICE" $MOVES 8)"
+want move && read -r MOVE_FIRST _ <<< "$(node bench/prepare_moves.mjs "$URL" "$POLICE" $MOVES 8)"
 
-run_wrk() {  # name, then wrk args; prints "name|req/s|p50|p99|non2xx"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }  # the server's user + system CPU time
+run_wrk() {  # name, then wrk args; prints "name|req/s|p50|p99|non2xx|server CPU ms per request"
   local name=$1; shift
-  local out
+  local out t0 t1
+  t0=$(cpu_ticks)
   out=$(wrk -t2 -c32 -d"${DUR}s" --latency "$@" 2>&1)
-  local rps p50 p99 non2xx
+  t1=$(cpu_ticks)
+  local rps p50 p99 non2xx total cpu
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1=="50%" {print $2}')
   p99=$(echo "$out" | awk '$1=="99%" {print $2}')
   non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-  echo "$name|$rps|$p50|$p99|${non2xx:-0}"
+  total=$(echo "$out" | awk '/requests in/ {print $1}')
+  # CPU time per request holds up when the shared machine is loaded (req/s does not).
+  cpu=$(python3 -c "print(f'{($t1 - $t0) * 1000 / $(getconf CLK_TCK) / max(1, ${total:-0}):.3f}')")
+  echo "$name|$rps|$p50|$p99|${non2xx:-0}|$cpu"
 }
 
 R_HEALTH=$(run_wrk "GET /healthz" "$URL/healthz")
-R_ME=$(COOKIE="$M_COOKIE" PATH_TO_GET=/api/v1/me run_wrk "GET /api/v1/me (manager session)" -s bench/lua/get_with_cookie.lua "$URL")
-R_LIST=$(COOKIE="$C_COOKIE" PATH_TO_GET="/api/v1/repairs?page_size=50" run_wrk "GET /api/v1/repairs?page_size=50 (POLICE customer user, $POLICE_REPAIRS repairs)" -s bench/lua/get_with_cookie.lua "$URL")
-R_ONE=$(COOKIE="$M_COOKIE" FIRST_ID=$FIRST_ID LAST_ID=$LAST_ID run_wrk "GET /api/v1/repairs/{id} (manager, random ids)" -s bench/lua/repair_by_id.lua "$URL")
-R_MOVE=$(COOKIE="$T_COOKIE" CSRF="$T_CSRF" FIRST_ID=$MOVE_FIRST PER_THREAD=$((MOVES / 2)) run_wrk "POST /api/v1/repairs/{id}/status claim/release (technician)" -s bench/lua/status_moves.lua "$URL")
+R_ME="" R_LIST="" R_ONE="" R_MOVE="" R_HEALTH_LOGIN="" LOGINS=0 WS_JSON="{}" LP_JSON="{}"
+want me && R_ME=$(COOKIE="$M_COOKIE" PATH_TO_GET=/api/v1/me run_wrk "GET /api/v1/me (manager session)" -s bench/lua/get_with_cookie.lua "$URL")
+want list && R_LIST=$(COOKIE="$C_COOKIE" PATH_TO_GET="/api/v1/repairs?page_size=50" run_wrk "GET /api/v1/repairs?page_size=50 (POLICE customer user, $POLICE_REPAIRS repairs)" -s bench/lua/get_with_cookie.lua "$URL")
+want one && R_ONE=$(COOKIE="$M_COOKIE" FIRST_ID=$FIRST_ID LAST_ID=$LAST_ID run_wrk "GET /api/v1/repairs/{id} (manager, random ids)" -s bench/lua/repair_by_id.lua "$URL")
+want move && R_MOVE=$(COOKIE="$T_COOKIE" CSRF="$T_CSRF" FIRST_ID=$MOVE_FIRST PER_THREAD=$((MOVES / 2)) run_wrk "POST /api/v1/repairs/{id}/status claim/release (technician)" -s bench/lua/status_moves.lua "$URL")
 
+if want login; then
 # /healthz while 4 clients log in continuously (argon2id INTERACTIVE).
 for i in 1 2 3 4; do
   LOGIN_EMAIL="login$i@bench.test" wrk -t1 -c1 -d"$((DUR + 2))s" -s bench/lua/login.lua "$URL/api/v1/auth/login" > "$WORK/login$i.txt" 2>&1 &
@@ -114,31 +126,35 @@ sleep 1
 R_HEALTH_LOGIN=$(run_wrk "GET /healthz while 4 clients log in" "$URL/healthz")
 wait $(jobs -p | grep -v "^$SERVER$") 2>/dev/null || true
 LOGINS=$(cat "$WORK"/login*.txt | awk '/Requests\/sec/ {s += $2} END {printf "%.1f", s}')
+fi
 
 RSS_KB=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status)
 
+if want ws || want lp; then
 # WebSockets: 10,000 idle connections, then a status change fanned out to 1,000 subscribers.
 WS_ID=$(curl -s -H "Cookie: $M_COOKIE" -H "X-CSRF-Token: $M_CSRF" -H 'content-type: application/json' \
   -d "{\"customer_id\":$POLICE,\"unit_number\":\"BENCH-WS\",\"description\":\"live\"}" \
   "$URL/api/v1/repairs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 curl -s -o /dev/null -H "Cookie: $C_COOKIE" -H "X-CSRF-Token: $C_CSRF" -H 'content-type: application/json' \
   -d '{"approved":true}' "$URL/api/v1/repairs/$WS_ID/approval"
-WS_JSON=$(NODE_OPTIONS=--experimental-websocket node bench/ws_bench.mjs "$URL" "$SERVER" "$C_COOKIE" "$W_COOKIE" \
+want ws && WS_JSON=$(NODE_OPTIONS=--experimental-websocket node bench/ws_bench.mjs "$URL" "$SERVER" "$C_COOKIE" "$W_COOKIE" \
   "$T_COOKIE" "$T_CSRF" "$WS_ID" 2>/dev/null || echo '{}')
 # Long-poll: cost of 1,000 waiting clients (RSS), answered by one commit.
-LP_JSON=$(node bench/longpoll_bench.mjs "$URL" "$SERVER" "$C_COOKIE" "$T_COOKIE" "$T_CSRF" "$WS_ID" 2>/dev/null || echo '{}')
+want lp && LP_JSON=$(node bench/longpoll_bench.mjs "$URL" "$SERVER" "$C_COOKIE" "$T_COOKIE" "$T_CSRF" "$WS_ID" 2>/dev/null || echo '{}')
+fi
 HEALTH_RPS=$(echo "$R_HEALTH" | cut -d'|' -f2)
 ratio() { python3 -c "print(f'{float(\"$1\")/float(\"$HEALTH_RPS\")*100:.0f}%')"; }
 
-echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t2 -c32 -d${DUR}s"
+echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t2 -c32 -d${DUR}s"
 echo
 echo "Import of $ROWS repairs: ${IMPORT_S} s, peak RSS $((IMPORT_KB / 1024)) MB. Served from ${PORTICO_BENCH_DB:-sqlite}. $COPY_LINE"
 echo
-echo "| endpoint | req/s | vs /healthz | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|---|"
+echo "| endpoint | req/s | vs /healthz | p50 | p99 | non-2xx | server CPU ms/request |"
+echo "|---|---|---|---|---|---|---|"
 for r in "$R_HEALTH" "$R_ME" "$R_LIST" "$R_ONE" "$R_MOVE" "$R_HEALTH_LOGIN"; do
-  IFS='|' read -r name rps p50 p99 non2xx <<< "$r"
-  echo "| $name | $rps | $(ratio "$rps") | $p50 | $p99 | $non2xx |"
+  [ -z "$r" ] && continue
+  IFS='|' read -r name rps p50 p99 non2xx cpu <<< "$r"
+  echo "| $name | $rps | $(ratio "$rps") | $p50 | $p99 | $non2xx | $cpu |"
 done
 echo
 echo "Logins during the last row: $LOGINS/s in all (4 clients). Server RSS after the HTTP runs: $((RSS_KB / 1024)) MB."

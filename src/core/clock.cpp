@@ -41,11 +41,28 @@ int ToInt(std::string_view s) {
 std::string FormatTimestamp(UnixSeconds t) {
   std::int64_t sod = 0;
   auto ymd = Ymd(t, &sod);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(sod / 3600),
-                static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60));
-  return buf;
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
+                  static_cast<int>(sod % 60));
+    return buf;
+  }
+  // Digit by digit: the repair list writes two per row (issue 16), snprintf was a visible cost.
+  std::string out = "0000-00-00T00:00:00Z";
+  auto two = [&out](std::size_t at, int v) {
+    out[at] = static_cast<char>('0' + v / 10);
+    out[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  two(0, year / 100);
+  two(2, year % 100);
+  two(5, static_cast<int>(static_cast<unsigned>(ymd.month())));
+  two(8, static_cast<int>(static_cast<unsigned>(ymd.day())));
+  two(11, static_cast<int>(sod / 3600));
+  two(14, static_cast<int>(sod / 60 % 60));
+  two(17, static_cast<int>(sod % 60));
+  return out;
 }
 
 std::string FormatDate(UnixSeconds t) {

@@ -23,9 +23,24 @@ bool IsApiPath(const std::string& path) {
 App::App(const Config& config, services::AuthService& auth, Metrics& metrics, const StaticFiles& web)
     : config_(config), auth_(auth), metrics_(metrics), web_(web) {}
 
+namespace {
+
+/// GET /api/v1/me and GET /api/v1/repairs/{id}: one or two primary-key reads once the actor is cached.
+bool IsShortRead(const std::string& path) {
+  if (path == "/api/v1/me") return true;
+  constexpr std::string_view kRepair = "/api/v1/repairs/";
+  if (!path.starts_with(kRepair) || path.size() == kRepair.size() || path.size() > kRepair.size() + 18) return false;
+  return std::all_of(path.begin() + kRepair.size(), path.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
 bool App::IsInline(const Request& req) const {
-  return (req.method == "GET" || req.method == "HEAD") &&
-         (req.path == "/healthz" || req.path == "/metrics" || !IsApiPath(req.path));
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  if (req.path == "/healthz" || req.path == "/metrics" || !IsApiPath(req.path)) return true;
+  // Issue 16: on SQLite (reads are function calls on pages in memory, readers never wait for the writer)
+  // the short reads are answered on the I/O thread: two thread hand-offs cost more than the request.
+  return config_.database.starts_with("sqlite:") && IsShortRead(req.path);
 }
 
 bool App::IsUpload(std::string_view method, std::string_view target, std::string_view content_type) const {

@@ -135,63 +135,13 @@ json::value Number(double v) {
   return v;
 }
 
-json::value OptInt(const std::optional<UserId>& id) { return id ? json::value(id->value) : json::value(nullptr); }
 json::value Person(const std::optional<UserId>& id, const std::string& name) {
   if (!id) return nullptr;
   return json::object{{"id", id->value}, {"name", name}};
 }
 }  // namespace
 
-json::value RepairJson(const services::RepairView& v) {
-  const auto& r = v.repair;
-  json::value approval = nullptr;
-  if (r.approval) {
-    approval = json::object{{"approved", r.approval->approved},
-                            {"decided_by", Person(r.approval->decided_by, r.approval->decided_by_name)},
-                            {"decided_at", FormatTimestamp(r.approval->decided_at)},
-                            {"notes", r.approval->notes}};
-  }
-  json::array moves;
-  for (auto s : v.allowed_moves) moves.emplace_back(domain::ToString(s));
-  return json::object{
-      {"id", r.id.value},
-      {"customer_id", r.customer.value},
-      {"customer_name", r.customer_name},
-      {"unit_id", r.unit.value},
-      {"unit_number", r.unit_number},
-      {"technician_id", OptInt(r.technician)},
-      {"technician_name", r.technician ? json::value(r.technician_name) : json::value(nullptr)},
-      {"status", r.status},
-      {"description", r.description},
-      {"damage_type", r.damage_type},
-      {"priority", r.priority},
-      {"repair_date", r.repair_date},
-      {"drilled_before_repair", r.drilled_before_repair ? json::value(*r.drilled_before_repair) : nullptr},
-      {"windshield_temperature", r.windshield_temperature ? Number(*r.windshield_temperature) : nullptr},
-      {"windshield_temperature_unit",
-       r.windshield_temperature_unit ? json::value(*r.windshield_temperature_unit) : nullptr},
-      {"resin_viscosity", r.resin_viscosity ? json::value(*r.resin_viscosity) : nullptr},
-      {"cost", domain::FormatMoney(r.status == "COMPLETED" || r.external_ref ? r.cost_cents : 0)},
-      {"estimated_cost", domain::FormatMoney(v.estimated_cost)},
-      {"price_override", r.price_override_cents ? json::value(domain::FormatMoney(*r.price_override_cents)) : nullptr},
-      {"materials_total", domain::FormatMoney(r.materials_cents)},
-      {"change_orders_total", domain::FormatMoney(r.change_orders_cents)},
-      {"request_id", r.request_id ? json::value(*r.request_id) : json::value(nullptr)},
-      {"within_approval_limit", v.within_approval_limit},
-      {"approval", approval},
-      {"allowed_moves", moves},
-      {"can_approve", v.can_approve},
-      {"external_ref", r.external_ref ? json::value(*r.external_ref) : nullptr},
-      {"technician_ref", r.technician_ref ? json::value(*r.technician_ref) : nullptr},
-      // Issue 14: where the invoice is, once there is one (COMPLETED); the portals show the button from it.
-      {"invoice_url", r.status == "COMPLETED" ? json::value("/api/v1/repairs/" + std::to_string(r.id.value) + "/invoice.pdf")
-                                              : json::value(nullptr)},
-      {"version", r.version},
-      {"board_rank", r.board_rank ? json::value(*r.board_rank) : json::value(nullptr)},
-      {"created_at", FormatTimestamp(r.created_at)},
-      {"updated_at", FormatTimestamp(r.updated_at)},
-  };
-}
+// RepairJson: http/repair_json.cpp (written as text, issue 16).
 
 json::value UnitJson(const services::UnitView& v) {
   const auto& u = v.unit;

@@ -4,6 +4,7 @@
 #include "http/dto.h"
 #include "http/handlers.h"
 #include "http/json_io.h"
+#include "http/repair_json.h"
 
 namespace portico::http {
 namespace json = boost::json;
@@ -68,7 +69,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
             f.q = *q;
           }
           if (auto o = ctx.req.QueryParam("ordering"); o && !o->empty()) f.ordering = *o;
-          return JsonResponse(200, PageJson(ctx.req, page, repairs.List(ctx.actor(), f, page), RepairJson));
+          return RepairPageResponse(ctx.req, page, repairs.List(ctx.actor(), f, page));
         });
   r.Add("POST", "/api/v1/repairs",
         {.operation_id = "createRepair", .summary = "Create a repair (customers: REQUESTED; staff: PENDING)", .tag = "repairs", .body = true,
@@ -91,11 +92,11 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           in.description = *description;
           in.damage_type = damage_type.value_or("");
           in.priority = priority.value_or(3);
-          return JsonResponse(201, RepairJson(repairs.Create(ctx.actor(), in)));
+          return RepairResponse(201, repairs.Create(ctx.actor(), in));
         });
   r.Add("GET", "/api/v1/repairs/{id}", {.operation_id = "getRepair", .summary = "One repair", .tag = "repairs", .response_schema = "Repair"},
         [&repairs](RequestContext& ctx) {
-          return JsonResponse(200, RepairJson(repairs.Get(ctx.actor(), RepairId(ctx.IdParam("id")))));
+          return RepairResponse(200, repairs.Get(ctx.actor(), RepairId(ctx.IdParam("id"))));
         });
   r.Add("PATCH", "/api/v1/repairs/{id}",
         {.operation_id = "updateRepair", .summary = "Change a repair's details (send version to guard against lost updates)", .tag = "repairs",
@@ -123,7 +124,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           rd.CheckUnknown();
           ThrowIfErrors(errors);
           for (const auto& kv : body) p.present.emplace_back(kv.key());
-          return JsonResponse(200, RepairJson(repairs.Update(ctx.actor(), id, p)));
+          return RepairResponse(200, repairs.Update(ctx.actor(), id, p));
         });
   r.Add("POST", "/api/v1/repairs/{id}/status",
         {.operation_id = "moveRepairStatus", .summary = "Move a repair through the workflow", .tag = "repairs", .body = true,
@@ -137,7 +138,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           auto notes = rd.String("notes", false, 20000);
           rd.CheckUnknown();
           ThrowIfErrors(errors);
-          return JsonResponse(200, RepairJson(repairs.Move(ctx.actor(), id, *status, notes.value_or(""))));
+          return RepairResponse(200, repairs.Move(ctx.actor(), id, *status, notes.value_or("")));
         });
   r.Add("POST", "/api/v1/repairs/{id}/approval",
         {.operation_id = "decideRepairApproval", .summary = "The customer approver's decision on a PENDING repair", .tag = "repairs", .body = true,
@@ -151,7 +152,7 @@ void RegisterRepairRoutes(App& app, services::RepairService& repairs) {
           auto notes = rd.String("notes", false, 20000);
           rd.CheckUnknown();
           ThrowIfErrors(errors);
-          return JsonResponse(200, RepairJson(repairs.Approve(ctx.actor(), id, *approved, notes.value_or(""))));
+          return RepairResponse(200, repairs.Approve(ctx.actor(), id, *approved, notes.value_or("")));
         });
   r.Add("GET", "/api/v1/repairs/{id}/log",
         {.operation_id = "listRepairLog", .summary = "The repair's status history, oldest first", .tag = "repairs", .response_schema = "LogEntry",

@@ -97,26 +97,26 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
     for (const auto& s : r.segments) n += s.size() > 2 && s.front() == '{' && s.back() == '}' ? 0 : 1;
     return n;
   };
-  std::vector<const Route*> ordered;
+  // Literal counts computed once per candidate (not in every comparison), params filled only for the
+  // route that matches (issue 16: this ran for every request).
+  std::vector<std::pair<std::size_t, const Route*>> ordered;
   for (const auto& route : routes_) {
-    if (route.segments.size() == segments.size()) ordered.push_back(&route);
+    if (route.segments.size() == segments.size()) ordered.emplace_back(literals(route), &route);
   }
-  std::stable_sort(ordered.begin(), ordered.end(),
-                   [&](const Route* a, const Route* b) { return literals(*a) > literals(*b); });
-  for (const Route* route_ptr : ordered) {
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [count, route_ptr] : ordered) {
     const Route& route = *route_ptr;
-    if (route.segments.size() != segments.size()) continue;
-    std::map<std::string, std::string> params;
     bool ok = true;
     for (std::size_t i = 0; i < segments.size() && ok; ++i) {
       const auto& s = route.segments[i];
-      if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
-        params[s.substr(1, s.size() - 2)] = segments[i];
-      } else {
-        ok = s == segments[i];
-      }
+      if (!(s.size() > 2 && s.front() == '{' && s.back() == '}')) ok = s == segments[i];
     }
     if (!ok) continue;
+    std::map<std::string, std::string> params;
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+      const auto& s = route.segments[i];
+      if (s.size() > 2 && s.front() == '{' && s.back() == '}') params[s.substr(1, s.size() - 2)] = segments[i];
+    }
     bool method_ok = route.method == method || (method == "HEAD" && route.method == "GET");
     if (method_ok) {
       match.route = &route;

@@ -119,7 +119,7 @@ struct Server::Impl {
       }
       ++open;
       auto executor = conn->stream.get_executor();
-      asio::co_spawn(executor, Session(conn), [this, conn](std::exception_ptr e) {
+      asio::co_spawn(executor, Serve(conn), [this, conn](std::exception_ptr e) {
         if (e) {
           try {
             std::rethrow_exception(e);
@@ -134,7 +134,23 @@ struct Server::Impl {
     }
   }
 
-  asio::awaitable<void> Session(std::shared_ptr<Connection> conn) {
+  /// What an HTTP session hands on when its connection upgrades to a WebSocket: the upgrade request (for
+  /// the handshake, freed after it) and the stream's session.
+  struct Upgrade {
+    bhttp::request<bhttp::string_body> request;
+    std::shared_ptr<WebSocketSession> session;
+  };
+
+  /// One connection: HTTP requests, then (after an upgrade) the WebSocket. The HTTP session's coroutine
+  /// frame, with its read buffer, parser and request, ends before the WebSocket runs (issue 16: an idle
+  /// WebSocket keeps only what it needs).
+  asio::awaitable<void> Serve(std::shared_ptr<Connection> conn) {
+    std::unique_ptr<Upgrade> upgrade = co_await Session(conn);
+    if (upgrade) co_await RunWebSocket(conn, std::move(upgrade));
+  }
+
+  /// HTTP requests on one connection until it closes (nullptr) or upgrades to a WebSocket.
+  asio::awaitable<std::unique_ptr<Upgrade>> Session(std::shared_ptr<Connection> conn) {
     beast::flat_buffer buffer;
     std::string remote;
     {
@@ -223,8 +239,7 @@ struct Server::Impl {
                      R"("detail":"The WebSocket's Origin is not this server."})";
           res.close = true;
         } else {
-          co_await RunWebSocket(conn, parser.get(), std::move(ws));
-          co_return;
+          co_return std::make_unique<Upgrade>(Upgrade{parser.release(), std::move(ws)});
         }
       }
       if (res.close || stopping) keep_alive = false;
@@ -240,6 +255,7 @@ struct Server::Impl {
     boost::system::error_code ignored;
     conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     conn->stream.close();
+    co_return nullptr;
   }
 
   /// One request on an upload route (RouteInfo::upload): the handler's checks run first on the headers
@@ -447,8 +463,8 @@ struct Server::Impl {
   /// are published. Ping/pong keep-alive through Beast's idle timeout; client messages are read (and
   /// ignored) with a size limit; a client that falls too far behind is closed with 4008 and resumes
   /// with ?after=<last id it got>.
-  asio::awaitable<void> RunWebSocket(std::shared_ptr<Connection> conn, bhttp::request<bhttp::string_body>& req,
-                                     std::shared_ptr<WebSocketSession> session) {
+  asio::awaitable<void> RunWebSocket(std::shared_ptr<Connection> conn, std::unique_ptr<Upgrade> upgrade) {
+    std::shared_ptr<WebSocketSession> session = std::move(upgrade->session);
     constexpr std::int64_t kMaxBacklog = 5000;
     websocket::stream<beast::tcp_stream&> ws(conn->stream);
     beast::get_lowest_layer(ws).expires_never();
@@ -459,7 +475,8 @@ struct Server::Impl {
     ws.auto_fragment(false);
     ws.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(bhttp::field::server, "portico"); }));
-    auto [aec] = co_await ws.async_accept(req, asio::as_tuple(asio::use_awaitable));
+    auto [aec] = co_await ws.async_accept(upgrade->request, asio::as_tuple(asio::use_awaitable));
+    upgrade.reset();  // the upgrade request's headers are not needed any more
     if (aec) co_return;
     ++websockets;
     auto executor = co_await asio::this_coro::executor;

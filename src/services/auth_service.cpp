@@ -8,8 +8,10 @@
 
 #include "core/crypto.h"
 #include "core/error.h"
+#include "services/actor_cache.h"
 #include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
+#include "storage/identity_epoch.h"
 #include "storage/self_service_repository.h"
 
 namespace portico::services {
@@ -23,6 +25,14 @@ const std::string& DummyHash(PasswordHashCost cost) {
   static const std::string kInteractive = HashPassword("portico-dummy-password", PasswordHashCost::kInteractive);
   static const std::string kMin = HashPassword("portico-dummy-password", PasswordHashCost::kMin);
   return cost == PasswordHashCost::kMin ? kMin : kInteractive;
+}
+
+/// The actor cache (issue 16; services/actor_cache.h), one per process: its keys are hashes of random
+/// session and token values, so the AuthService instances of one process (tests open several databases)
+/// never meet in it; each entry is checked against the epoch of the database it is looked up for.
+ActorCache& Cache() {
+  static ActorCache cache;
+  return cache;
 }
 
 std::counting_semaphore<256>& HashingSlots() {
@@ -149,7 +159,25 @@ std::optional<AuthContext> AuthService::AuthenticateSession(const std::string& c
   const UnixSeconds now = deps_.clock.Now();
   const UnixSeconds idle = deps_.config.session_idle_minutes * 60;
   auto hash = HashToken(cookie_value);
+  // Read before the database: a change committed after this read advances it, and the entry stored
+  // below with this value is then never used (actor_cache.h).
+  const auto epoch = storage::IdentityEpoch(deps_.db);
+  if (epoch) {
+    if (auto hit = Cache().Find(hash, *epoch)) {
+      if (hit->times.expires_at > now && hit->times.last_seen_at + idle > now) {
+        if (hit->times.last_seen_at + 60 <= now) {
+          auto tx = deps_.db.Write();
+          storage::TouchSession(tx->conn(), hit->auth->session_id, now);
+          tx->Commit();
+          Cache().Touch(hash, now);
+        }
+        return *hit->auth;
+      }
+      Cache().Erase(hash);
+    }
+  }
   AuthContext ctx;
+  ActorCache::SessionTimes times;
   bool touch = false;
   {
     auto tx = deps_.db.Read();
@@ -161,6 +189,7 @@ std::optional<AuthContext> AuthService::AuthenticateSession(const std::string& c
     ctx.kind = AuthKind::kSession;
     ctx.session_id = session.id;
     ctx.csrf_token = session.csrf_token;
+    times = {session.expires_at, session.last_seen_at};
     // Record activity at most once a minute: a write per request would serialise every reader.
     touch = session.last_seen_at + 60 <= now;
   }
@@ -168,19 +197,28 @@ std::optional<AuthContext> AuthService::AuthenticateSession(const std::string& c
     auto tx = deps_.db.Write();
     storage::TouchSession(tx->conn(), ctx.session_id, now);
     tx->Commit();
+    times.last_seen_at = now;
   }
+  if (epoch) Cache().Store(hash, std::make_shared<const AuthContext>(ctx), times, *epoch);
   return ctx;
 }
 
 std::optional<AuthContext> AuthService::AuthenticateToken(const std::string& bearer) {
   if (bearer.empty() || bearer.size() > 128) return std::nullopt;
+  auto hash = HashToken(bearer);
+  const std::string key = "token:" + hash;
+  const auto epoch = storage::IdentityEpoch(deps_.db);
+  if (epoch) {
+    if (auto hit = Cache().Find(key, *epoch)) return *hit->auth;
+  }
   auto tx = deps_.db.Read();
-  auto found = storage::FindActiveToken(tx->conn(), HashToken(bearer));
+  auto found = storage::FindActiveToken(tx->conn(), hash);
   if (!found || !found->second.is_active) return std::nullopt;
   AuthContext ctx;
   ctx.kind = AuthKind::kToken;
   ctx.token_id = found->first.id.value;
   ctx.actor = LoadActor(tx->conn(), found->second);
+  if (epoch) Cache().Store(key, std::make_shared<const AuthContext>(ctx), {}, *epoch);
   return ctx;
 }
 

@@ -1,5 +1,9 @@
 #include "services/notifications.h"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
@@ -20,6 +24,7 @@ namespace {
 
 constexpr const char* kCursor = "notifications";
 constexpr std::int64_t kBatch = 500;
+constexpr std::chrono::milliseconds kGather{3};
 
 
 std::string Str(const json::object& o, const char* key) {
@@ -100,6 +105,9 @@ void NotificationWorker::Loop() {
       if (stopping_) return;
       woken_ = false;
     }
+    // Issue 16: let the commits of a burst (say 32 status moves in flight) gather, so that one
+    // transaction of the worker serves them all instead of one per commit behind the single writer.
+    std::this_thread::sleep_for(kGather);
     try {
       RunOnce();
       if (deps_.clock.Now() - last_prune_ >= 3600) {
@@ -114,6 +122,16 @@ void NotificationWorker::Loop() {
 
 std::int64_t NotificationWorker::RunOnce() {
   std::int64_t created = 0;
+  {
+    // Without the writer first: when nothing but the worker's own notification.created events came
+    // (each of its commits wakes it again), there is nothing to do yet; the cursor moves past them with
+    // the next event that asks for notifications.
+    auto tx = deps_.db.Read();
+    auto pending = storage::ListAllEventsAfter(tx->conn(), storage::GetCursor(tx->conn(), kCursor), kBatch);
+    const bool idle = std::all_of(pending.begin(), pending.end(),
+                                  [](const storage::EventRecord& e) { return e.type == "notification.created"; });
+    if (idle && static_cast<std::int64_t>(pending.size()) < kBatch) return 0;
+  }
   for (;;) {
     std::vector<storage::EventRecord> published;
     auto tx = deps_.db.Write();

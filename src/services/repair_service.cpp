@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "domain/client_requests.h"
@@ -12,6 +14,7 @@
 #include "services/parts_service.h"  // issue 12
 #include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
+#include "storage/identity_epoch.h"
 #include "storage/parts_repository.h"  // issue 12
 #include "storage/support_repository.h"
 
@@ -30,6 +33,30 @@ constexpr std::size_t kMaxNotesOnMove = 2000;
 
 void Throw(FieldErrors& errors) {
   if (!errors.empty()) throw Error::Validation(std::move(errors));
+}
+
+/// Issue 16: a tenant's pricing for the read paths (Get, List), kept while storage::IdentityEpoch (which
+/// advances after every committed write to tenants) stays what it was before the caller's read
+/// transaction began; `epoch` nullopt (PostgreSQL) reads it every time.
+domain::PricingSettings ReadPricing(storage::Connection& c, TenantId tenant, std::optional<std::uint64_t> epoch) {
+  struct Entry {
+    std::uint64_t epoch;
+    domain::PricingSettings pricing;
+  };
+  static std::mutex mutex;
+  static std::unordered_map<std::int64_t, Entry> cache;
+  if (epoch) {
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(tenant.value); it != cache.end() && it->second.epoch == *epoch) return it->second.pricing;
+  }
+  auto t = storage::FindTenant(c, tenant);
+  auto pricing = t ? t->pricing : domain::PricingSettings{};
+  if (epoch) {
+    std::lock_guard lock(mutex);
+    if (cache.size() > 10000) cache.clear();
+    cache.insert_or_assign(tenant.value, Entry{*epoch, pricing});
+  }
+  return pricing;
 }
 
 RepairStatus StatusOf(const storage::RepairRecord& r) {
@@ -188,9 +215,10 @@ RepairView RepairService::Create(const policy::Actor& actor, const NewRepair& in
 }
 
 RepairView RepairService::Get(const policy::Actor& actor, RepairId id) {
+  const auto epoch = storage::IdentityEpoch(deps_.db);  // before the snapshot (ReadPricing)
   auto tx = deps_.db.Read();
   auto r = Load(tx->conn(), actor, id);
-  return View(actor, std::move(r), Pricing(tx->conn(), actor.tenant));
+  return View(actor, std::move(r), ReadPricing(tx->conn(), actor.tenant, epoch));
 }
 
 PageOf<RepairView> RepairService::List(const policy::Actor& actor, const storage::RepairFilter& filter,
@@ -208,9 +236,10 @@ PageOf<RepairView> RepairService::List(const policy::Actor& actor, const storage
     errors["ordering"].push_back("Order by one of " + names + ", with '-' for descending.");
   }
   Throw(errors);
+  const auto epoch = storage::IdentityEpoch(deps_.db);  // before the snapshot (ReadPricing)
   auto tx = deps_.db.Read();
   auto rows = storage::ListRepairs(tx->conn(), policy::ScopeOf(actor), filter, page);
-  auto pricing = Pricing(tx->conn(), actor.tenant);
+  auto pricing = ReadPricing(tx->conn(), actor.tenant, epoch);
   PageOf<RepairView> out;
   out.count = rows.count;
   out.results.reserve(rows.results.size());

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "storage/identity_epoch.h"
 #include "storage/migrations.h"
 
 namespace portico::storage::sqlite {
@@ -164,13 +165,26 @@ class SqliteConnection final : public Connection {
 class WriterLease final : public Connection {
  public:
   explicit WriterLease(SqliteConnection& real) : real_(real) {}
-  std::vector<Row> Query(const Sql& sql, Params params) override { return real_.Query(sql, params); }
-  std::vector<Row> QueryV(const Sql& sql, const std::vector<Value>& params) override { return real_.QueryV(sql, params); }
-  std::int64_t Execute(const Sql& sql, Params params) override { return real_.Execute(sql, params); }
+  std::vector<Row> Query(const Sql& sql, Params params) override {
+    Note(sql);
+    return real_.Query(sql, params);
+  }
+  std::vector<Row> QueryV(const Sql& sql, const std::vector<Value>& params) override {
+    Note(sql);
+    return real_.QueryV(sql, params);
+  }
+  std::int64_t Execute(const Sql& sql, Params params) override {
+    Note(sql);
+    return real_.Execute(sql, params);
+  }
   std::int64_t ExecuteV(const Sql& sql, const std::vector<Value>& params) override {
+    Note(sql);
     return real_.ExecuteV(sql, params);
   }
-  void ExecuteScript(std::string_view script) override { real_.ExecuteScript(script); }
+  void ExecuteScript(std::string_view script) override {
+    identity_changed = true;
+    real_.ExecuteScript(script);
+  }
   Dialect dialect() const override { return Dialect::kSqlite; }
   SqliteConnection& real() { return real_; }
   bool holds_writer = true;
@@ -178,8 +192,13 @@ class WriterLease final : public Connection {
   /// batch runs in the plain transaction (a SAVEPOINT there would make every statement journal live
   /// until the batch ends, which made bulk imports slow).
   bool in_savepoint = false;
+  /// A statement of this transaction may have changed identity tables (storage::ChangesIdentity).
+  bool identity_changed = false;
 
  private:
+  void Note(const Sql& sql) {
+    if (!identity_changed && ChangesIdentity(sql)) identity_changed = true;
+  }
   SqliteConnection& real_;
 };
 
@@ -317,9 +336,11 @@ void SqliteDatabase::CommitOn(Connection& conn) {
       throw Error(ErrorCode::kUnavailable, "The change could not be saved; try again.",
                   "group commit of batch " + std::to_string(mine) + " failed");
     }
+    if (lease->identity_changed) ++identity_epoch_;  // after the batch's COMMIT: readers see the change
     return;
   }
   FinishBatch();
+  if (lease->identity_changed) ++identity_epoch_;
 }
 
 void SqliteDatabase::RollbackOn(Connection& conn) {

@@ -35,6 +35,9 @@ class SqliteDatabase final : public Database {
   int Migrate() override;
   void Backup(const std::string& path) override;
   std::pair<int, int> PoolUse() const override;
+  /// storage::IdentityEpoch (identity_epoch.h). Exact for this process's writes (the CLI in another
+  /// process is not heard; services/actor_cache.h bounds that by its time to live).
+  std::uint64_t IdentityEpoch() const { return identity_epoch_.load(); }
 
  protected:
   std::unique_ptr<Connection> Acquire(bool write) override;
@@ -70,6 +73,7 @@ class SqliteDatabase final : public Database {
   std::uint64_t batch_ = 0;     // number of the open (or last) batch
   std::uint64_t finished_ = 0;  // batches up to this one are finished
   std::unordered_set<std::uint64_t> failed_;
+  std::atomic<std::uint64_t> identity_epoch_{0};
 };
 
 }  // namespace portico::storage::sqlite
