@@ -11,6 +11,7 @@
 #include "domain/money.h"
 #include "domain/workflow.h"
 #include "policy/policy.h"
+#include "services/repair_service_internal.h"
 #include "services/parts_service.h"  // issue 12
 #include "storage/accounts_repository.h"
 #include "storage/customers_repository.h"
@@ -22,18 +23,9 @@ namespace portico::services {
 namespace json = boost::json;
 using domain::RepairStatus;
 using policy::Action;
+using namespace repair_detail;
 
 namespace {
-
-constexpr std::size_t kMaxDescription = 5000;
-constexpr std::size_t kMaxDamageType = 200;
-constexpr std::size_t kMaxUnitNumber = 50;
-constexpr std::size_t kMaxNote = 10000;
-constexpr std::size_t kMaxNotesOnMove = 2000;
-
-void Throw(FieldErrors& errors) {
-  if (!errors.empty()) throw Error::Validation(std::move(errors));
-}
 
 /// Issue 16: a tenant's pricing for the read paths (Get, List), kept while storage::IdentityEpoch (which
 /// advances after every committed write to tenants) stays what it was before the caller's read
@@ -59,20 +51,7 @@ domain::PricingSettings ReadPricing(storage::Connection& c, TenantId tenant, std
   return pricing;
 }
 
-RepairStatus StatusOf(const storage::RepairRecord& r) {
-  auto s = domain::ParseRepairStatus(r.status);
-  if (!s) throw Error::Internal("repair " + std::to_string(r.id.value) + " has unknown status " + r.status);
-  return *s;
-}
-
 std::string Today(UnixSeconds now) { return FormatDate(now); }
-
-std::string Trimmed(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  auto e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 }  // namespace
 
@@ -434,274 +413,6 @@ std::vector<storage::LogEntry> RepairService::Log(const policy::Actor& actor, Re
   auto tx = deps_.db.Read();
   Load(tx->conn(), actor, id);
   return storage::ListLog(tx->conn(), id);
-}
-
-std::vector<storage::MaterialRecord> RepairService::Materials(const policy::Actor& actor, RepairId id) {
-  auto tx = deps_.db.Read();
-  Load(tx->conn(), actor, id);
-  auto list = storage::ListMaterials(tx->conn(), id);
-  for (auto& m : list) m.total_cents = domain::MaterialLineTotal(m.quantity, m.unit_cost_cents);
-  return list;
-}
-
-storage::MaterialRecord RepairService::AddMaterial(const policy::Actor& actor, RepairId id, const NewMaterial& request) {
-  const UnixSeconds now = deps_.clock.Now();
-  auto tx = deps_.db.Write();
-  auto& c = tx->conn();
-  auto r = Load(c, actor, id);
-  if (!policy::Can(actor, Action::kEditMaterials)) throw Error::Forbidden("Only the shop records materials.");
-  NewMaterial in = request;
-  std::vector<storage::EventRecord> stock_events;  // issue 12: a part's stock goes down with the material
-  if (in.part_id) {
-    if (domain::IsFinal(StatusOf(r))) throw Error::Conflict("The repair is " + r.status + "; materials are fixed.");
-    auto taken = TakePart(c, deps_.config, actor.tenant, *in.part_id, in.quantity, id, actor.user, now, stock_events);
-    in.material_type = taken.material_type;
-    in.unit_cost = domain::FormatMoney(taken.unit_cost_cents);
-  }
-  FieldErrors errors;
-  std::string type = Trimmed(in.material_type);
-  if (type.empty() || type.size() > 200) errors["material_type"].push_back("1 to 200 characters.");
-  if (!(in.quantity > 0) || in.quantity > 1e6) errors["quantity"].push_back("Greater than 0 (at most 1000000).");
-  auto unit_cost = domain::ParseMoney(in.unit_cost);
-  if (!unit_cost || *unit_cost < 0 || *unit_cost > 100000000) {
-    errors["unit_cost"].push_back("An amount like \"12.50\", not negative.");
-  }
-  std::optional<domain::Cents> line;
-  if (errors.empty()) {
-    line = domain::TryMaterialLineTotal(in.quantity, *unit_cost);
-    if (!line) errors["quantity"].push_back("Quantity times unit cost is out of range.");
-  }
-  Throw(errors);
-  if (domain::IsFinal(StatusOf(r))) throw Error::Conflict("The repair is " + r.status + "; materials are fixed.");
-  storage::MaterialRecord m;
-  m.repair = id;
-  m.material_type = type;
-  m.quantity = in.quantity;
-  m.unit_cost_cents = *unit_cost;
-  m.total_cents = *line;
-  m.created_at = now;
-  m.id = storage::InsertMaterial(c, actor.tenant, m, actor.user);
-  if (in.part_id) storage::SetMaterialPart(c, m.id, *in.part_id);
-  m.part_id = in.part_id;
-  r.materials_cents = storage::SumMaterials(c, id);
-  if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
-  auto event = Emit(c, actor, r, "repair.material_added",
-       json::serialize(json::object{{"material_id", m.id},
-                                    {"material_type", m.material_type},
-                                    {"materials_total", domain::FormatMoney(r.materials_cents)},
-                                    {"by", actor.name}}));
-  tx->Commit();
-  Published(event);
-  for (const auto& e : stock_events) Published(e);
-  return m;
-}
-
-void RepairService::RemoveMaterial(const policy::Actor& actor, RepairId id, std::int64_t material_id) {
-  const UnixSeconds now = deps_.clock.Now();
-  auto tx = deps_.db.Write();
-  auto& c = tx->conn();
-  auto r = Load(c, actor, id);
-  if (!policy::Can(actor, Action::kEditMaterials)) throw Error::Forbidden("Only the shop records materials.");
-  if (domain::IsFinal(StatusOf(r))) throw Error::Conflict("The repair is " + r.status + "; materials are fixed.");
-  ReturnPart(c, actor.tenant, id, material_id, actor.user, now);  // issue 12: its part's stock comes back
-  if (!storage::DeleteMaterial(c, id, material_id)) throw Error::NotFound("No such material on this repair.");
-  r.materials_cents = storage::SumMaterials(c, id);
-  if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
-  auto event = Emit(c, actor, r, "repair.updated",
-       json::serialize(json::object{{"fields", json::array{"materials"}},
-                                    {"materials_total", domain::FormatMoney(r.materials_cents)},
-                                    {"by", actor.name}}));
-  tx->Commit();
-  Published(event);
-}
-
-std::vector<storage::NoteRecord> RepairService::Notes(const policy::Actor& actor, RepairId id) {
-  auto tx = deps_.db.Read();
-  Load(tx->conn(), actor, id);
-  return storage::ListNotes(tx->conn(), id, policy::Can(actor, Action::kReadInternalNotes));
-}
-
-storage::NoteRecord RepairService::AddNote(const policy::Actor& actor, RepairId id, const std::string& body,
-                                           const std::string& visibility) {
-  const UnixSeconds now = deps_.clock.Now();
-  auto tx = deps_.db.Write();
-  auto& c = tx->conn();
-  auto r = Load(c, actor, id);
-  const std::string vis = visibility.empty() ? policy::DefaultNoteVisibility(actor) : visibility;
-  if (vis != "internal" && vis != "customer") {
-    throw Error::Field("visibility", "Either \"internal\" (staff only) or \"customer\".");
-  }
-  if (!policy::CanWriteNote(actor, r.customer, vis)) {
-    throw Error::Forbidden(actor.IsStaff() ? "You may not write notes." : "You may not write this note.");
-  }
-  std::string text = Trimmed(body);
-  if (text.empty() || text.size() > kMaxNote) throw Error::Field("body", "1 to 10000 characters.");
-  storage::NoteRecord n;
-  n.repair = id;
-  n.author = actor.user;
-  n.author_name = actor.name;
-  n.body = text;
-  n.visibility = vis;
-  n.created_at = now;
-  n.id = storage::InsertNote(c, actor.tenant, n);
-  auto event = Emit(c, actor, r, "repair.note_added",
-       json::serialize(json::object{{"note_id", n.id}, {"visibility", vis}, {"by", actor.name}}),
-       vis == "internal");
-  tx->Commit();
-  Published(event);
-  return n;
-}
-
-// ---- units ----
-
-PageOf<UnitView> RepairService::Units(const policy::Actor& actor, std::optional<CustomerId> customer,
-                                      const std::optional<std::string>& q, const PageRequest& page) {
-  auto tx = deps_.db.Read();
-  auto rows = storage::ListUnits(tx->conn(), policy::ScopeOf(actor), customer, q, page);
-  auto pricing = Pricing(tx->conn(), actor.tenant);
-  PageOf<UnitView> out;
-  out.count = rows.count;
-  for (auto& u : rows.results) {
-    auto price = domain::EstimatedLabour(pricing, static_cast<int>(u.repair_count));
-    out.results.push_back({std::move(u), price});
-  }
-  return out;
-}
-
-UnitView RepairService::Unit(const policy::Actor& actor, UnitId id) {
-  auto tx = deps_.db.Read();
-  auto u = storage::FindUnit(tx->conn(), policy::ScopeOf(actor), id);
-  if (!u) throw Error::NotFound("No such unit.");
-  auto price = domain::EstimatedLabour(Pricing(tx->conn(), actor.tenant), static_cast<int>(u->repair_count));
-  return {*u, price};
-}
-
-UnitView RepairService::CreateUnit(const policy::Actor& actor, CustomerId customer, const std::string& unit_number,
-                                   const std::string& description) {
-  const UnixSeconds now = deps_.clock.Now();
-  auto tx = deps_.db.Write();
-  auto& c = tx->conn();
-  if (!policy::Can(actor, Action::kCreateUnit)) throw Error::Forbidden("Only the shop adds units.");
-  FieldErrors errors;
-  if (!storage::FindCustomer(c, policy::ScopeOf(actor), customer)) errors["customer_id"].push_back("No such customer.");
-  std::string number = Trimmed(unit_number);
-  if (number.empty() || number.size() > kMaxUnitNumber) errors["unit_number"].push_back("1 to 50 characters.");
-  if (description.size() > 1000) errors["description"].push_back("At most 1000 characters.");
-  Throw(errors);
-  storage::UnitRecord u;
-  u.tenant = actor.tenant;
-  u.customer = customer;
-  u.unit_number = number;
-  u.description = Trimmed(description);
-  u.created_at = u.updated_at = now;
-  u.id = storage::InsertUnit(c, u);
-  auto price = domain::EstimatedLabour(Pricing(c, actor.tenant), 0);
-  tx->Commit();
-  return {u, price};
-}
-
-UnitView RepairService::ReplaceUnit(const policy::Actor& actor, UnitId id) {
-  const UnixSeconds now = deps_.clock.Now();
-  auto tx = deps_.db.Write();
-  auto& c = tx->conn();
-  auto u = storage::FindUnit(c, policy::ScopeOf(actor), id);
-  if (!u) throw Error::NotFound("No such unit.");
-  if (!policy::Can(actor, Action::kReplaceUnit)) throw Error::Forbidden("Only a manager or admin marks units replaced.");
-  std::int64_t before = u->repair_count;
-  storage::SetUnitRepairCount(c, id, 0, now, now);
-  u->repair_count = 0;
-  u->replaced_at = now;
-  u->updated_at = now;
-  storage::EventRecord e;
-  e.tenant = actor.tenant;
-  e.type = "unit.replaced";
-  e.customer = u->customer;
-  e.data = json::serialize(json::object{{"unit_id", id.value},
-                                        {"unit_number", u->unit_number},
-                                        {"previous_repair_count", before},
-                                        {"by", actor.name}});
-  e.occurred_at = now;
-  e.id = storage::InsertEvent(c, e);
-  auto event = e;
-  auto price = domain::EstimatedLabour(Pricing(c, actor.tenant), 0);
-  tx->Commit();
-  Published(event);
-  return {*u, price};
-}
-
-// ---- technicians and schedules ----
-
-PageOf<TechnicianView> RepairService::Technicians(const policy::Actor& actor, const PageRequest& page) {
-  if (!policy::Can(actor, Action::kListTechnicians)) throw Error::Forbidden("Only staff see technicians.");
-  auto tx = deps_.db.Read();
-  auto techs = storage::ListTechnicians(tx->conn(), actor.tenant);
-  auto completed = storage::CompletedPerTechnician(tx->conn(), actor.tenant);
-  std::vector<std::pair<UserId, storage::TechnicianProfile>> profiles;
-  const bool with_profiles = policy::Can(actor, Action::kReadTechnicianProfiles);
-  if (with_profiles) profiles = storage::ListTechnicianProfiles(tx->conn(), actor.tenant);
-  std::vector<TechnicianView> all;
-  for (auto& [user, open] : techs) {
-    TechnicianView v{std::move(user), open, 0};
-    for (const auto& [id, n] : completed) {
-      if (id == v.user.id) v.completed_repairs = n;
-    }
-    if (with_profiles) {
-      v.user.technician_profile = storage::TechnicianProfile{};
-      for (const auto& [id, p] : profiles) {
-        if (id == v.user.id) v.user.technician_profile = p;
-      }
-    }
-    all.push_back(std::move(v));
-  }
-  return Paginate(std::move(all), page);
-}
-
-std::vector<storage::ScheduleEntry> RepairService::Schedule(const policy::Actor& actor, UserId technician,
-                                                            const std::optional<std::string>& from,
-                                                            const std::optional<std::string>& to) {
-  if (!policy::SeesUserId(actor, technician)) throw Error::NotFound("No such technician.");
-  auto tx = deps_.db.Read();
-  auto t = storage::FindUser(tx->conn(), actor.tenant, technician);
-  if (!t || t->role != domain::Role::kTechnician) throw Error::NotFound("No such technician.");
-  if (!policy::Can(actor, Action::kReadSchedules)) throw Error::Forbidden("Only staff see schedules.");
-  FieldErrors errors;
-  if (from && !ParseDate(*from)) errors["from"].push_back("A date written YYYY-MM-DD.");
-  if (to && !ParseDate(*to)) errors["to"].push_back("A date written YYYY-MM-DD.");
-  Throw(errors);
-  return storage::ListSchedule(tx->conn(), actor.tenant, technician, from, to);
-}
-
-storage::ScheduleEntry RepairService::AddSchedule(const policy::Actor& actor, UserId technician,
-                                                  const std::string& date, const std::string& start_time,
-                                                  const std::string& end_time, bool is_available,
-                                                  const std::string& notes) {
-  if (!policy::SeesUserId(actor, technician)) throw Error::NotFound("No such technician.");
-  auto tx = deps_.db.Write();
-  auto& c = tx->conn();
-  auto t = storage::FindUser(c, actor.tenant, technician);
-  if (!t || t->role != domain::Role::kTechnician) throw Error::NotFound("No such technician.");
-  if (!policy::CanWriteSchedule(actor, technician)) {
-    throw Error::Forbidden("Only a manager, an admin or the technician itself plans shifts.");
-  }
-  FieldErrors errors;
-  if (!ParseDate(date)) errors["date"].push_back("A date written YYYY-MM-DD.");
-  auto start = ParseTimeOfDay(start_time);
-  auto end = ParseTimeOfDay(end_time);
-  if (!start) errors["start_time"].push_back("A time written HH:MM.");
-  if (!end) errors["end_time"].push_back("A time written HH:MM.");
-  if (start && end && *end <= *start) errors["end_time"].push_back("Must be after the start time.");
-  if (notes.size() > 1000) errors["notes"].push_back("At most 1000 characters.");
-  Throw(errors);
-  storage::ScheduleEntry e;
-  e.technician = technician;
-  e.date = date;
-  e.start_minute = *start;
-  e.end_minute = *end;
-  e.is_available = is_available;
-  e.notes = notes;
-  e.id = storage::InsertSchedule(c, actor.tenant, e, deps_.clock.Now());
-  tx->Commit();
-  return e;
 }
 
 }  // namespace portico::services
