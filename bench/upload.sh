@@ -68,7 +68,7 @@ if [ -f "$WORK/video.mp4" ]; then
   vid=$(upload "$WORK/video.mp4")
   t1=$(date +%s.%N)
   after=$(hwm)
-  VMB=$(awk -v b="$(stat -c %s "$WORK/video.mp4")" 'BEGIN {printf "%.0f", b / 1048576}')
+  VMB=$(awk -v b="$(stat -L -c %s "$WORK/video.mp4")" 'BEGIN {printf "%.0f", b / 1048576}')
   VOK=$(echo "$vid" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("201" if "id" in d else d.get("status", "?"))')
   VIDEO_ROW="| ${VMB} MB MP4 (720p, 60 s) upload, probe and poster | $VOK in $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}') s; peak RSS $((after / 1024)) MB, **$(((after - before) / 1024)) MB above the RSS before it** ($((before / 1024)) MB; idle after start $((IDLE_KB / 1024)) MB) |"
 fi
