@@ -3,8 +3,11 @@
 // document, so the seeds keep their route as routes are added; a line that names none picks one by its
 // hash); the rest is its body, sent as the fixture's admin (path ids are the fixture's customer and
 // repair), straight into App::Handle. Seeds: fuzz/make_seeds.mjs, from the API tests' requests.
+// PORTICO_FUZZ_PRINT=1 prints the route and the answer of each input.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -77,6 +80,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.headers["content-length"] = std::to_string(body.size());
   req.remote_address = "127.0.0.1";
   req.body = std::move(body);
-  p.app->Handle(req);
+  const auto res = p.app->Handle(req);
+  static const bool print = std::getenv("PORTICO_FUZZ_PRINT") != nullptr;  // which route, which answer
+  if (print) {
+    std::fprintf(stderr, "%s %s -> %d %s\n", route.method.c_str(), route.pattern.c_str(), res.status,
+                 res.body.substr(0, 200).c_str());
+  }
   return 0;
 }
