@@ -5,8 +5,8 @@
 // Each recorded request is matched to its route in the OpenAPI document (method + path template); for every
 // route that takes a JSON body it writes up to PER_ROUTE distinct bodies (the shortest first, each under
 // MAX_BYTES) to fuzz/corpus/json_body/OPERATIONID-N ("METHOD /template" line, then the body), and the first
-// one as a whole authenticated request to fuzz/corpus/http/OPERATIONID (ids 1: the fixture's customer and
-// repair). Files it wrote before (named after an operation) are replaced; hand-written seeds stay.
+// one as a whole authenticated request to fuzz/corpus/http/api-OPERATIONID (ids 1: the fixture's customer
+// and repair). Files it wrote before (named after an operation) are replaced; hand-written seeds stay.
 import { readdirSync, readFileSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,7 @@ for (const f of readdirSync(jsonDir)) {
   if (operationIds.has(f.replace(/-\d+$/, ''))) rmSync(path.join(jsonDir, f));
 }
 for (const f of readdirSync(httpDir)) {
-  if (operationIds.has(f)) rmSync(path.join(httpDir, f));
+  if (f.startsWith('api-') && operationIds.has(f.slice(4))) rmSync(path.join(httpDir, f));
 }
 
 let n = 0;
@@ -70,7 +70,7 @@ for (const [id, { route, set }] of [...bodies].sort()) {
   });
   const target = route.template.replace(/\{slug\}/g, 'fuzz').replace(/\{[^}]+\}/g, '1');
   const body = picks[0];
-  writeFileSync(path.join(httpDir, id),
+  writeFileSync(path.join(httpDir, `api-${id}`),
     `${route.method} ${target} HTTP/1.1\r\nHost: fuzz\r\nCookie: portico_session=@S@\r\nX-CSRF-Token: @C@\r\n` +
     `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
