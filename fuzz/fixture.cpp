@@ -47,6 +47,7 @@ std::unique_ptr<Process> Build() {
   p->config.database = "sqlite://" + (dir / "fuzz.db").string();
   p->config.database_synchronous = "normal";  // nothing to keep: speed
   p->config.password_hash = "min";
+  p->config.blobs = "file://" + (dir / "blobs").string();  // uploads (fuzz_http) stay in $TMPDIR
   p->config.log_level = "off";
   p->rt = std::make_unique<cli::Runtime>(p->config);
   p->web = std::make_unique<http::StaticFiles>((dir / "web").string());

@@ -1,5 +1,6 @@
 #include "http/request_bytes.h"
 
+#include <algorithm>
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -7,6 +8,8 @@
 
 #include "core/error.h"
 #include "http/beast_message.h"
+#include "http/multipart.h"
+#include "http/upload.h"
 
 namespace portico::http {
 namespace asio = boost::asio;
@@ -55,6 +58,45 @@ std::string HandleRequestBytes(App& app, const Config& config, std::string_view 
       }
       break;
     }
+    const unsigned version = parser.get().version();
+    // Upload routes as server.cpp's ServeUpload takes them: the handler's checks on the headers alone,
+    // then the multipart body through UploadReceiver (here from memory, in 64 KiB pieces).
+    if (app.IsUpload(parser.get().method_string(), parser.get().target(), parser.get()[bhttp::field::content_type])) {
+      Request req = ToRequest(parser, "127.0.0.1");
+      req.upload_pending = true;
+      Response check = app.Handle(req);
+      if (check.status != 100) {
+        write(std::move(check), version, false, false);
+        break;
+      }
+      req.upload_pending = false;
+      req.request_id.clear();
+      bool keep_alive = parser.get().keep_alive();
+      parser.body_limit(static_cast<std::uint64_t>(app.MaxUploadBytes()));
+      auto ec2 = feed(parser, [&parser] { return parser.is_done(); });
+      if (ec2 && ec2 != bhttp::error::body_limit) break;
+      UploadLimits limits;  // as ServeUpload sets them
+      limits.multipart.max_body_bytes = static_cast<std::uint64_t>(app.MaxUploadBytes());
+      limits.max_files = app.MaxUploadFiles(req.method, req.path);
+      if (limits.max_files > 1) limits.max_field_bytes = 20000;
+      limits.multipart.max_parts = std::max(limits.multipart.max_parts, limits.max_files + 6);
+      UploadReceiver receiver(FormDataBoundary(req.Header("content-type").value_or("")).value_or("-"), limits,
+                              app.upload_dir());
+      bool refused = ec2 == bhttp::error::body_limit;
+      req.body_too_large = refused;
+      std::string_view body = parser.get().body();
+      for (std::size_t at = 0; !refused && at < body.size(); at += 64 * 1024) {
+        refused = !receiver.Feed(body.substr(at, 64 * 1024));
+      }
+      if (!refused) receiver.Finish();
+      req.upload = receiver.Take();
+      Response res = app.Handle(req);
+      req.upload.reset();  // removes the temporary file
+      if (refused || res.close) keep_alive = false;
+      write(std::move(res), version, keep_alive, false);
+      if (!keep_alive) break;
+      continue;
+    }
     bool too_large = false;
     auto length = parser.content_length();
     if (length && *length > static_cast<std::uint64_t>(config.max_body_bytes)) {
@@ -71,7 +113,6 @@ std::string HandleRequestBytes(App& app, const Config& config, std::string_view 
     Request req = ToRequest(parser, "127.0.0.1");
     if (!too_large) req.body = std::move(parser.get().body());
     req.body_too_large = too_large;
-    const unsigned version = parser.get().version();
     const bool head = req.method == "HEAD";
     bool keep_alive = parser.get().keep_alive() && !too_large;
     Response res = app.Handle(req);

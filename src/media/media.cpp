@@ -31,8 +31,14 @@ void InitVips() {
     if (VIPS_INIT("portico") != 0) throw Error::Internal("libvips failed to start");
     vips_cache_set_max(0);  // every upload is new: no operation cache
     vips_concurrency_set(1);
-    av_log_set_level(AV_LOG_QUIET);
   });
+}
+
+/// libavformat alone: a video upload needs no libvips (starting it pages in its loaders, poppler,
+/// ImageMagick, libheif: about 5 MB of the upload's peak RSS; bench/RESULTS.md, issue 9).
+void InitAv() {
+  static std::once_flag once;
+  std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
 }
 
 /// Owns a VipsImage reference.
@@ -233,7 +239,7 @@ std::string ProcessLogo(const std::string& path, const std::string& type, const 
 }
 
 VideoResult ProbeVideo(const std::string& path, const std::string& type, const std::string& out_dir) {
-  InitVips();
+  InitAv();
   const bool webm = type == "video/webm";
   const AVInputFormat* demuxer = av_find_input_format(webm ? "matroska" : "mov");
   AVFormatContext* fmt = nullptr;

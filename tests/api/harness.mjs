@@ -11,9 +11,11 @@
 //   PORTICO_TEST_DATABASE=postgres  run every server and CLI on a new PostgreSQL database (CREATE DATABASE
 //                      on the cluster at PORTICO_TEST_PG_URL, e.g. from scripts/pg-cluster.sh) instead of
 //                      a new SQLite file
+//   PORTICO_FUZZ_RECORD=DIR  append every request with a JSON body to DIR/requests-PID.jsonl (method, path,
+//                      body) for the fuzz seeds (fuzz/make_seeds.mjs)
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -434,6 +436,10 @@ export class Client {
     if (json !== undefined) {
       payload = JSON.stringify(json);
       if (!hasHeader(h, 'content-type')) h['content-type'] = 'application/json';
+    }
+    if (process.env.PORTICO_FUZZ_RECORD && typeof payload === 'string') {
+      appendFileSync(path.join(process.env.PORTICO_FUZZ_RECORD, `requests-${process.pid}.jsonl`),
+        JSON.stringify({ method, path: urlPath, body: payload }) + '\n');
     }
     let res;
     try {
