@@ -113,7 +113,18 @@ test('a user switched to Spanish sees both portals in Spanish', { timeout: 120_0
   await checkSpanish(shop, '/t/acme/shop/settings/shop', {
     name: 'shop-settings-hours', heading: m('shopSettings.types'), labels: [m('shopSettings.types'), m('settings.tabs.shop')],
   });
-  assert.deepEqual([...customer.errors, ...shop.errors], [], 'no page errors');
+  // The pages of the scheduling work (issue 12): calendar, parts, the portal's visits.
+  await checkSpanish(shop, '/t/acme/shop/calendar', { name: 'shop-calendar', heading: m('calendar.title'), labels: [m('calendar.title')] });
+  await checkSpanish(shop, '/t/acme/shop/parts', { name: 'shop-parts', heading: m('parts.title'), labels: [m('parts.title')] });
+  await checkSpanish(customer, `${portal}/visits`, { name: 'portal-visits', heading: m('visits.title'), labels: [m('visits.title')] });
+  // The admin's webhook settings (issue 14), before any endpoint (registering one needs a public host).
+  const adminApi = await app.api('admin');
+  await adminApi.ok('PATCH', '/api/v1/me', { language: 'es' });
+  const admin = await app.signedIn('admin');
+  await checkSpanish(admin, '/t/acme/shop/settings/webhooks', {
+    name: 'shop-webhooks', heading: m('webhooks.add'), labels: [m('webhooks.add'), m('webhooks.empty'), m('settings.tabs.webhooks')],
+  });
+  assert.deepEqual([...customer.errors, ...shop.errors, ...admin.errors], [], 'no page errors');
 });
 
 test('the Spanish pages fit a 375 px phone', { timeout: 90_000 }, async () => {
