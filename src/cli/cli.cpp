@@ -99,12 +99,13 @@ int Main(int argc, char** argv) {
   auto* tenant = app.add_subcommand("tenant", "Manage tenants");
   tenant->require_subcommand(1);
   auto* tenant_create = tenant->add_subcommand("create", "Create a tenant with default branding and pricing");
-  std::string slug, tenant_name;
+  std::string slug, tenant_name, tenant_currency = "USD";
   tenant_create->add_option("--slug", slug, "Short name used in URLs (a-z, 0-9, -)")->required();
   tenant_create->add_option("--name", tenant_name, "Company name")->required();
+  tenant_create->add_option("--currency", tenant_currency, "ISO 4217 currency of its prices (default USD)");
   tenant_create->callback([&] {
     action = [&](Runtime& rt) {
-      std::cout << rt.tenants.Create(slug, tenant_name).id.value << "\n";
+      std::cout << rt.tenants.Create(slug, tenant_name, tenant_currency).id.value << "\n";
       return 0;
     };
   });

@@ -82,6 +82,7 @@ json::value BrandingToJson(const Branding& b) {
       {"logo_url", b.logo_url.empty() ? json::value(nullptr) : json::value(b.logo_url)},
       {"portal", json::object{{"welcome_message", b.portal.welcome_message}, {"footer_text", b.portal.footer_text}}},
       {"default_language", b.default_language},
+      {"currency", b.currency.empty() ? std::string("USD") : b.currency},
   };
 }
 

@@ -23,6 +23,9 @@ struct Branding {
   /// The language ("en" or "es") of the portal and the e-mails for users who chose none (API.md "Users
   /// (additions)": the browser's, else the tenant's). Empty in a PUT that omits it: the stored one stays.
   std::string default_language = "en";
+  /// The tenant's ISO 4217 currency ("USD"): read-only, from the tenant (PRODUCT.md "Tenant"), shown so the
+  /// portals format money in it; never stored in the branding JSON and ignored in a PUT.
+  std::string currency;
 };
 
 /// True for a language the portals and e-mails exist in: "en" or "es".

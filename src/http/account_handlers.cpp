@@ -51,6 +51,7 @@ domain::Branding ReadBranding(const json::object& body) {
   }
   // Optional: left out, the stored language stays (the service reads "" so).
   b.default_language = r.String("default_language", false, 10).value_or("");
+  (void)r.String("currency", false, 10);  // read-only (the tenant's): accepted back from a GET, ignored
   r.CheckUnknown();
   ThrowIfErrors(errors);
   return b;

@@ -91,7 +91,9 @@ constexpr const char* kComponents = R"JSON({
    "logo_url": {"type": ["string", "null"]},
    "portal": {"type": "object", "properties": {"welcome_message": {"type": "string"}, "footer_text": {"type": "string"}}},
    "default_language": {"type": "string", "enum": ["en", "es"],
-     "description": "the portal's and the e-mails' language for users who chose none (and browsers in neither); left out of a PUT, it stays"}}},
+     "description": "the portal's and the e-mails' language for users who chose none (and browsers in neither); left out of a PUT, it stays"},
+   "currency": {"type": "string", "pattern": "^[A-Z]{3}$", "readOnly": true,
+     "description": "the tenant's ISO 4217 currency (set when the tenant is created); ignored in a PUT"}}},
  "Repair": {"type": "object", "required": ["id", "customer_id", "unit_id", "unit_number", "technician_id", "status",
    "description", "damage_type", "priority", "repair_date", "cost", "estimated_cost", "price_override", "materials_total",
    "approval", "version", "created_at", "updated_at"], "properties": {

@@ -96,8 +96,9 @@ class TenantService {
   /// Where an uploaded logo's bytes live, so that a branding PUT that drops the logo can remove its blob.
   void SetBlobStore(storage::BlobStore& blobs) { blobs_ = &blobs; }
   /// Creates a tenant with default branding and pricing. Slug: 2..40 of [a-z0-9-], starting with a
-  /// letter or digit (400 otherwise); duplicate slug 409.
-  storage::TenantRecord Create(const std::string& slug, const std::string& name);
+  /// letter or digit (400 otherwise); `currency` ISO 4217, three capital letters (400 otherwise); duplicate
+  /// slug 409.
+  storage::TenantRecord Create(const std::string& slug, const std::string& name, const std::string& currency = "USD");
   /// Public: the branding of a tenant by slug (404 if unknown).
   domain::Branding GetBranding(const std::string& slug);
   /// Admin of that tenant only (403 for anyone else; 404 for an unknown slug). A `logo_url` other than the

@@ -1,5 +1,7 @@
 // Tenants: creation (CLI), public branding, the branding and pricing settings (API.md "Tenant branding",
 // issue 9 for the uploaded logo's blob).
+#include <algorithm>
+
 #include "core/error.h"
 #include "policy/policy.h"
 #include "services/account_services.h"
@@ -21,15 +23,20 @@ bool IsValidSlug(const std::string& slug) {
 
 // ---- tenants ----
 
-storage::TenantRecord TenantService::Create(const std::string& slug, const std::string& name) {
+storage::TenantRecord TenantService::Create(const std::string& slug, const std::string& name,
+                                           const std::string& currency) {
   FieldErrors errors;
   if (!IsValidSlug(slug)) errors["slug"].push_back("2 to 40 characters of a-z, 0-9 and '-', not starting with '-'.");
+  const bool iso4217 = currency.size() == 3 && std::all_of(currency.begin(), currency.end(), [](char ch) {
+                         return ch >= 'A' && ch <= 'Z';
+                       });
+  if (!iso4217) errors["currency"].push_back("An ISO 4217 code of three capital letters, e.g. USD or MXN.");
   CheckName(errors, "name", name);
   ThrowIfInvalid(std::move(errors));
   storage::TenantRecord t;
   t.slug = slug;
   t.name = name;
-  t.currency = "USD";
+  t.currency = currency;
   t.branding = domain::DefaultBranding(name);
   t.created_at = t.updated_at = deps_.clock.Now();
   auto tx = deps_.db.Write();
@@ -54,6 +61,7 @@ domain::Branding TenantService::PutBranding(const policy::Actor& actor, const st
   if (t->id != actor.tenant || !policy::Can(actor, Action::kEditBranding)) throw Error::Forbidden();
   domain::Branding b = in;
   if (b.default_language.empty()) b.default_language = t->branding.default_language;  // not given: kept
+  b.currency = t->currency;  // read-only
   auto errors = domain::ValidateBranding(b);
   ThrowIfInvalid(std::move(errors));
   // API.md: logo_url null (or any other URL than the uploaded logo's) removes an uploaded logo, and its

@@ -17,6 +17,7 @@ TenantRecord ReadTenant(const Row& r) {
   t.name = r.Text(2);
   t.currency = r.Text(3);
   t.branding = domain::BrandingFromJson(json::parse(r.Text(4)));
+  t.branding.currency = t.currency;
   t.pricing.progressive = r.Bool(5);
   t.pricing.tiers.clear();
   const json::value tiers = json::parse(r.Text(6));

@@ -2102,6 +2102,8 @@ export interface components {
              * @enum {string}
              */
             default_language?: "en" | "es";
+            /** @description the tenant's ISO 4217 currency (set when the tenant is created); ignored in a PUT */
+            readonly currency?: string;
         };
         Repair: {
             id: number;
