@@ -50,9 +50,9 @@ class SqliteConnection final : public Connection {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
     sqlite3_extended_result_codes(db_, 1);
     // synchronous=FULL in WAL mode: each commit fsyncs the WAL before it returns (durable on power loss).
-    // temp_store stays DEFAULT: with MEMORY, statement journals inside the group-commit SAVEPOINT live in
-    // memory and SQLite truncates them by walking their chunk list at the end of every statement, which
-    // made a large import quadratic (60,000 rows took 25 s, the full file stalled).
+    // temp_store=MEMORY: statement journals live in memory. Inside a SAVEPOINT SQLite walks their chunk
+    // list at the end of every statement, which made a large import quadratic (60,000 rows took 25 s);
+    // the first write transaction of a group-commit batch therefore runs without one (WriterLease).
     ExecuteScript(std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=") +
                   (synchronous == Synchronous::kFull ? "FULL" : "NORMAL") +
                   "; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
