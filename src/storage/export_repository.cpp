@@ -39,29 +39,7 @@ std::vector<ExportRow> ExportRepairsAfter(Connection& c, const policy::CustomerS
   std::vector<Value> p;
   BindScope(p, scope);
   std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id");
-  if (!f.statuses.empty()) where += InList(p, "r.status", f.statuses);
-  if (f.customer) {
-    p.emplace_back(f.customer->value);
-    where += " AND r.customer_id = " + Param(p);
-  }
-  if (f.unit) {
-    p.emplace_back(f.unit->value);
-    where += " AND r.unit_id = " + Param(p);
-  }
-  if (f.technician) {
-    p.emplace_back(f.technician->value);
-    where += " AND r.technician_id = " + Param(p);
-  }
-  if (f.q) {
-    const bool pg = c.dialect() == Dialect::kPostgres;
-    auto fts = pg ? TsQuery(*f.q) : FtsQuery(*f.q);
-    if (!fts.empty()) {
-      p.emplace_back(fts);
-      where += pg ? " AND r.id IN (SELECT repair_id FROM repair_search WHERE doc @@ to_tsquery('simple', " +
-                        Param(p) + "))"
-                  : " AND r.id IN (SELECT rowid FROM repair_search WHERE repair_search MATCH " + Param(p) + ")";
-    }
-  }
+  where += RepairFilterSql(c, p, f);  // the list's filter, so the export and the list cannot drift
   p.emplace_back(cursor.created_at);
   const std::string after_created = Param(p);
   p.emplace_back(cursor.id);

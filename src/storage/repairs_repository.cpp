@@ -176,18 +176,8 @@ std::optional<RepairRecord> FindRepair(Connection& c, const policy::CustomerScop
   return ReadRepair(rows.front());
 }
 
-PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& scope, const RepairFilter& f,
-                                 const PageRequest& page) {
-  std::vector<Value> p;
-  BindScope(p, scope);
-  bool dense = false;
-  if (!scope.all_of_tenant && scope.customers.size() > 1) {
-    constexpr std::int64_t kDenseRows = 5000;
-    const Sql& rows = ComposedSql("scope_rows", "SELECT COALESCE(SUM(k.n), 0) FROM repair_counts k WHERE " +
-                                                    ScopeWhere(scope, "k.tenant_id", "k.customer_id"));
-    dense = c.QueryV(rows, p).front().Int(0) > kDenseRows;
-  }
-  std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id", dense);
+std::string RepairFilterSql(Connection& c, std::vector<Value>& p, const RepairFilter& f, bool* search) {
+  std::string where;
   if (!f.statuses.empty()) where += InList(p, "r.status", f.statuses);
   if (f.customer) {
     p.emplace_back(f.customer->value);
@@ -201,20 +191,37 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
     p.emplace_back(f.technician->value);
     where += " AND r.technician_id = " + Param(p);
   }
-  std::string fts_where;
+  if (search) *search = false;
   if (f.q) {
     const bool pg = c.dialect() == Dialect::kPostgres;
     auto fts = pg ? TsQuery(*f.q) : FtsQuery(*f.q);
     if (!fts.empty()) {
       p.emplace_back(fts);
-      fts_where = pg ? " AND r.id IN (SELECT repair_id FROM repair_search WHERE doc @@ to_tsquery('simple', " +
-                           Param(p) + "))"
-                     : " AND r.id IN (SELECT rowid FROM repair_search WHERE repair_search MATCH " + Param(p) + ")";
-      where += fts_where;
+      where += pg ? " AND r.id IN (SELECT repair_id FROM repair_search WHERE doc @@ to_tsquery('simple', " +
+                        Param(p) + "))"
+                  : " AND r.id IN (SELECT rowid FROM repair_search WHERE repair_search MATCH " + Param(p) + ")";
+      if (search) *search = true;
     }
   }
+  return where;
+}
+
+PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& scope, const RepairFilter& f,
+                                 const PageRequest& page) {
+  std::vector<Value> p;
+  BindScope(p, scope);
+  bool dense = false;
+  if (!scope.all_of_tenant && scope.customers.size() > 1) {
+    constexpr std::int64_t kDenseRows = 5000;
+    const Sql& rows = ComposedSql("scope_rows", "SELECT COALESCE(SUM(k.n), 0) FROM repair_counts k WHERE " +
+                                                    ScopeWhere(scope, "k.tenant_id", "k.customer_id"));
+    dense = c.QueryV(rows, p).front().Int(0) > kDenseRows;
+  }
+  bool search = false;
+  std::string where = "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id", dense) +
+                      RepairFilterSql(c, p, f, &search);
   PageOf<RepairRecord> out;
-  if (!f.unit && !f.technician && fts_where.empty()) {
+  if (!f.unit && !f.technician && !search) {
     // Scope and status only: the maintained per-customer counts answer without counting rows.
     std::vector<Value> cp;
     BindScope(cp, scope);

@@ -40,6 +40,10 @@ struct RepairFilter {
 const std::vector<std::string>& RepairOrderings();
 
 std::optional<RepairRecord> FindRepair(Connection& c, const policy::CustomerScope& scope, RepairId id);
+/// The filter's conditions on repairs `r` (status, customer, unit, technician, `q` full text), each
+/// " AND ...", their values bound into `p`; `search` (optional) says whether `q` added a full-text
+/// condition. The repair list and the CSV export (issue 14) both use it, so they cannot drift.
+std::string RepairFilterSql(Connection& c, std::vector<Value>& p, const RepairFilter& f, bool* search = nullptr);
 PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& scope, const RepairFilter& filter,
                                  const PageRequest& page);
 /// Inserts a repair (version 1) and its search entry; returns its id.
