@@ -82,12 +82,12 @@ test('an admin adds and removes a custom domain; a wrong name shows the server\'
 
 test('an admin sets the default language; a manager sees the access codes only; 375 px fits', async () => {
   const page = await openSettings('admin');
-  await page.getByLabel('Default language').selectOption('es');
+  await page.getByRole('combobox', { name: 'Default language' }).selectOption('es');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.getByText('Saved.').waitFor();
   const anon = await fetch(app.url(`/api/v1/tenants/${TENANT}/branding`)).then((r) => r.json());
   assert.equal(anon.default_language, 'es');
-  await page.getByLabel('Default language').selectOption('en');
+  await page.getByRole('combobox', { name: 'Default language' }).selectOption('en');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await page.waitForFunction(async (url) => (await (await fetch(url)).json()).default_language === 'en',
     app.url(`/api/v1/tenants/${TENANT}/branding`));
@@ -95,7 +95,7 @@ test('an admin sets the default language; a manager sees the access codes only; 
 
   const manager = await openSettings('manager', PHONE);
   assert.equal(await manager.getByTestId('domains').count(), 0, 'domains are for admins');
-  assert.equal(await manager.getByLabel('Default language').count(), 0);
+  assert.equal(await manager.getByRole('combobox', { name: 'Default language' }).count(), 0);
   await manager.getByText('Only admins change the default language and the custom domains.').waitFor();
   const codes = manager.getByTestId('access-codes');
   await codes.getByLabel('Customer', { exact: true }).locator(`option:has-text("${CUSTOMER.name}")`).waitFor({ state: 'attached' });

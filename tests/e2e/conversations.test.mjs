@@ -38,6 +38,8 @@ test('customer and technician talk live, with a mention and a linked repair', as
   await customer.getByRole('button', { name: 'Send' }).click();
   const sent = customer.locator('article.message').last();
   await sent.getByText('can you check').waitFor();
+  // The server's answer carries the resolved mentions; under load it may come a moment after the text.
+  await sent.locator('.mention', { hasText: '@tess' }).first().waitFor({ timeout: 15_000 }).catch(() => {});
   assert.equal(await sent.locator('.mention').first().innerText(), '@tess', await sent.innerText());
   await shot(customer, 'conversations-customer', { fullPage: false });
 
