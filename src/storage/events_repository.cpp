@@ -30,7 +30,6 @@ std::int64_t InsertEvent(Connection& c, const EventRecord& e) {
       ->Int(0);
 }
 
-namespace {
 EventRecord ReadEvent(const Row& r) {
   EventRecord e;
   e.id = r.Int(0);
@@ -45,6 +44,7 @@ EventRecord ReadEvent(const Row& r) {
   e.all_customers = r.Bool(9);
   return e;
 }
+namespace {
 constexpr Sql kAllEventsAfter{"all_events_after",
                               "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id, "
                               "all_customers "

@@ -80,6 +80,9 @@ std::vector<ScheduleEntry> ListSchedule(Connection& c, TenantId tenant, UserId t
 
 // ---- events ----
 std::int64_t InsertEvent(Connection& c, const EventRecord& e);
+/// An events row read as `SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at,
+/// user_id, all_customers` (the order every event read uses).
+EventRecord ReadEvent(const Row& r);
 /// Events after `after_id` that `scope` may see (customer scopes: only their customers' events and
 /// never internal ones; events addressed to one user: only that user), oldest first, at most `limit`.
 std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerScope& scope, UserId viewer,

@@ -1,5 +1,7 @@
 #include "storage/webhooks_repository.h"
 
+#include "storage/repairs_repository.h"
+
 namespace portico::storage {
 namespace {
 
@@ -37,8 +39,8 @@ constexpr Sql kPruneBehindWebhooks{
     "AND NOT EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.tenant_id = e.tenant_id AND w.active = 1 "
     "AND w.event_cursor < e.id) ORDER BY e.id LIMIT $3)"};
 constexpr Sql kTenantEvents{"webhook_tenant_events",
-                            "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at "
-                            "FROM events WHERE tenant_id = $1 AND id > $2 AND user_id IS NULL ORDER BY id LIMIT $3"};
+                            "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, "
+                            "user_id, all_customers FROM events WHERE tenant_id = $1 AND id > $2 AND user_id IS NULL ORDER BY id LIMIT $3"};
 
 constexpr const char* kDeliveryColumns =
     "SELECT id, endpoint_id, tenant_id, event_id, event_type, payload, status, attempts, last_status_code, "
@@ -165,18 +167,7 @@ void SetWebhookCursor(Connection& c, std::int64_t endpoint_id, std::int64_t even
 
 std::vector<EventRecord> TenantEventsAfter(Connection& c, TenantId tenant, std::int64_t after_id, std::int64_t limit) {
   std::vector<EventRecord> out;
-  for (const auto& r : c.Query(kTenantEvents, {tenant.value, after_id, limit})) {
-    EventRecord e;
-    e.id = r.Int(0);
-    e.tenant = TenantId(r.Int(1));
-    e.type = r.Text(2);
-    if (auto v = r.OptInt(3)) e.repair = RepairId(*v);
-    if (auto v = r.OptInt(4)) e.customer = CustomerId(*v);
-    e.internal = r.Bool(5);
-    e.data = r.Text(6);
-    e.occurred_at = r.Int(7);
-    out.push_back(std::move(e));
-  }
+  for (const auto& r : c.Query(kTenantEvents, {tenant.value, after_id, limit})) out.push_back(ReadEvent(r));
   return out;
 }
 
