@@ -10,15 +10,16 @@
 
 namespace portico::storage {
 
-const Sql& ComposedSql(const char* name, const std::string& text) {
+const Sql& ComposedSql(const char* name, const std::string& text, bool generic_plan) {
   static std::mutex mutex;
   static std::unordered_map<std::string, Sql> interned;
   static std::deque<std::string> texts;  // stable storage for the interned texts
   std::lock_guard lock(mutex);
-  auto it = interned.find(text);
+  std::string key = (generic_plan ? "g:" : "c:") + text;
+  auto it = interned.find(key);
   if (it != interned.end()) return it->second;
   texts.push_back(text);
-  return interned.emplace(text, Sql{name, texts.back().c_str()}).first->second;
+  return interned.emplace(std::move(key), Sql{name, texts.back().c_str(), generic_plan}).first->second;
 }
 
 Value Nullable(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }

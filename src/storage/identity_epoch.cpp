@@ -6,7 +6,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "storage/sqlite/sqlite_database.h"
 
 namespace portico::storage {
 namespace {
@@ -51,9 +50,6 @@ bool ChangesIdentity(const Sql& sql) {
   return it->second;
 }
 
-std::optional<std::uint64_t> IdentityEpoch(const Database& db) {
-  if (const auto* lite = dynamic_cast<const sqlite::SqliteDatabase*>(&db)) return lite->IdentityEpoch();
-  return std::nullopt;
-}
+std::optional<std::uint64_t> IdentityEpoch(const Database& db) { return db.IdentityEpoch(); }
 
 }  // namespace portico::storage

@@ -40,6 +40,8 @@ constexpr Migration kMigrations[] = {
     {15, "repair_shops", schema::kSqliteRepairShops, schema::kPostgresRepairShops},
     // The channel a mention notification points at, so the bell and the e-mail open the conversation.
     {21, "notification_channels", schema::kSqliteNotificationChannels, schema::kPostgresNotificationChannels},
+    // PostgreSQL: the repair page order (created_at, id) read from the index, no sort (issue 8).
+    {22, "repair_page_order", schema::kSqliteRepairPageOrder, schema::kPostgresRepairPageOrder},
 };
 
 }  // namespace

@@ -169,8 +169,9 @@ std::optional<RepairRecord> FindRepair(Connection& c, const policy::CustomerScop
   BindScope(p, scope);
   p.emplace_back(id.value);
   const Sql& sql = ComposedSql(
-      "find_repair", std::string(kRepairSelect) + "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id") +
-                         " AND r.id = " + Param(p));
+      "find_repair",
+      std::string(kRepairSelect) + "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id") + " AND r.id = " + Param(p),
+      /*generic_plan=*/true);
   auto rows = c.QueryV(sql, p);
   if (rows.empty()) return std::nullopt;
   return ReadRepair(rows.front());
@@ -253,7 +254,11 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
   std::string limit = " LIMIT " + Param(p);
   p.emplace_back(page.Offset());
   limit += " OFFSET " + Param(p);
-  const Sql& sql = ComposedSql("list_repairs", kRepairSelect + where + order + limit);
+  // A page of a scope (optionally one customer or unit) plans the same whatever the values; with a status,
+  // technician or search filter the best plan depends on how many rows match (a technician may have none or
+  // most), so it is planned each time.
+  const bool generic = f.statuses.empty() && !f.technician && !search;
+  const Sql& sql = ComposedSql("list_repairs", kRepairSelect + where + order + limit, generic);
   for (const auto& r : c.QueryV(sql, p)) out.results.push_back(ReadRepair(r));
   return out;
 }

@@ -316,4 +316,14 @@ extern const char kPostgresNotificationChannels[] = R"SQL(
 ALTER TABLE notifications ADD COLUMN channel_id BIGINT;
 )SQL";
 
+// A page of repairs is ordered by (created_at, id): with id in the index a page is read straight from it,
+// with no sort of the rows sharing a creation time (the imported data has many). SQLite's indexes end with
+// the rowid (= id) already.
+extern const char kPostgresRepairPageOrder[] = R"SQL(
+DROP INDEX repairs_tenant_created;
+DROP INDEX repairs_customer_created;
+CREATE INDEX repairs_tenant_created ON repairs (tenant_id, created_at, id);
+CREATE INDEX repairs_customer_created ON repairs (customer_id, tenant_id, created_at, id);
+)SQL";
+
 }  // namespace portico::storage::schema

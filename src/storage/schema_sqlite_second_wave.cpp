@@ -318,4 +318,10 @@ extern const char kSqliteNotificationChannels[] = R"SQL(
 ALTER TABLE notifications ADD COLUMN channel_id INTEGER;
 )SQL";
 
+// PostgreSQL adds id to the two creation-time indexes of repairs; on SQLite every index already ends with the
+// rowid, which is id: nothing to change.
+extern const char kSqliteRepairPageOrder[] = R"SQL(
+SELECT 1;
+)SQL";
+
 }  // namespace portico::storage::schema

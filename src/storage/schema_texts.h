@@ -32,6 +32,8 @@ extern const char kSqliteSelfService[];
 extern const char kPostgresSelfService[];
 extern const char kSqliteNotificationChannels[];
 extern const char kPostgresNotificationChannels[];
+extern const char kSqliteRepairPageOrder[];
+extern const char kPostgresRepairPageOrder[];
 extern const char kSqliteShopOperations[];
 extern const char kPostgresShopOperations[];
 

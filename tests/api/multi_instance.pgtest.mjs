@@ -72,6 +72,26 @@ test('a write through B is visible on A at once (one database, no instance cache
   assert.equal(again.body.status, 'CANCELLED');
 });
 
+test('a user deactivated through A is refused on B, whose actor cache hears it (NOTIFY portico_identity)', async () => {
+  const adminA = await a.bearer('acme', 'admin');
+  const email = `identity.${process.pid}@multi.test`;
+  const made = await adminA.post(`${API}/users`, { email, name: 'Identity B', role: 'technician', password: 'identity-password-7' });
+  assertStatus(made, 201);
+  const onB = b.client();
+  assertStatus(await onB.login('acme', email, 'identity-password-7'), 200);
+  for (let i = 0; i < 5; i++) assertStatus(await onB.get(`${API}/me`), 200);  // B has the actor cached
+  assertStatus(await adminA.patch(`${API}/users/${made.body.id}`, { is_active: false }), 200);
+  // B hears the change when A's NOTIFY arrives (milliseconds); without it, B would serve its cached actor
+  // until the cache's time to live (2 s) ends. So B is polled for at most 1 s, half of that time to live.
+  let status = 200;
+  const start = Date.now();
+  while (status === 200 && Date.now() - start < 1000) {
+    status = (await onB.get(`${API}/me`)).status;
+    if (status === 200) await sleep(5);
+  }
+  assert.equal(status, 401, `the deactivated user is refused on B (after ${Date.now() - start} ms)`);
+});
+
 test('SIGKILL of an instance under write load: nothing acknowledged is lost; a stream resumes on the other', async () => {
   const repair = await repairIn(a, 'APPROVED');
   const techA = await a.bearer('acme', 'technician');

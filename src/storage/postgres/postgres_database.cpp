@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "storage/db_copy.h"
+#include "storage/identity_epoch.h"
 #include "storage/migrations.h"
 
 namespace portico::storage::postgres {
@@ -71,6 +72,11 @@ class PgConnection final : public Connection {
   }
   bool broken() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
   PGconn* handle() { return conn_; }
+  /// A statement of the open transaction may have changed identity tables (storage::ChangesIdentity).
+  bool identity_changed() const { return identity_changed_; }
+  void ResetIdentityChanged() { identity_changed_ = false; }
+  /// At BEGIN: the transaction starts with the server's plan_cache_mode (SET LOCAL ends with it).
+  void ResetPlanMode() { generic_plans_ = false; }
 
   std::vector<Row> Query(const Sql& sql, Params params) override {
     return Run(sql, params.begin(), params.end(), nullptr);
@@ -133,6 +139,12 @@ class PgConnection final : public Connection {
 
   std::vector<Row> Run(const Sql& sql, const Value* begin, const Value* end, std::int64_t* changes) {
     if (broken()) throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", "connection lost");
+    if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
+    if (sql.generic_plan != generic_plans_) {  // Sql::generic_plan; only when it differs from the last one
+      ExecuteScript(sql.generic_plan ? "SET LOCAL plan_cache_mode = force_generic_plan"
+                                     : "SET LOCAL plan_cache_mode = auto");
+      generic_plans_ = sql.generic_plan;
+    }
     const std::string& name = Prepare(sql, begin, end);
     const auto n = static_cast<std::size_t>(end - begin);
     std::vector<std::string> texts(n);
@@ -202,18 +214,23 @@ class PgConnection final : public Connection {
 
   PGconn* conn_ = nullptr;
   bool broken_ = false;
+  bool identity_changed_ = false;
+  bool generic_plans_ = false;  // SET LOCAL plan_cache_mode = force_generic_plan in force
   std::unordered_map<const char*, std::string> cache_;  // Sql text -> prepared statement name
 };
 
 /// LISTEN on a dedicated connection, on a thread of its own; reconnects every second while the server is away.
 class PgListener final : public Listener {
  public:
+  /// `on_listening(true)` once LISTEN is active (first time and after every reconnect), `(false)` when the
+  /// connection is lost (notifications may be missed until the next `true`).
   PgListener(std::string conninfo, std::string channel, std::function<void(const std::string&)> on_notify,
-             std::function<void()> on_reconnect)
+             std::function<void()> on_reconnect, std::function<void(bool)> on_listening = {})
       : conninfo_(std::move(conninfo)),
         channel_(std::move(channel)),
         on_notify_(std::move(on_notify)),
-        on_reconnect_(std::move(on_reconnect)) {
+        on_reconnect_(std::move(on_reconnect)),
+        on_listening_(std::move(on_listening)) {
     thread_ = std::thread([this] { Loop(); });
   }
   ~PgListener() override {
@@ -242,8 +259,9 @@ class PgListener final : public Listener {
         PQfinish(conn);
         continue;
       }
+      if (on_listening_) on_listening_(true);
       if (connected_before) {
-        spdlog::info("event listener reconnected to the database");
+        spdlog::info("listener on {} reconnected to the database", channel_);
         if (on_reconnect_) on_reconnect_();
       }
       connected_before = true;
@@ -265,13 +283,15 @@ class PgListener final : public Listener {
         if (PQstatus(conn) != CONNECTION_OK) break;
       }
       PQfinish(conn);
-      if (!stopping_) spdlog::warn("event listener lost the database connection; reconnecting");
+      if (on_listening_) on_listening_(false);
+      if (!stopping_) spdlog::warn("listener on {} lost the database connection; reconnecting", channel_);
     }
   }
 
   std::string conninfo_, channel_;
   std::function<void(const std::string&)> on_notify_;
   std::function<void()> on_reconnect_;
+  std::function<void(bool)> on_listening_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
@@ -344,6 +364,8 @@ void PostgresDatabase::BeginOn(Connection& conn, bool write) {
   static const std::string kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")";
   static const std::string kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
   auto& pg = static_cast<PgConnection&>(conn);
+  pg.ResetIdentityChanged();
+  pg.ResetPlanMode();
   try {
     pg.ExecuteScript(write ? kBeginWrite : kBeginRead);
   } catch (const Error&) {
@@ -353,7 +375,31 @@ void PostgresDatabase::BeginOn(Connection& conn, bool write) {
   }
 }
 
-void PostgresDatabase::CommitOn(Connection& conn) { conn.ExecuteScript("COMMIT"); }
+void PostgresDatabase::CommitOn(Connection& conn) {
+  auto& pg = static_cast<PgConnection&>(conn);
+  if (!pg.identity_changed()) {
+    pg.ExecuteScript("COMMIT");
+    return;
+  }
+  // Every instance (this one too) hears the change once it is committed; this process advances its own
+  // epoch as soon as the COMMIT returns, before the caller answers.
+  pg.ExecuteScript("SELECT pg_notify('" + std::string(kIdentityChannel) + "', ''); COMMIT");
+  pg.ResetIdentityChanged();
+  ++identity_epoch_;
+}
+
+std::optional<std::uint64_t> PostgresDatabase::IdentityEpoch() const {
+  std::call_once(identity_listener_once_, [this] {
+    identity_listener_ = std::make_unique<PgListener>(
+        ConnInfo(url_), kIdentityChannel, [this](const std::string&) { ++identity_epoch_; }, nullptr,
+        [this](bool listening) {
+          ++identity_epoch_;  // whatever was cached before (or while the connection was down) is stale
+          identity_listening_ = listening;
+        });
+  });
+  if (!identity_listening_) return std::nullopt;
+  return identity_epoch_.load();
+}
 
 void PostgresDatabase::RollbackOn(Connection& conn) {
   if (static_cast<PgConnection&>(conn).broken()) return;

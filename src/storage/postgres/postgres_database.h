@@ -10,6 +10,7 @@
 // and events commit in id order (readers that follow `id > after` never skip a later-committed lower id).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -21,6 +22,10 @@ namespace portico::storage::postgres {
 
 /// The advisory lock key every write transaction holds (pg_advisory_xact_lock).
 inline constexpr std::int64_t kWriterLock = 0x706f727469636f;  // "portico"
+
+/// The NOTIFY channel of identity changes (storage::IdentityEpoch): every commit that may have changed
+/// what authentication reads sends one, from any instance or CLI command on the database.
+inline constexpr const char* kIdentityChannel = "portico_identity";
 
 class PostgresDatabase final : public Database {
  public:
@@ -34,6 +39,9 @@ class PostgresDatabase final : public Database {
   /// it); throws Error(kInvalidInput) when the file exists.
   void Backup(const std::string& path) override;
   std::pair<int, int> PoolUse() const override;
+  /// Exact for this process's writes; other processes' are heard through NOTIFY on kIdentityChannel (a
+  /// listening connection started on the first call); nullopt while that connection is not listening.
+  std::optional<std::uint64_t> IdentityEpoch() const override;
   std::unique_ptr<Listener> Listen(const std::string& channel, std::function<void(const std::string&)> on_notify,
                                    std::function<void()> on_reconnect) override;
 
@@ -52,6 +60,10 @@ class PostgresDatabase final : public Database {
   std::vector<std::unique_ptr<Connection>> idle_;
   int open_ = 0;
   int busy_ = 0;
+  mutable std::atomic<std::uint64_t> identity_epoch_{0};
+  mutable std::atomic<bool> identity_listening_{false};
+  mutable std::once_flag identity_listener_once_;
+  mutable std::unique_ptr<Listener> identity_listener_;
 };
 
 /// A plain libpq connection string from a postgres:// URL (libpq accepts URLs directly; this adds a

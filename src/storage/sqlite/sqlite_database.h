@@ -37,7 +37,7 @@ class SqliteDatabase final : public Database {
   std::pair<int, int> PoolUse() const override;
   /// storage::IdentityEpoch (identity_epoch.h). Exact for this process's writes (the CLI in another
   /// process is not heard; services/actor_cache.h bounds that by its time to live).
-  std::uint64_t IdentityEpoch() const { return identity_epoch_.load(); }
+  std::optional<std::uint64_t> IdentityEpoch() const override { return identity_epoch_.load(); }
 
  protected:
   std::unique_ptr<Connection> Acquire(bool write) override;
