@@ -214,8 +214,10 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
   bool dense = false;
   if (!scope.all_of_tenant && scope.customers.size() > 1) {
     constexpr std::int64_t kDenseRows = 5000;
-    const Sql& rows = ComposedSql("scope_rows", "SELECT COALESCE(SUM(k.n), 0) FROM repair_counts k WHERE " +
-                                                    ScopeWhere(scope, "k.tenant_id", "k.customer_id"));
+    const Sql& rows = ComposedSql("scope_rows",
+                                  "SELECT COALESCE(SUM(k.n), 0) FROM repair_counts k WHERE " +
+                                      ScopeWhere(scope, "k.tenant_id", "k.customer_id"),
+                                  /*generic_plan=*/true);  // a sum over a few keyed rows
     dense = c.QueryV(rows, p).front().Int(0) > kDenseRows;
   }
   bool search = false;
@@ -232,7 +234,9 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
       cp.emplace_back(f.customer->value);
       cw += " AND k.customer_id = " + Param(cp);
     }
-    out.count = c.QueryV(ComposedSql("count_repairs_fast", "SELECT COALESCE(SUM(k.n), 0) FROM repair_counts k " + cw), cp)
+    out.count = c.QueryV(ComposedSql("count_repairs_fast", "SELECT COALESCE(SUM(k.n), 0) FROM repair_counts k " + cw,
+                                     /*generic_plan=*/true),  // a sum over a few keyed rows: no plan choice
+                         cp)
                     .front()
                     .Int(0);
   } else {

@@ -75,8 +75,6 @@ class PgConnection final : public Connection {
   /// A statement of the open transaction may have changed identity tables (storage::ChangesIdentity).
   bool identity_changed() const { return identity_changed_; }
   void ResetIdentityChanged() { identity_changed_ = false; }
-  /// At BEGIN: the transaction starts with the server's plan_cache_mode (SET LOCAL ends with it).
-  void ResetPlanMode() { generic_plans_ = false; }
 
   std::vector<Row> Query(const Sql& sql, Params params) override {
     return Run(sql, params.begin(), params.end(), nullptr);
@@ -96,6 +94,26 @@ class PgConnection final : public Connection {
   }
 
   void ExecuteScript(std::string_view script) override {
+    if (!pending_begin_.empty()) {
+      SendPendingBegin(script);
+      return;
+    }
+    Exec(script);
+  }
+
+  /// The transaction's BEGIN is sent with its first statement's round trip (and not at all when none
+  /// runs): BeginOn only records it. Also resets the per-transaction state.
+  void DeferBegin(const std::string& begin) {
+    pending_begin_ = begin;
+    identity_changed_ = false;
+    generic_plans_ = false;
+  }
+  /// True while the open transaction has sent nothing (COMMIT and ROLLBACK have nothing to end).
+  bool begin_pending() const { return !pending_begin_.empty(); }
+  void DropPendingBegin() { pending_begin_.clear(); }
+
+ private:
+  void Exec(std::string_view script) {
     std::string s(script);
     PGresult* res = PQexec(conn_, s.c_str());
     Check(res, "script");
@@ -103,7 +121,23 @@ class PgConnection final : public Connection {
     PQclear(res);
   }
 
- private:
+  /// Sends the deferred BEGIN followed by `then` (may be empty) in one round trip. A pooled connection the
+  /// server dropped (a restart) is reopened once: nothing of the transaction ran yet.
+  void SendPendingBegin(std::string_view then) {
+    std::string script = std::move(pending_begin_);
+    pending_begin_.clear();
+    if (!then.empty()) {
+      script += "; ";
+      script += then;
+    }
+    try {
+      Exec(script);
+    } catch (const Error&) {
+      if (!broken() || !Reconnect()) throw;
+      Exec(script);
+    }
+  }
+
   /// Throws the mapped Error for a failed result (and frees it); returns for a successful one.
   void Check(PGresult* res, const char* what) {
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -138,11 +172,15 @@ class PgConnection final : public Connection {
   }
 
   std::vector<Row> Run(const Sql& sql, const Value* begin, const Value* end, std::int64_t* changes) {
+    constexpr std::string_view kGeneric = "SET LOCAL plan_cache_mode = force_generic_plan";
+    if (!pending_begin_.empty()) {  // the transaction's first statement: BEGIN (and its plan mode) go first
+      SendPendingBegin(sql.generic_plan ? kGeneric : std::string_view());
+      generic_plans_ = sql.generic_plan;
+    }
     if (broken()) throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", "connection lost");
     if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
     if (sql.generic_plan != generic_plans_) {  // Sql::generic_plan; only when it differs from the last one
-      ExecuteScript(sql.generic_plan ? "SET LOCAL plan_cache_mode = force_generic_plan"
-                                     : "SET LOCAL plan_cache_mode = auto");
+      Exec(sql.generic_plan ? kGeneric : "SET LOCAL plan_cache_mode = auto");
       generic_plans_ = sql.generic_plan;
     }
     const std::string& name = Prepare(sql, begin, end);
@@ -216,6 +254,7 @@ class PgConnection final : public Connection {
   bool broken_ = false;
   bool identity_changed_ = false;
   bool generic_plans_ = false;  // SET LOCAL plan_cache_mode = force_generic_plan in force
+  std::string pending_begin_;   // BEGIN of the open transaction, not sent yet (DeferBegin)
   std::unordered_map<const char*, std::string> cache_;  // Sql text -> prepared statement name
 };
 
@@ -363,20 +402,16 @@ void PostgresDatabase::Release(std::unique_ptr<Connection> conn, bool) {
 void PostgresDatabase::BeginOn(Connection& conn, bool write) {
   static const std::string kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")";
   static const std::string kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-  auto& pg = static_cast<PgConnection&>(conn);
-  pg.ResetIdentityChanged();
-  pg.ResetPlanMode();
-  try {
-    pg.ExecuteScript(write ? kBeginWrite : kBeginRead);
-  } catch (const Error&) {
-    // A pooled connection the server dropped (a restart): nothing ran yet, so reconnect and begin again.
-    if (!pg.broken() || !pg.Reconnect()) throw;
-    pg.ExecuteScript(write ? kBeginWrite : kBeginRead);
-  }
+  // Sent with the first statement (PgConnection::DeferBegin): one round trip less per transaction.
+  static_cast<PgConnection&>(conn).DeferBegin(write ? kBeginWrite : kBeginRead);
 }
 
 void PostgresDatabase::CommitOn(Connection& conn) {
   auto& pg = static_cast<PgConnection&>(conn);
+  if (pg.begin_pending()) {  // nothing was sent: nothing to commit
+    pg.DropPendingBegin();
+    return;
+  }
   if (!pg.identity_changed()) {
     pg.ExecuteScript("COMMIT");
     return;
@@ -402,7 +437,12 @@ std::optional<std::uint64_t> PostgresDatabase::IdentityEpoch() const {
 }
 
 void PostgresDatabase::RollbackOn(Connection& conn) {
-  if (static_cast<PgConnection&>(conn).broken()) return;
+  auto& pg = static_cast<PgConnection&>(conn);
+  if (pg.begin_pending()) {  // nothing was sent: nothing to roll back
+    pg.DropPendingBegin();
+    return;
+  }
+  if (pg.broken()) return;
   conn.ExecuteScript("ROLLBACK");
 }
 
