@@ -45,6 +45,21 @@ Response EventsPage(services::EventService& events, const policy::Actor& actor, 
   return res;
 }
 
+/// The WebSocket frames of `list` (advancing `last`); `last` becomes WebSocketSession::kCredentialEnded
+/// or kAccessChanged when the stream must end.
+std::vector<std::string> Frames(const std::vector<storage::EventRecord>& list, services::StreamEnd ended,
+                                std::int64_t& last) {
+  std::vector<std::string> frames;
+  frames.reserve(list.size());
+  for (const auto& e : list) {
+    frames.push_back(json::serialize(EventJson(e)));
+    last = e.id;
+  }
+  if (ended == services::StreamEnd::kCredentialEnded) last = WebSocketSession::kCredentialEnded;
+  if (ended == services::StreamEnd::kAccessChanged) last = WebSocketSession::kAccessChanged;
+  return frames;
+}
+
 }  // namespace
 
 void RegisterEventRoutes(App& app, services::EventService& events) {
@@ -115,15 +130,15 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           ws->check_origin = ctx.auth->kind == services::AuthKind::kSession;
           const auto credential = ctx.auth->credential();
           ws->fetch = [&events, actor, credential](std::int64_t& last) {
-            std::vector<std::string> frames;
             services::StreamEnd ended = services::StreamEnd::kNone;
-            for (const auto& e : events.After(actor, credential, last, services::EventService::kMaxBatch, ended)) {
-              frames.push_back(json::serialize(EventJson(e)));
-              last = e.id;
-            }
-            if (ended == services::StreamEnd::kCredentialEnded) last = WebSocketSession::kCredentialEnded;
-            if (ended == services::StreamEnd::kAccessChanged) last = WebSocketSession::kAccessChanged;
-            return frames;
+            auto list = events.After(actor, credential, last, services::EventService::kMaxBatch, ended);
+            return Frames(list, ended, last);
+          };
+          ws->fetch_now = [&events, actor, credential](std::int64_t& last) -> std::optional<std::vector<std::string>> {
+            services::StreamEnd ended = services::StreamEnd::kNone;
+            auto list = events.AfterInMemory(actor, credential, last, services::EventService::kMaxBatch, ended);
+            if (!list) return std::nullopt;
+            return Frames(*list, ended, last);
           };
           ws->backlog = [&events, actor, credential](std::int64_t last) {
             return events.Backlog(actor, credential, last, 5000);

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include <spdlog/spdlog.h>
+
 #include "core/error.h"
 #include "policy/policy.h"
 #include "storage/accounts_repository.h"
@@ -96,24 +98,94 @@ std::optional<policy::Actor> EventService::Fresh(storage::Connection& c, const p
 
 std::vector<storage::EventRecord> EventService::After(const policy::Actor& actor, const Credential& credential,
                                                       std::int64_t after, std::int64_t limit, StreamEnd& ended) {
+  after = std::max<std::int64_t>(after, 0);
+  limit = std::clamp<std::int64_t>(limit, 1, kMaxBatch);
+  CatchUp(std::nullopt, kMaxRingAge);
   // The epoch is read before the transaction: a change committed after this read advances it again.
   const auto epoch = storage::IdentityEpoch(deps_.db);
+  // Events the ring holds now committed before the check below reads: none committed after a change of
+  // access that the check does not see.
+  const auto up_to = ring_.covered();
   const auto now = std::chrono::steady_clock::now();
   std::optional<policy::Actor> fresh;
   if (epoch) fresh = Checks().Find(credential, actor.user, *epoch, now);
-  auto tx = deps_.db.Read();
+  std::unique_ptr<storage::Transaction> tx;
   if (fresh) {
     if (!SameAccess(*fresh, actor)) {  // checked for another stream of this credential, opened later
       ended = StreamEnd::kAccessChanged;
       return {};
     }
   } else {
+    tx = deps_.db.Read();
     fresh = Fresh(tx->conn(), actor, credential, ended);
     if (!fresh) return {};
     if (epoch) Checks().Store(credential, *fresh, *epoch, now);
   }
-  return storage::ListEventsAfter(tx->conn(), policy::ScopeOf(*fresh), fresh->user, std::max<std::int64_t>(after, 0),
-                                  std::clamp<std::int64_t>(limit, 1, kMaxBatch));
+  const auto scope = policy::ScopeOf(*fresh);
+  if (auto recent = ring_.Read(scope, fresh->user, after, up_to, limit)) return std::move(*recent);
+  if (!tx) tx = deps_.db.Read();
+  return storage::ListEventsAfter(tx->conn(), scope, fresh->user, after, limit);
+}
+
+std::optional<std::vector<storage::EventRecord>> EventService::AfterInMemory(const policy::Actor& actor,
+                                                                             const Credential& credential,
+                                                                             std::int64_t after, std::int64_t limit,
+                                                                             StreamEnd& ended) {
+  const auto epoch = storage::IdentityEpoch(deps_.db);
+  if (!epoch) return std::nullopt;  // no exact epoch (PostgreSQL): every check reads the database
+  const auto up_to = ring_.covered();  // see After()
+  auto fresh = Checks().Find(credential, actor.user, *epoch, std::chrono::steady_clock::now());
+  if (!fresh) return std::nullopt;
+  if (!SameAccess(*fresh, actor)) {
+    ended = StreamEnd::kAccessChanged;
+    return std::vector<storage::EventRecord>{};
+  }
+  auto recent = ring_.Read(policy::ScopeOf(*fresh), fresh->user, std::max<std::int64_t>(after, 0), up_to,
+                           std::clamp<std::int64_t>(limit, 1, kMaxBatch));
+  // An identity change meanwhile: let After() check again from the database.
+  if (recent && storage::IdentityEpoch(deps_.db) != epoch) return std::nullopt;
+  return recent;
+}
+
+void EventService::Publish(const EventAudience& audience, std::int64_t last_id) {
+  CatchUp(last_id, {});
+  broker_.Publish(audience, last_id);
+}
+
+void EventService::WakeAll() {
+  CatchUp(std::nullopt, {});
+  broker_.WakeAll();
+}
+
+void EventService::CatchUp(std::optional<std::int64_t> target, std::chrono::steady_clock::duration max_age) {
+  auto fresh_enough = [&] {
+    if (!ring_.started() || ring_.stale()) return false;
+    if (target) return ring_.covered() >= *target;
+    return std::chrono::steady_clock::now() - ring_.filled_at() < max_age;
+  };
+  if (fresh_enough()) return;
+  std::lock_guard lock(fill_mutex_);
+  if (fresh_enough()) return;  // the fill this caller waited for covered it
+  try {
+    auto tx = deps_.db.Read();
+    auto& c = tx->conn();
+    if (!ring_.started()) ring_.Reset(storage::LastEventIdOfAll(c));
+    // More than the ring holds arrived at once: start again at the newest (older ones from the database).
+    constexpr int kMaxRounds = static_cast<int>(EventRing::kMaxEvents / kFillBatch) + 1;
+    for (int round = 1;; ++round) {
+      auto batch = storage::ListAllEventsAfter(c, ring_.covered(), kFillBatch);
+      const bool more = static_cast<std::int64_t>(batch.size()) == kFillBatch;
+      ring_.Append(std::move(batch));
+      if (!more) break;
+      if (round == kMaxRounds) {
+        ring_.Reset(storage::LastEventIdOfAll(c));
+        break;
+      }
+    }
+  } catch (const std::exception& e) {
+    ring_.MarkStale();
+    spdlog::warn("event ring: fill failed ({}); live streams read the database", e.what());
+  }
 }
 
 std::int64_t EventService::Backlog(const policy::Actor& actor, const Credential& credential, std::int64_t after,
