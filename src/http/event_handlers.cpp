@@ -157,20 +157,26 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           for (auto c : scope.customers) ws->customers.push_back(c.value);
           ws->after = after;
           ws->check_origin = ctx.auth->kind == services::AuthKind::kSession;
-          const auto credential = ctx.auth->credential();
-          ws->fetch = [&events, frames, actor, credential](std::int64_t& last) {
+          // One copy of who the stream is for, shared by its three functions (an idle stream's memory).
+          struct Who {
+            policy::Actor actor;
+            services::Credential credential;
+          };
+          auto who = std::make_shared<const Who>(Who{actor, ctx.auth->credential()});
+          ws->fetch = [&events, frames, who](std::int64_t& last) {
             services::StreamEnd ended = services::StreamEnd::kNone;
-            auto list = events.After(actor, credential, last, services::EventService::kMaxBatch, ended);
+            auto list = events.After(who->actor, who->credential, last, services::EventService::kMaxBatch, ended);
             return Frames(*frames, list, ended, last);
           };
-          ws->fetch_now = [&events, frames, actor, credential](std::int64_t& last) -> std::optional<std::vector<std::string>> {
+          ws->fetch_now = [&events, frames, who](std::int64_t& last) -> std::optional<std::vector<std::string>> {
             services::StreamEnd ended = services::StreamEnd::kNone;
-            auto list = events.AfterInMemory(actor, credential, last, services::EventService::kMaxBatch, ended);
+            auto list =
+                events.AfterInMemory(who->actor, who->credential, last, services::EventService::kMaxBatch, ended);
             if (!list) return std::nullopt;
             return Frames(*frames, *list, ended, last);
           };
-          ws->backlog = [&events, actor, credential](std::int64_t last) {
-            return events.Backlog(actor, credential, last, 5000);
+          ws->backlog = [&events, who](std::int64_t last) {
+            return events.Backlog(who->actor, who->credential, last, 5000);
           };
           Response res;
           res.status = 101;
