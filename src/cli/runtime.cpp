@@ -36,11 +36,11 @@ Runtime::Runtime(Config c)
       figures(deps),
       blobs(storage::OpenBlobStore(config.blobs)),
       attachments(deps, *blobs),
-      events(deps),
+      events(deps, broker),
       notifications(deps),
       notifier(deps,
                [this](const storage::EventRecord& e) {
-                 if (!wake_through_database) broker.Publish(Audience(e), e.id);
+                 if (!wake_through_database) events.Publish(Audience(e), e.id);
                },
                !config.smtp_host.empty()),
       mailer(deps),
@@ -53,7 +53,7 @@ Runtime::Runtime(Config c)
       invoices(deps, *blobs),
       webhooks(deps),
       webhook_worker(deps, [this](const storage::EventRecord& e) {
-        if (!wake_through_database) broker.Publish(Audience(e), e.id);
+        if (!wake_through_database) events.Publish(Audience(e), e.id);
       }),
       channels(deps, attachments),
       messages(deps),
@@ -65,12 +65,13 @@ Runtime::Runtime(Config c)
       parts(deps) {
   schema_version = db->Migrate();
   tenants.SetBlobStore(*blobs);
-  // A committed event wakes the live streams of its audience, the notification worker and the webhook
-  // worker (they read the event log). With several instances on PostgreSQL the listener does it instead,
+  // A committed event wakes the live streams of its audience (once the in-memory ring of recent events
+  // holds it: EventService::Publish), the notification worker and the webhook worker (they read the
+  // event log). With several instances on PostgreSQL the listener does it instead,
   // for this instance's own events too (RunServe).
   auto wake_all = [this](const storage::EventRecord& e) {
     if (wake_through_database) return;  // the listener hears it
-    broker.Publish(Audience(e), e.id);
+    events.Publish(Audience(e), e.id);
     notifier.Wake();
     webhook_worker.Wake();
   };
@@ -187,17 +188,18 @@ int Serve(Runtime& rt) {
   metrics.AddGauge("portico_db_connections_open", "Database connections open.",
                    [&rt] { return static_cast<double>(rt.db->PoolUse().second); });
   // Several instances on one PostgreSQL database: events committed by any of them wake this one's
-  // subscribers (they then read the events table, so a lost notification loses nothing); after a lost
-  // connection, everyone is woken. No listener on SQLite (one process).
+  // subscribers (the ring of recent events is then filled from the events table, after the newest id it
+  // holds, so a lost notification loses nothing); after a lost connection, the ring is filled and
+  // everyone is woken. No listener on SQLite (one process).
   auto listener = rt.db->Listen(
       "portico_events",
       [&rt](const std::string& payload) {
-        if (auto notice = ParseEventNotice(payload)) rt.broker.Publish(notice->first, notice->second);
+        if (auto notice = ParseEventNotice(payload)) rt.events.Publish(notice->first, notice->second);
         rt.notifier.Wake();
         rt.webhook_worker.Wake();  // issue 14
       },
       [&rt] {
-        rt.broker.WakeAll();
+        rt.events.WakeAll();
         rt.notifier.Wake();
         rt.webhook_worker.Wake();  // issue 14
       });

@@ -1,5 +1,9 @@
 #include <boost/json.hpp>
 
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
 #include "core/error.h"
 #include "http/dto.h"
 #include "http/handlers.h"
@@ -45,10 +49,50 @@ Response EventsPage(services::EventService& events, const policy::Actor& actor, 
   return res;
 }
 
+/// Issue 16: an event's frame is the same for every stream that may see it, so a fan-out to 1,000 streams
+/// serializes it once. One cache per registration (per database: ids are unique within one); events never
+/// change. Bounded: at most kMaxFrames frames (emptied when full).
+class FrameCache {
+ public:
+  /// The text frame of `e`.
+  std::string Get(const storage::EventRecord& e) {
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = frames_.find(e.id); it != frames_.end()) return it->second;
+    }
+    auto frame = json::serialize(EventJson(e));
+    std::lock_guard lock(mutex_);
+    if (frames_.size() >= kMaxFrames) frames_.clear();
+    frames_.emplace(e.id, frame);
+    return frame;
+  }
+
+ private:
+  static constexpr std::size_t kMaxFrames = 1024;
+  std::mutex mutex_;
+  std::unordered_map<std::int64_t, std::string> frames_;
+};
+
+/// The WebSocket frames of `list` (advancing `last`); `last` becomes WebSocketSession::kCredentialEnded
+/// or kAccessChanged when the stream must end.
+std::vector<std::string> Frames(FrameCache& cache, const std::vector<storage::EventRecord>& list,
+                                services::StreamEnd ended, std::int64_t& last) {
+  std::vector<std::string> frames;
+  frames.reserve(list.size());
+  for (const auto& e : list) {
+    frames.push_back(cache.Get(e));
+    last = e.id;
+  }
+  if (ended == services::StreamEnd::kCredentialEnded) last = WebSocketSession::kCredentialEnded;
+  if (ended == services::StreamEnd::kAccessChanged) last = WebSocketSession::kAccessChanged;
+  return frames;
+}
+
 }  // namespace
 
 void RegisterEventRoutes(App& app, services::EventService& events) {
   Router& r = app.router();
+  auto frames = std::make_shared<FrameCache>();
   r.Add("GET", "/api/v1/events",
         {.operation_id = "pollEvents", .summary = "Long-poll: events after `after` that I may see, waiting up to `wait` seconds (<= 30) for one. "
                     "Without `after`: no events and the newest id to start from.",
@@ -95,7 +139,7 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
   r.Add("GET", "/api/v1/events/ws",
         {.operation_id = "streamEvents", .summary = "WebSocket: pushes the events I may see after `after`, one JSON object per text frame",
          .tag = "live", .status = 101, .query = {"after"}},
-        [&events](RequestContext& ctx) {
+        [&events, frames](RequestContext& ctx) {
           const auto actor = ctx.actor();
           auto upgrade = ctx.req.Header("upgrade");
           if (!upgrade || (upgrade->find("websocket") == std::string::npos &&
@@ -113,20 +157,26 @@ void RegisterEventRoutes(App& app, services::EventService& events) {
           for (auto c : scope.customers) ws->customers.push_back(c.value);
           ws->after = after;
           ws->check_origin = ctx.auth->kind == services::AuthKind::kSession;
-          const auto credential = ctx.auth->credential();
-          ws->fetch = [&events, actor, credential](std::int64_t& last) {
-            std::vector<std::string> frames;
-            services::StreamEnd ended = services::StreamEnd::kNone;
-            for (const auto& e : events.After(actor, credential, last, services::EventService::kMaxBatch, ended)) {
-              frames.push_back(json::serialize(EventJson(e)));
-              last = e.id;
-            }
-            if (ended == services::StreamEnd::kCredentialEnded) last = WebSocketSession::kCredentialEnded;
-            if (ended == services::StreamEnd::kAccessChanged) last = WebSocketSession::kAccessChanged;
-            return frames;
+          // One copy of who the stream is for, shared by its three functions (an idle stream's memory).
+          struct Who {
+            policy::Actor actor;
+            services::Credential credential;
           };
-          ws->backlog = [&events, actor, credential](std::int64_t last) {
-            return events.Backlog(actor, credential, last, 5000);
+          auto who = std::make_shared<const Who>(Who{actor, ctx.auth->credential()});
+          ws->fetch = [&events, frames, who](std::int64_t& last) {
+            services::StreamEnd ended = services::StreamEnd::kNone;
+            auto list = events.After(who->actor, who->credential, last, services::EventService::kMaxBatch, ended);
+            return Frames(*frames, list, ended, last);
+          };
+          ws->fetch_now = [&events, frames, who](std::int64_t& last) -> std::optional<std::vector<std::string>> {
+            services::StreamEnd ended = services::StreamEnd::kNone;
+            auto list =
+                events.AfterInMemory(who->actor, who->credential, last, services::EventService::kMaxBatch, ended);
+            if (!list) return std::nullopt;
+            return Frames(*frames, *list, ended, last);
+          };
+          ws->backlog = [&events, who](std::int64_t last) {
+            return events.Backlog(who->actor, who->credential, last, 5000);
           };
           Response res;
           res.status = 101;

@@ -62,6 +62,9 @@ struct WebSocketSession {
   /// Runs on a worker: the next frames after `after` (and advances it); empty when none. Sets `after`
   /// to kCredentialEnded or kAccessChanged when the stream must end.
   std::function<std::vector<std::string>(std::int64_t& after)> fetch;
+  /// Runs on the connection's I/O thread first (issue 16: a woken stream needs no worker): like fetch,
+  /// from memory only; nullopt (and `after` untouched) when it needs the database, then fetch runs.
+  std::function<std::optional<std::vector<std::string>>(std::int64_t& after)> fetch_now;
   /// Runs on a worker: how far behind the newest visible event the client is (events).
   std::function<std::int64_t(std::int64_t after)> backlog;
 };

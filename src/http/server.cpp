@@ -62,10 +62,10 @@ tcp::endpoint ParseListen(const std::string& listen) {
 template <class T>
 services::EventInterest Interest(const T& t) {
   services::EventInterest i;
-  i.tenant = TenantId(t.tenant);
+  i.scope.tenant = TenantId(t.tenant);
   i.user = UserId(t.user);
-  i.all_of_tenant = t.all_of_tenant;
-  for (auto c : t.customers) i.customers.emplace_back(c);
+  i.scope.all_of_tenant = t.all_of_tenant;
+  for (auto c : t.customers) i.scope.customers.emplace_back(c);
   return i;
 }
 
@@ -509,12 +509,19 @@ struct Server::Impl {
     std::int64_t after = session->after;
     while (!*closed && !stopping) {
       *woken = false;  // what is committed from here on is either fetched now or wakes us again
-      auto frames = co_await asio::co_spawn(
-          workers,
-          // Only trivially destructible captures in a co_await full-expression: g++ 12 may destroy such a
-          // temporary twice (a captured shared_ptr then frees the session early). `session` owns it.
-          [s = session.get(), &after]() -> asio::awaitable<std::vector<std::string>> { co_return s->fetch(after); },
-          asio::use_awaitable);
+      // Issue 16: from memory on this thread when it can (a woken stream), else on a worker.
+      auto now = session->fetch_now ? session->fetch_now(after) : std::nullopt;
+      std::vector<std::string> frames;
+      if (now) {
+        frames = std::move(*now);
+      } else {
+        frames = co_await asio::co_spawn(
+            workers,
+            // Only trivially destructible captures in a co_await full-expression: g++ 12 may destroy such a
+            // temporary twice (a captured shared_ptr then frees the session early). `session` owns it.
+            [s = session.get(), &after]() -> asio::awaitable<std::vector<std::string>> { co_return s->fetch(after); },
+            asio::use_awaitable);
+      }
       if (after < 0) {
         websocket::close_reason reason(websocket::close_code::policy_error);
         reason.reason = "credentials are no longer valid";

@@ -4,19 +4,6 @@
 
 namespace portico::services {
 
-bool EventInterest::Wants(const EventAudience& a) const {
-  if (a.tenant != tenant) return false;
-  if (a.user) return *a.user == user;
-  if (all_of_tenant) return true;
-  if (a.internal) return false;
-  if (a.all_customers) return !customers.empty();
-  if (!a.customer) return false;
-  for (auto c : customers) {
-    if (c == *a.customer) return true;
-  }
-  return false;
-}
-
 void EventBroker::Publish(const EventAudience& audience, std::int64_t /*last_id*/) {
   std::vector<Wake> to_wake;
   {

@@ -8,33 +8,24 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
-#include <optional>
 #include <unordered_map>
-
 #include <vector>
 
 #include "core/ids.h"
+#include "policy/event_visibility.h"
 
 namespace portico::services {
 
-/// Who an event is for: the same rule as the SQL of ListEventsAfter (policy: staff see their tenant's
-/// events; customer users their customers' non-internal ones; a user-addressed event only its user).
-struct EventAudience {
-  TenantId tenant;
-  std::optional<CustomerId> customer;
-  bool internal = false;
-  std::optional<UserId> user;
-  bool all_customers = false;  // every customer's users (an announcement for all)
-};
+/// Who an event is for (policy/event_visibility.h holds the rule).
+using EventAudience = policy::EventAudience;
 
-/// What a subscriber may see.
+/// What a subscriber may see: its row scope (policy::ScopeOf) and user id.
 struct EventInterest {
-  TenantId tenant;
+  policy::CustomerScope scope;
   UserId user;
-  bool all_of_tenant = false;           // staff
-  std::vector<CustomerId> customers;    // customer users
 
-  bool Wants(const EventAudience& a) const;
+  /// policy::MaySeeEvent for this subscriber.
+  bool Wants(const EventAudience& a) const { return policy::MaySeeEvent(scope, user, a); }
 };
 
 class EventBroker {

@@ -19,6 +19,7 @@ constexpr Sql kInsertEventPg{
     "SELECT id, pg_notify('portico_events', id || ',' || tenant_id || ',' || COALESCE(customer_id::text, '') || ',' || "
     "internal || ',' || COALESCE(user_id::text, '') || ',' || all_customers) FROM e"};
 constexpr Sql kLastEvent{"last_event", "SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = $1"};
+constexpr Sql kLastEventOfAll{"last_event_of_all", "SELECT COALESCE(MAX(id), 0) FROM events"};
 
 }  // namespace
 
@@ -62,7 +63,8 @@ std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerSc
   std::vector<Value> p;
   BindScope(p, scope);
   // Events addressed to one user reach only that user; the others follow the row scope (an event for
-  // every customer reaches customer users who have at least one customer).
+  // every customer reaches customer users who have at least one customer). policy::MaySeeEvent is the
+  // same rule in memory (services/event_ring.h); tests/unit/event_visibility_test.cpp holds both to it.
   std::string visible = scope.all_of_tenant ? std::string("user_id IS NULL")
                                             : "(user_id IS NULL AND internal = 0 AND (" +
                                                   std::string(scope.customers.empty() ? "" : "all_customers = 1 OR ") +
@@ -89,5 +91,7 @@ std::int64_t PruneEvents(Connection& c, UnixSeconds before, std::int64_t up_to_i
 }
 
 std::int64_t LastEventId(Connection& c, TenantId tenant) { return c.Query(kLastEvent, {tenant.value}).front().Int(0); }
+
+std::int64_t LastEventIdOfAll(Connection& c) { return c.Query(kLastEventOfAll, {}).front().Int(0); }
 
 }  // namespace portico::storage

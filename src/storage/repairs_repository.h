@@ -85,11 +85,14 @@ std::int64_t InsertEvent(Connection& c, const EventRecord& e);
 EventRecord ReadEvent(const Row& r);
 /// Events after `after_id` that `scope` may see (customer scopes: only their customers' events and
 /// never internal ones; events addressed to one user: only that user), oldest first, at most `limit`.
+/// The SQL form of policy::MaySeeEvent (policy/event_visibility.h): the two must stay the same rule.
 std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerScope& scope, UserId viewer,
                                          std::int64_t after_id, std::int64_t limit);
 /// Events of every tenant after `after_id` (the notification worker), oldest first.
 std::vector<EventRecord> ListAllEventsAfter(Connection& c, std::int64_t after_id, std::int64_t limit);
 std::int64_t LastEventId(Connection& c, TenantId tenant);
+/// The newest event id of every tenant (0 without events).
+std::int64_t LastEventIdOfAll(Connection& c);
 /// Deletes events older than `before` whose id is at most `up_to_id` (never ones a worker has yet to
 /// read), at most `limit` per call; returns how many.
 std::int64_t PruneEvents(Connection& c, UnixSeconds before, std::int64_t up_to_id, std::int64_t limit);
