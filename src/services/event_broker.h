@@ -1,7 +1,8 @@
 // Wakes waiting clients when a transaction that wrote events commits: no database polling per client.
 // Subscribers are per tenant; Publish() calls their wake functions (which must be cheap and thread-safe,
-// e.g. post a timer cancel to an Asio strand). A second server instance will be woken through
-// PostgreSQL LISTEN/NOTIFY behind this same interface (Publish from the notification handler).
+// e.g. post a timer cancel to an Asio strand). Callers go through EventService::Publish, which first brings
+// the in-memory event ring up to the committed id; on PostgreSQL the LISTEN handler does the same for the
+// events of other instances (cli/runtime.cpp).
 #pragma once
 
 #include <atomic>
