@@ -38,10 +38,7 @@ Runtime::Runtime(Config c)
       attachments(deps, *blobs),
       events(deps, broker),
       notifications(deps),
-      notifier(deps,
-               [this](const storage::EventRecord& e) {
-                 if (!wake_through_database) events.Publish(Audience(e), e.id);
-               },
+      notifier(deps, [this](const storage::EventRecord& e) { events.Publish(Audience(e), e.id); },
                !config.smtp_host.empty()),
       mailer(deps),
       faq(deps),
@@ -52,9 +49,7 @@ Runtime::Runtime(Config c)
       exports(deps),
       invoices(deps, *blobs),
       webhooks(deps),
-      webhook_worker(deps, [this](const storage::EventRecord& e) {
-        if (!wake_through_database) events.Publish(Audience(e), e.id);
-      }),
+      webhook_worker(deps, [this](const storage::EventRecord& e) { events.Publish(Audience(e), e.id); }),
       channels(deps, attachments),
       messages(deps),
       onboarding(deps, auth),
@@ -67,11 +62,13 @@ Runtime::Runtime(Config c)
   tenants.SetBlobStore(*blobs);
   // A committed event wakes the live streams of its audience (once the in-memory ring of recent events
   // holds it: EventService::Publish), the notification worker and the webhook worker (they read the
-  // event log). With several instances on PostgreSQL the listener does it instead,
-  // for this instance's own events too (RunServe).
+  // event log). The ring is brought up to a committed event of this instance at once, on every database:
+  // the client that wrote it reads it in its very next request. With several instances on PostgreSQL the
+  // listener wakes the workers, and every instance's streams, for this instance's own events too (RunServe);
+  // the local streams are then woken twice, which costs a read of the ring.
   auto wake_all = [this](const storage::EventRecord& e) {
-    if (wake_through_database) return;  // the listener hears it
     events.Publish(Audience(e), e.id);
+    if (wake_through_database) return;  // the listener wakes the workers
     notifier.Wake();
     webhook_worker.Wake();
   };
