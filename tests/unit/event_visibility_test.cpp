@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "fresh_postgres.h"
 #include "policy/event_visibility.h"
 #include "services/event_ring.h"
 #include "storage/db.h"
@@ -109,28 +110,11 @@ TEST(EventVisibility, MatrixOfTheRule) {
   }
 }
 
-/// A new, empty PostgreSQL database on the server at PORTICO_TEST_PG_URL; "" when none is configured.
-std::string FreshPostgres() {
-  const char* base = std::getenv("PORTICO_TEST_PG_URL");
-  if (!base || !*base) return "";
-  static std::atomic<int> counter{0};
-  std::string name = "unit_ev_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" +
-                     std::to_string(std::random_device{}() % 100000);
-  PGconn* c = PQconnectdb(base);
-  EXPECT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
-  PGresult* r = PQexec(c, ("CREATE DATABASE " + name).c_str());
-  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
-  PQclear(r);
-  PQfinish(c);
-  std::string url = base;
-  return url.substr(0, url.rfind('/') + 1) + name;
-}
-
 class EventVisibilitySql : public ::testing::TestWithParam<storage::Dialect> {
  protected:
   void SetUp() override {
     if (GetParam() == storage::Dialect::kPostgres) {
-      auto url = FreshPostgres();
+      auto url = test_support::FreshPostgres("unit_ev");
       if (url.empty()) GTEST_SKIP() << "PORTICO_TEST_PG_URL is not set";
       db_ = storage::OpenDatabase(url, 2);
     } else {

@@ -14,6 +14,7 @@
 
 #include <boost/json.hpp>
 
+#include "fresh_postgres.h"
 #include "core/crypto.h"
 #include "domain/branding.h"
 #include "domain/password_rules.h"
@@ -105,28 +106,12 @@ TEST(PasswordRules, LengthEmailAndCommonPasswords) {
 
 // ---- storage ----
 
-std::string FreshPostgres() {
-  const char* base = std::getenv("PORTICO_TEST_PG_URL");
-  if (!base || !*base) return "";
-  static std::atomic<int> counter{0};
-  std::string name = "onboard_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" +
-                     std::to_string(std::random_device{}() % 100000);
-  PGconn* c = PQconnectdb(base);
-  EXPECT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
-  PGresult* r = PQexec(c, ("CREATE DATABASE " + name).c_str());
-  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
-  PQclear(r);
-  PQfinish(c);
-  std::string url = base;
-  return url.substr(0, url.rfind('/') + 1) + name;
-}
-
 class TokenStorageTest : public ::testing::TestWithParam<storage::Dialect> {
  protected:
   void SetUp() override {
     InitCrypto();
     if (GetParam() == storage::Dialect::kPostgres) {
-      auto url = FreshPostgres();
+      auto url = test_support::FreshPostgres("onboard");
       if (url.empty()) GTEST_SKIP() << "PORTICO_TEST_PG_URL is not set";
       db_ = storage::OpenDatabase(url, 6);
     } else {

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "fresh_postgres.h"
 #include "core/error.h"
 
 #include "storage/db.h"
@@ -25,28 +26,11 @@
 namespace portico::storage {
 namespace {
 
-/// A new, empty PostgreSQL database on the server at PORTICO_TEST_PG_URL; "" when none is configured.
-std::string FreshPostgres() {
-  const char* base = std::getenv("PORTICO_TEST_PG_URL");
-  if (!base || !*base) return "";
-  static std::atomic<int> counter{0};
-  std::string name = "unit_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" +
-                     std::to_string(std::random_device{}() % 100000);
-  PGconn* c = PQconnectdb(base);
-  EXPECT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
-  PGresult* r = PQexec(c, ("CREATE DATABASE " + name).c_str());
-  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
-  PQclear(r);
-  PQfinish(c);
-  std::string url = base;
-  return url.substr(0, url.rfind('/') + 1) + name;
-}
-
 class StorageTest : public ::testing::TestWithParam<Dialect> {
  protected:
   void SetUp() override {
     if (GetParam() == Dialect::kPostgres) {
-      auto url = FreshPostgres();
+      auto url = test_support::FreshPostgres("unit");
       if (url.empty()) GTEST_SKIP() << "PORTICO_TEST_PG_URL is not set (scripts/test sets it)";
       db_ = OpenDatabase(url, 4);
     } else {

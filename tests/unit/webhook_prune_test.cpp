@@ -13,6 +13,7 @@
 #include <random>
 #include <vector>
 
+#include "fresh_postgres.h"
 #include "domain/webhook_rules.h"
 #include "services/notifications.h"
 #include "storage/db.h"
@@ -21,22 +22,6 @@ namespace portico::services {
 namespace {
 
 constexpr std::int64_t kDay = 86400;
-
-std::string FreshPostgres() {
-  const char* base = std::getenv("PORTICO_TEST_PG_URL");
-  if (!base || !*base) return "";
-  static std::atomic<int> counter{0};
-  std::string name = "prune_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" +
-                     std::to_string(std::random_device{}() % 100000);
-  PGconn* c = PQconnectdb(base);
-  EXPECT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
-  PGresult* r = PQexec(c, ("CREATE DATABASE " + name).c_str());
-  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
-  PQclear(r);
-  PQfinish(c);
-  std::string url = base;
-  return url.substr(0, url.rfind('/') + 1) + name;
-}
 
 std::vector<std::int64_t> EventIds(storage::Database& db) {
   static constexpr storage::Sql kIds{"test_event_ids", "SELECT id FROM events ORDER BY id"};
@@ -57,7 +42,7 @@ class WebhookPruneTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     if (GetParam()) {
-      auto url = FreshPostgres();
+      auto url = test_support::FreshPostgres("prune");
       if (url.empty()) GTEST_SKIP() << "PORTICO_TEST_PG_URL is not set";
       db_ = storage::OpenDatabase(url, 2);
     } else {
