@@ -1,26 +1,45 @@
 // The portals' message catalogues (issue 13): a key in one language and not the other fails this test
-// (web/src/lib/i18n/en.ts is the reference, es.ts the Spanish one), and every {parameter} of a message
-// exists in both. Then a user switched to Spanish sees the main pages of both portals in Spanish: each page
-// shows Spanish labels from es.ts and none of a list of English words the pages showed before.
+// (web/src/lib/i18n/en.ts with its parts en/*.ts is the reference, es.ts with es/*.ts the Spanish one), and
+// every {parameter} of a message exists in both. Then a user switched to Spanish sees the main pages of both
+// portals in Spanish: each page shows Spanish labels from es.ts and none of a list of English words the pages
+// showed before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, shot, scrollWidths, useApp } from './harness.mjs';
 
 const app = useApp();
 
+const I18N = path.join(REPO_ROOT, 'web', 'src', 'lib', 'i18n');
+
+/** The files of a language's catalogue: its top file (`en.ts`) and every part in its folder (`en/*.ts`). */
+function catalogueFiles(lang) {
+  const dir = path.join(I18N, lang);
+  const parts = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.ts')).sort().map((f) => path.join(dir, f)) : [];
+  return [path.join(I18N, `${lang}.ts`), ...parts];
+}
+
+/** key -> message of a language, read from all its files; a key in two files (or twice in one) fails. */
 function catalogue(lang) {
-  const text = readFileSync(path.join(REPO_ROOT, 'web', 'src', 'lib', 'i18n', `${lang}.ts`), 'utf8');
   const out = new Map();
-  for (const m of text.matchAll(/^\s*'([\w.]+)':\s*'((?:[^'\\]|\\.)*)',?\s*$/gm)) out.set(m[1], m[2]);
+  for (const file of catalogueFiles(lang)) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^\s*'([\w.]+)':\s*'((?:[^'\\]|\\.)*)',?\s*$/gm)) {
+      assert.ok(!out.has(m[1]), `${lang}: the key ${m[1]} is defined twice (again in ${path.relative(I18N, file)})`);
+      out.set(m[1], m[2]);
+    }
+  }
   return out;
 }
 
 test('English and Spanish have the same keys', () => {
   const en = catalogue('en');
   const es = catalogue('es');
-  assert.ok(en.size > 50, `read ${en.size} English keys`);
+  // 958 keys when the catalogues were split into parts (en/*.ts, es/*.ts): fewer means a part went unread.
+  assert.ok(en.size >= 958, `read ${en.size} English keys from ${catalogueFiles('en').length} files`);
+  const parts = (lang) => catalogueFiles(lang).slice(1).map((f) => path.basename(f));
+  assert.deepEqual(parts('es'), parts('en'), 'the same parts in es/ as in en/');
   assert.deepEqual([...en.keys()].filter((k) => !es.has(k)), [], 'keys missing in es.ts');
   assert.deepEqual([...es.keys()].filter((k) => !en.has(k)), [], 'keys only in es.ts');
 });

@@ -1,5 +1,6 @@
 // Portal polish (issue 16): the pages follow what the API says a user may do (no copy of the workflow
-// in the client), the shop's navigation fits one line on a laptop, and the board pages its columns.
+// in the client), the shop's navigation fits one line on a laptop (1280 and 1366 px, English and Spanish),
+// and the board pages its columns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp, shot, scrollWidths, TENANT } from './harness.mjs';
@@ -64,28 +65,55 @@ test('the customer repair page shows Cancel and the decision from allowed_moves 
   await page.context().close();
 });
 
-test("the shop's top navigation is one line at 1366 px and a menu at 375 px", async () => {
-  const wide = await app.signedIn('admin', { width: 1366, height: 800 });
-  await wide.goto(app.url(`${shop}/board`));
-  const links = wide.getByRole('navigation', { name: 'Main' }).getByRole('link');
+/** The Main navigation's labels the checks below look for, by language (web/src/lib/i18n/{en,es}/common.ts). */
+const NAV = {
+  en: { main: 'Main', links: ['Queue', 'Figures', 'Settings'] },
+  es: { main: 'Principal', links: ['Cola', 'Cifras', 'Ajustes'] },
+};
+
+/** Asserts that the shop's top bar on `page` is one line: the links on one row, nothing overlapping or off screen. */
+async function assertNavOneLine(page, lang, width) {
+  const what = `${lang} at ${width} px`;
+  const links = page.getByRole('navigation', { name: NAV[lang].main }).getByRole('link');
   await links.first().waitFor();
   const names = await links.allInnerTexts();
-  assert.ok(names.includes('Queue') && names.includes('Figures') && names.includes('Settings'), names.join(','));
+  assert.ok(NAV[lang].links.every((l) => names.includes(l)), `${what}: ${names.join(',')}`);
   const tops = await links.evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
-  assert.equal(new Set(tops).size, 1, `the links sit on one line (tops ${tops.join(',')})`);
-  const bar = await wide.locator('header.topbar').boundingBox();
-  assert.ok(bar.height < 70, `the bar is one line high (${bar.height} px)`);
+  assert.equal(new Set(tops).size, 1, `${what}: the links sit on one line (tops ${tops.join(',')})`);
+  const bar = await page.locator('header.topbar').boundingBox();
+  assert.ok(bar.height < 70, `${what}: the bar is one line high (${bar.height} px)`);
   // Nothing overlaps or leaves the screen: the last link ends before the user's name, the bell is inside.
   const lastLink = await links.last().boundingBox();
-  const who = await wide.locator('header .who').boundingBox();
-  const bell = await wide.locator('header .bell-slot').boundingBox();
-  assert.ok(lastLink.x + lastLink.width <= who.x, `the links end (${lastLink.x + lastLink.width}) before the user (${who.x})`);
-  assert.ok(who.x + who.width <= 1366 && bell.x + bell.width <= 1366, 'the user and the bell are on screen');
-  // Language and sign-out sit in the user's panel.
-  await wide.locator('header .who').click();
-  await wide.getByRole('button', { name: 'Sign out' }).waitFor();
-  await shot(wide, 'shop-nav-1366', { fullPage: false });
-  await wide.context().close();
+  const who = await page.locator('header .who').boundingBox();
+  const bell = await page.locator('header .bell-slot').boundingBox();
+  assert.ok(lastLink.x + lastLink.width <= who.x, `${what}: the links end (${lastLink.x + lastLink.width}) before the user (${who.x})`);
+  assert.ok(who.x + who.width <= width && bell.x + bell.width <= width, `${what}: the user and the bell are on screen`);
+}
+
+// The admin has the most links (with Queue) and, in Spanish, the widest role ("administrador").
+test("the shop's top navigation is one line at 1280 and 1366 px in English and Spanish, and a menu at 375 px", async () => {
+  const admin = await app.api('admin');
+  try {
+    for (const lang of ['en', 'es']) {
+      await admin.ok('PATCH', '/api/v1/me', { language: lang });
+      for (const width of [1280, 1366]) {
+        const wide = await app.signedIn('admin', { width, height: 800 });
+        await wide.goto(app.url(`${shop}/board`));
+        await assertNavOneLine(wide, lang, width);
+        if (lang === 'en' && width === 1366) {
+          // Language and sign-out sit in the user's panel.
+          await wide.locator('header .who').click();
+          await wide.getByRole('button', { name: 'Sign out' }).waitFor();
+          await shot(wide, 'shop-nav-1366', { fullPage: false });
+        } else {
+          await shot(wide, `shop-nav-${width}-${lang}`, { fullPage: false });
+        }
+        await wide.context().close();
+      }
+    }
+  } finally {
+    await admin.ok('PATCH', '/api/v1/me', { language: 'en' });
+  }
 
   const phone = await app.signedIn('admin', { width: 375, height: 760, isMobile: true, hasTouch: true });
   await phone.goto(app.url(`${shop}/board`));
