@@ -6,6 +6,7 @@
 #     the prepared SQLite database (the real data imported, the users of bench/prepare_db.sh); it is copied,
 #     never written. PORTICO_BENCH_PG_URL=postgres://.../db: a PostgreSQL database that already holds a
 #     `portico db copy` of it (else a throwaway cluster is started and the copy made and timed here).
+#     PORTICO_BENCH_WORKLOADS="moves": only these workloads (default "list detail moves").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DUR=${1:-8}
@@ -108,7 +109,7 @@ echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
 echo "| workload | round | SQLite req/s | SQLite p50 / p99 | PostgreSQL req/s | PostgreSQL p50 / p99 | PG / SQLite | CPU ms/request S / P | non-2xx S / P | load |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
-for w in list detail moves; do
+for w in ${PORTICO_BENCH_WORKLOADS:-list detail moves}; do
   for r in $(seq "$ROUNDS"); do
     IFS='|' read -r s_rps s_p50 s_p99 s_bad s_cpu <<< "$(one sqlite $w)"
     IFS='|' read -r p_rps p_p50 p_p99 p_bad p_cpu <<< "$(one pg $w)"

@@ -14,6 +14,7 @@
 #include "http/metrics.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "storage/repairs_repository.h"
 
 namespace portico::cli {
 namespace fs = std::filesystem;
@@ -69,6 +70,7 @@ Runtime::Runtime(Config c)
   auto wake_all = [this](const storage::EventRecord& e) {
     events.Publish(Audience(e), e.id);
     if (wake_through_database) return;  // the listener wakes the workers
+    if (!storage::EventWakesWorkers(e.type)) return;
     notifier.Wake();
     webhook_worker.Wake();
   };
@@ -113,9 +115,16 @@ std::string FindWebDir(const std::string& configured) {
 
 namespace {
 
-/// Parses a notification of storage's insert_event ("id,tenant,customer,internal,user,all_customers", empty
-/// for NULL).
-std::optional<std::pair<services::EventAudience, std::int64_t>> ParseEventNotice(const std::string& payload) {
+/// A notification of storage's insert_event.
+struct EventNotice {
+  services::EventAudience audience;
+  std::int64_t id = 0;
+  bool wakes_workers = true;  // storage::EventWakesWorkers of its type
+};
+
+/// Parses "id,tenant,customer,internal,user,all_customers,wakes_workers" (empty for NULL). The last field
+/// may be missing (an instance of an older version sent it): the workers are then woken.
+std::optional<EventNotice> ParseEventNotice(const std::string& payload) {
   std::vector<std::string> f;
   std::size_t start = 0;
   for (;;) {
@@ -124,13 +133,13 @@ std::optional<std::pair<services::EventAudience, std::int64_t>> ParseEventNotice
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
-  if (f.size() != 6 || f[0].empty() || f[1].empty()) return std::nullopt;
+  if ((f.size() != 6 && f.size() != 7) || f[0].empty() || f[1].empty()) return std::nullopt;
   try {
     services::EventAudience a{TenantId(std::stoll(f[1])), std::nullopt, f[3] == "1", std::nullopt};
     if (!f[2].empty()) a.customer = CustomerId(std::stoll(f[2]));
     if (!f[4].empty()) a.user = UserId(std::stoll(f[4]));
     a.all_customers = f[5] == "1";
-    return std::make_pair(a, std::stoll(f[0]));
+    return EventNotice{a, std::stoll(f[0]), f.size() == 6 || f[6] != "0"};
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -191,7 +200,9 @@ int Serve(Runtime& rt) {
   auto listener = rt.db->Listen(
       "portico_events",
       [&rt](const std::string& payload) {
-        if (auto notice = ParseEventNotice(payload)) rt.events.Publish(notice->first, notice->second);
+        auto notice = ParseEventNotice(payload);
+        if (notice) rt.events.Publish(notice->audience, notice->id);
+        if (notice && !notice->wakes_workers) return;
         rt.notifier.Wake();
         rt.webhook_worker.Wake();  // issue 14
       },

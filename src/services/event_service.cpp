@@ -146,7 +146,7 @@ std::vector<storage::EventRecord> EventService::After(const policy::Actor& actor
   }
   const auto scope = policy::ScopeOf(*fresh);
   if (auto recent = ring_.Read(scope, fresh->user, after, up_to, limit)) return std::move(*recent);
-  if (!tx) tx = deps_.db.Read();
+  if (!tx) tx = deps_.db.ReadEach();  // one statement
   return storage::ListEventsAfter(tx->conn(), scope, fresh->user, after, limit);
 }
 
@@ -191,7 +191,7 @@ void EventService::CatchUp(std::optional<std::int64_t> target, std::chrono::stea
   std::lock_guard lock(fill_mutex_);
   if (fresh_enough()) return;  // the fill this caller waited for covered it
   try {
-    auto tx = deps_.db.Read();
+    auto tx = deps_.db.ReadEach();  // polls of the append-only log: no common snapshot needed
     auto& c = tx->conn();
     if (!ring_.started()) ring_.Reset(storage::LastEventIdOfAll(c));
     // More than the ring holds arrived at once: start again at the newest (older ones from the database).
@@ -228,7 +228,7 @@ std::int64_t EventService::Backlog(const policy::Actor& actor, const Credential&
 }
 
 std::int64_t EventService::LastId(const policy::Actor& actor) {
-  auto tx = deps_.db.Read();
+  auto tx = deps_.db.ReadEach();
   return storage::LastEventId(tx->conn(), actor.tenant);
 }
 

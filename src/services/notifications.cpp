@@ -99,17 +99,19 @@ void NotificationWorker::Wake() {
 
 void NotificationWorker::Loop() {
   for (;;) {
+    bool woken = false;
     {
       std::unique_lock lock(mutex_);
       cv_.wait_for(lock, std::chrono::seconds(5), [this] { return woken_ || stopping_; });
       if (stopping_) return;
+      woken = woken_;
       woken_ = false;
     }
     // Issue 16: let the commits of a burst (say 32 status moves in flight) gather, so that one
     // transaction of the worker serves them all instead of one per commit behind the single writer.
     std::this_thread::sleep_for(kGather);
     try {
-      RunOnce();
+      RunOnce(/*peek_first=*/!woken);
       if (deps_.clock.Now() - last_prune_ >= 3600) {
         last_prune_ = deps_.clock.Now();
         if (auto n = PruneOldEvents()) spdlog::info("pruned {} events older than {} days", n, deps_.config.event_retention_days);
@@ -120,16 +122,15 @@ void NotificationWorker::Loop() {
   }
 }
 
-std::int64_t NotificationWorker::RunOnce() {
+std::int64_t NotificationWorker::RunOnce(bool peek_first) {
   std::int64_t created = 0;
-  {
-    // Without the writer first: when nothing but the worker's own notification.created events came
-    // (each of its commits wakes it again), there is nothing to do yet; the cursor moves past them with
-    // the next event that asks for notifications.
-    auto tx = deps_.db.Read();
+  if (peek_first) {
+    // Without the writer first: when nothing but notification.created events came (the worker's own),
+    // there is nothing to do yet; the cursor moves past them with the next event that asks for notifications.
+    auto tx = deps_.db.ReadEach();  // the cursor only moves forward: a newer one means less to do
     auto pending = storage::ListAllEventsAfter(tx->conn(), storage::GetCursor(tx->conn(), kCursor), kBatch);
-    const bool idle = std::all_of(pending.begin(), pending.end(),
-                                  [](const storage::EventRecord& e) { return e.type == "notification.created"; });
+    const bool idle = std::none_of(pending.begin(), pending.end(),
+                                   [](const storage::EventRecord& e) { return storage::EventWakesWorkers(e.type); });
     if (idle && static_cast<std::int64_t>(pending.size()) < kBatch) return 0;
   }
   for (;;) {

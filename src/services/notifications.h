@@ -33,8 +33,11 @@ class NotificationWorker {
   void Stop();
   /// Something was committed: look at the event log soon.
   void Wake();
-  /// Processes every event after the cursor; returns the number of notifications created.
-  std::int64_t RunOnce();
+  /// Processes every event after the cursor; returns the number of notifications created. `peek_first`:
+  /// look at the events without the writer first and stop there when none asks for a notification (the
+  /// periodic round); a Wake() comes from an event that does (storage::EventWakesWorkers), so the woken
+  /// round goes straight to its write transaction.
+  std::int64_t RunOnce(bool peek_first = true);
   /// Deletes events older than the retention period (config events.retention_days; 0 keeps all), never
   /// ones the worker has not read yet, nor ones an active webhook endpoint of their tenant has not queued
   /// yet unless they are older than the retention period plus domain::kWebhookPruneHoldSeconds (7 days).

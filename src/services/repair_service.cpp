@@ -27,9 +27,10 @@ using namespace repair_detail;
 
 namespace {
 
-/// Issue 16: a tenant's pricing for the read paths (Get, List), kept while storage::IdentityEpoch (which
-/// advances after every committed write to tenants) stays what it was before the caller's read
-/// transaction began; `epoch` nullopt (PostgreSQL) reads it every time.
+/// Issue 16: a tenant's pricing for the read paths (Get, List) and the estimate in a move's answer, kept
+/// while storage::IdentityEpoch (which advances after every committed write to tenants) stays what it was
+/// before the caller's transaction began; `epoch` nullopt (no epoch: a PostgreSQL instance whose listener is
+/// down) reads it every time.
 domain::PricingSettings ReadPricing(storage::Connection& c, TenantId tenant, std::optional<std::uint64_t> epoch) {
   struct Entry {
     std::uint64_t epoch;
@@ -316,6 +317,7 @@ RepairView RepairService::Update(const policy::Actor& actor, RepairId id, const 
 RepairView RepairService::Move(const policy::Actor& actor, RepairId id, const std::string& status_text,
                                const std::string& notes) {
   const UnixSeconds now = deps_.clock.Now();
+  const auto epoch = storage::IdentityEpoch(deps_.db);  // before the transaction: see ReadPricing
   auto tx = deps_.db.Write();
   auto& c = tx->conn();
   auto r = Load(c, actor, id);
@@ -341,15 +343,21 @@ RepairView RepairService::Move(const policy::Actor& actor, RepairId id, const st
   if (domain::MoveRequiresNotes(from, *to) && Trimmed(notes).empty()) {
     throw Error::Field("notes", "Give a reason.");
   }
-  if (domain::AssignsTechnicianOnMove(from, *to, mover)) r.technician = actor.user;
-  if (domain::MoveWritesApproval(from, *to)) {
+  if (domain::AssignsTechnicianOnMove(from, *to, mover)) {
+    r.technician = actor.user;
+    r.technician_name = actor.name;
+  }
+  const bool writes_approval = domain::MoveWritesApproval(from, *to);
+  if (writes_approval) {
     storage::InsertApproval(c, r.id, *to == RepairStatus::kApproved, actor.user, now, notes);
   }
+  std::optional<domain::PricingSettings> pricing;
   if (domain::IncrementsUnitCount(from, *to)) {
-    auto pricing = Pricing(c, actor.tenant);
+    pricing = Pricing(c, actor.tenant);  // the price fixed now: read in the transaction
     std::int64_t count = r.unit_repair_count + 1;
     storage::SetUnitRepairCount(c, r.unit, count, std::nullopt, now);
-    r.labour_cents = domain::LabourPrice(pricing, static_cast<int>(count));
+    r.unit_repair_count = count;
+    r.labour_cents = domain::LabourPrice(*pricing, static_cast<int>(count));
     r.materials_cents = storage::SumMaterials(c, r.id);
     r.cost_cents = domain::RepairCost(*r.labour_cents, r.price_override_cents, r.materials_cents,
                                       r.change_orders_cents);
@@ -361,11 +369,23 @@ RepairView RepairService::Move(const policy::Actor& actor, RepairId id, const st
   storage::InsertLog(c, actor.tenant, r.id, previous, r.status, actor.user, notes, now);
   auto event = Emit(c, actor, r, "repair.status_changed",
        json::serialize(json::object{{"previous_status", previous}, {"status", r.status}, {"by", actor.name}}));
-  auto moved = Load(c, actor, id);
-  auto pricing = Pricing(c, actor.tenant);
+  // The answer: the row as the update wrote it (storage::UpdateRepair: version + 1, updated_at, the board
+  // rank cleared on a change of column), without reading it back inside the writer's lock; read back when
+  // the move recorded an approval, which the row's answer shows.
+  storage::RepairRecord moved;
+  if (writes_approval) {
+    moved = Load(c, actor, id);
+  } else {
+    moved = std::move(r);
+    moved.version += 1;
+    moved.updated_at = now;
+    if (moved.status != previous) moved.board_rank.reset();
+  }
+  // The answer's estimate, as a read would give it (one query fewer per move when the tenant is cached).
+  if (!pricing) pricing = ReadPricing(c, actor.tenant, epoch);
   tx->Commit();
   Published(event);
-  return View(actor, std::move(moved), pricing);
+  return View(actor, std::move(moved), *pricing);
 }
 
 RepairView RepairService::Approve(const policy::Actor& actor, RepairId id, bool approved, const std::string& notes) {

@@ -134,15 +134,21 @@ void WebhookWorker::Wake() {
 
 void WebhookWorker::Loop() {
   for (;;) {
+    bool woken = false, sent = false;
     {
       std::unique_lock lock(mutex_);
       cv_.wait_for(lock, std::chrono::seconds(1), [this] { return woken_ || stopping_; });
       if (stopping_) return;
-      woken_ = false;
+      woken = woken_;
+      sent = sender_done_;
+      woken_ = sender_done_ = false;
     }
     try {
-      FanOut();
-      Dispatch();
+      // A wake-up for new events reads the due deliveries only when it queued some: retries fall due on
+      // the periodic round (backoff is seconds at least), and a sender that finished asks for the next.
+      direct_delivery_ = false;
+      const bool queued = FanOut() > 0 || direct_delivery_;
+      if (queued || sent || !woken) Dispatch();
     } catch (const std::exception& e) {
       spdlog::warn("webhook worker: {}", e.what());
     }
@@ -150,25 +156,35 @@ void WebhookWorker::Loop() {
 }
 
 std::int64_t WebhookWorker::FanOut() {
-  std::vector<storage::WebhookEndpoint> endpoints;
-  {
-    auto tx = deps_.db.Read();
-    endpoints = storage::ActiveWebhookEndpoints(tx->conn());
+  const auto now_steady = std::chrono::steady_clock::now();
+  if (!endpoints_read_ || now_steady - *endpoints_read_ >= kEndpointsFresh) {
+    auto tx = deps_.db.ReadEach();
+    endpoints_ = storage::ActiveWebhookEndpoints(tx->conn());
+    endpoints_read_ = now_steady;
   }
   std::int64_t queued = 0;
-  for (const auto& endpoint : endpoints) {
-    std::int64_t cursor = endpoint.event_cursor;
+  for (auto& endpoint : endpoints_) {
+    if (!endpoint.active) continue;
     for (;;) {
       {
-        auto tx = deps_.db.Read();
-        if (storage::TenantEventsAfter(tx->conn(), endpoint.tenant, cursor, 1).empty()) break;
+        auto tx = deps_.db.ReadEach();
+        if (storage::TenantEventsAfter(tx->conn(), endpoint.tenant, endpoint.event_cursor, 1).empty()) break;
       }
       auto tx = deps_.db.Write();
+      // The endpoint as it is now (the list above may be a second old; another instance may have moved the
+      // cursor): a deleted or deactivated one is skipped until the list is read again.
+      auto current = storage::FindWebhookEndpoint(tx->conn(), endpoint.tenant, endpoint.id);
+      if (!current || !current->active) {
+        endpoint.active = false;
+        break;
+      }
+      std::int64_t cursor = current->event_cursor;
       auto events = storage::TenantEventsAfter(tx->conn(), endpoint.tenant, cursor, kFanOutBatch);
       const UnixSeconds now = deps_.clock.Now();
       for (const auto& e : events) {
         cursor = e.id;
-        if (!Subscribed(endpoint, e.type)) continue;
+        if (e.type.starts_with("webhook.")) direct_delivery_ = true;  // a test send, queued by WebhookService
+        if (!Subscribed(*current, e.type)) continue;
         storage::WebhookDelivery d;
         d.endpoint_id = endpoint.id;
         d.tenant = endpoint.tenant;
@@ -178,8 +194,9 @@ std::int64_t WebhookWorker::FanOut() {
         d.created_at = now;
         if (storage::InsertWebhookDelivery(tx->conn(), d)) ++queued;
       }
-      storage::SetWebhookCursor(tx->conn(), endpoint.id, cursor);
+      if (!events.empty()) storage::SetWebhookCursor(tx->conn(), endpoint.id, cursor);
       tx->Commit();
+      endpoint.event_cursor = cursor;
       if (static_cast<std::int64_t>(events.size()) < kFanOutBatch) break;
     }
   }
@@ -190,7 +207,7 @@ void WebhookWorker::Dispatch() {
   const UnixSeconds now = deps_.clock.Now();
   std::vector<storage::WebhookDelivery> due;
   {
-    auto tx = deps_.db.Read();
+    auto tx = deps_.db.ReadEach();
     due = storage::DueWebhookDeliveries(tx->conn(), now, kDueBatch);
   }
   if (due.empty()) return;
@@ -233,7 +250,8 @@ void WebhookWorker::SenderLoop() {
     {
       std::lock_guard lock(mutex_);
       in_flight_.erase(d.endpoint_id);
-      woken_ = true;  // the endpoint's next delivery may go now
+      sender_done_ = true;  // the endpoint's next delivery may go now
+      woken_ = true;
     }
     cv_.notify_all();
   }

@@ -9,9 +9,11 @@
 // is disabled and its tenant's admins are notified.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -45,10 +47,14 @@ class WebhookWorker {
   void Stop();
   /// Something was committed: look at the event log soon.
   void Wake();
-  /// Queues the events after each active endpoint's cursor; returns how many deliveries were queued.
+  /// Queues the events after each active endpoint's cursor; returns how many deliveries were queued. The list
+  /// of active endpoints is read again when it is older than kEndpointsFresh (so a tenant without endpoints
+  /// costs no query per event; a new endpoint's cursor starts at its creation, so it misses nothing).
+  /// Worker thread only.
   std::int64_t FanOut();
 
   static constexpr int kSenders = 4;
+  static constexpr std::chrono::milliseconds kEndpointsFresh{1000};
 
  private:
   void Loop();
@@ -63,9 +69,13 @@ class WebhookWorker {
   std::condition_variable cv_;         // the loop
   std::condition_variable work_cv_;    // the senders
   bool woken_ = false;
+  bool sender_done_ = false;  // a sender finished: the loop reads due deliveries again
+  bool direct_delivery_ = false;  // FanOut passed a webhook.* event: its delivery is queued already
   bool stopping_ = false;
   std::deque<storage::WebhookDelivery> queue_;
   std::set<std::int64_t> in_flight_;  // endpoint ids with a delivery queued or being sent
+  std::vector<storage::WebhookEndpoint> endpoints_;  // FanOut's list, read at endpoints_read_
+  std::optional<std::chrono::steady_clock::time_point> endpoints_read_;
   std::thread thread_;
   std::vector<std::thread> senders_;
 };

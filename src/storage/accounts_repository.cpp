@@ -54,7 +54,7 @@ UserRecord ReadUser(const Row& r, std::size_t at = 0) {
   "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at, u.updated_at, u.handle, u.language FROM users u "
 
 constexpr Sql kFindTenantBySlug{"find_tenant_by_slug", TENANT_SELECT "WHERE slug = $1"};
-constexpr Sql kFindTenant{"find_tenant", TENANT_SELECT "WHERE id = $1"};
+constexpr Sql kFindTenant{"find_tenant", TENANT_SELECT "WHERE id = $1", PlanChoice::kEither};
 constexpr Sql kInsertTenant{"insert_tenant",
                             "INSERT INTO tenants (slug, name, currency, branding, progressive_pricing, price_tiers, "
                             "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id"};

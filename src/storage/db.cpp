@@ -10,16 +10,16 @@
 
 namespace portico::storage {
 
-const Sql& ComposedSql(const char* name, const std::string& text, bool generic_plan) {
+const Sql& ComposedSql(const char* name, const std::string& text, PlanChoice plan) {
   static std::mutex mutex;
   static std::unordered_map<std::string, Sql> interned;
   static std::deque<std::string> texts;  // stable storage for the interned texts
   std::lock_guard lock(mutex);
-  std::string key = (generic_plan ? "g:" : "c:") + text;
+  std::string key = std::to_string(static_cast<int>(plan)) + ":" + text;
   auto it = interned.find(key);
   if (it != interned.end()) return it->second;
   texts.push_back(text);
-  return interned.emplace(std::move(key), Sql{name, texts.back().c_str(), generic_plan}).first->second;
+  return interned.emplace(std::move(key), Sql{name, texts.back().c_str(), plan}).first->second;
 }
 
 Value Nullable(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }
@@ -64,10 +64,14 @@ std::optional<Row> Connection::QueryOne(const Sql& sql, Params params) {
   return std::move(rows.front());
 }
 
-Transaction::Transaction(Database& db, std::unique_ptr<Connection> conn, bool write)
+Transaction::Transaction(Database& db, std::unique_ptr<Connection> conn, bool write, bool each)
     : db_(db), conn_(std::move(conn)), write_(write) {
   try {
-    db_.BeginOn(*conn_, write_);
+    if (each) {
+      db_.BeginEachOn(*conn_);
+    } else {
+      db_.BeginOn(*conn_, write_);
+    }
   } catch (...) {
     db_.Release(std::move(conn_), write_);
     throw;

@@ -10,25 +10,38 @@ constexpr Sql kInsertEvent{"insert_event",
                            "INSERT INTO events (tenant_id, type, repair_id, customer_id, internal, data, occurred_at, "
                            "user_id, all_customers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"};
 // PostgreSQL: the insert also notifies every instance (delivered at commit; payload
-// "id,tenant,customer,internal,user,all_customers" with empty fields for NULL); see storage::ParseEventNotice.
+// "id,tenant,customer,internal,user,all_customers,wakes_workers" with empty fields for NULL; the last one is
+// $10, EventWakesWorkers); see ParseEventNotice in cli/runtime.cpp.
 constexpr Sql kInsertEventPg{
     "insert_event",
     "WITH e AS (INSERT INTO events (tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id, "
     "all_customers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, tenant_id, customer_id, internal, user_id, "
     "all_customers) "
     "SELECT id, pg_notify('portico_events', id || ',' || tenant_id || ',' || COALESCE(customer_id::text, '') || ',' || "
-    "internal || ',' || COALESCE(user_id::text, '') || ',' || all_customers) FROM e"};
+    "internal || ',' || COALESCE(user_id::text, '') || ',' || all_customers || ',' || $10::int) FROM e",
+    PlanChoice::kEither};
 constexpr Sql kLastEvent{"last_event", "SELECT COALESCE(MAX(id), 0) FROM events WHERE tenant_id = $1"};
 constexpr Sql kLastEventOfAll{"last_event_of_all", "SELECT COALESCE(MAX(id), 0) FROM events"};
 
 }  // namespace
 
+bool EventWakesWorkers(std::string_view type) { return type != "notification.created"; }
+
 std::int64_t InsertEvent(Connection& c, const EventRecord& e) {
-  return c.QueryOne(c.dialect() == Dialect::kPostgres ? kInsertEventPg : kInsertEvent, {e.tenant.value, e.type, e.repair ? Value(e.repair->value) : Value(nullptr),
-                                   e.customer ? Value(e.customer->value) : Value(nullptr), std::int64_t{e.internal},
-                                   e.data, e.occurred_at, e.user ? Value(e.user->value) : Value(nullptr),
-                                   std::int64_t{e.all_customers}})
-      ->Int(0);
+  std::vector<Value> p{e.tenant.value,
+                       e.type,
+                       e.repair ? Value(e.repair->value) : Value(nullptr),
+                       e.customer ? Value(e.customer->value) : Value(nullptr),
+                       std::int64_t{e.internal},
+                       e.data,
+                       e.occurred_at,
+                       e.user ? Value(e.user->value) : Value(nullptr),
+                       std::int64_t{e.all_customers}};
+  if (c.dialect() == Dialect::kPostgres) {
+    p.emplace_back(std::int64_t{EventWakesWorkers(e.type)});
+    return c.QueryV(kInsertEventPg, p).front().Int(0);
+  }
+  return c.QueryV(kInsertEvent, p).front().Int(0);
 }
 
 EventRecord ReadEvent(const Row& r) {
@@ -49,7 +62,8 @@ namespace {
 constexpr Sql kAllEventsAfter{"all_events_after",
                               "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id, "
                               "all_customers "
-                              "FROM events WHERE id > $1 ORDER BY id LIMIT $2"};
+                              "FROM events WHERE id > $1 ORDER BY id LIMIT $2",
+                              PlanChoice::kEither};  // the primary key's order, whatever the values
 }  // namespace
 
 std::vector<EventRecord> ListAllEventsAfter(Connection& c, std::int64_t after_id, std::int64_t limit) {

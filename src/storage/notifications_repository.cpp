@@ -3,7 +3,8 @@
 namespace portico::storage {
 namespace {
 
-constexpr Sql kGetCursor{"get_cursor", "SELECT last_event_id FROM worker_cursors WHERE name = $1"};
+constexpr Sql kGetCursor{"get_cursor", "SELECT last_event_id FROM worker_cursors WHERE name = $1",
+                         PlanChoice::kEither};
 constexpr Sql kSetCursor{"set_cursor",
                          "INSERT INTO worker_cursors (name, last_event_id) VALUES ($1, $2) "
                          "ON CONFLICT (name) DO UPDATE SET last_event_id = excluded.last_event_id"};

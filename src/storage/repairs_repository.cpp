@@ -78,7 +78,8 @@ constexpr Sql kUpdateRepair{
     "resin_viscosity = $12, labour_cents = $13, price_override_cents = $14, materials_cents = $15, cost_cents = $16, "
     "version = version + 1, updated_at = $17, "
     // A move to another column places the card at its top (unranked; issue 12, Board order).
-    "board_rank = CASE WHEN status = $4 THEN board_rank ELSE NULL END WHERE id = $1 AND version = $2"};
+    "board_rank = CASE WHEN status = $4 THEN board_rank ELSE NULL END WHERE id = $1 AND version = $2",
+    PlanChoice::kEither};
 constexpr Sql kInsertSearch{"insert_repair_search",
                             "INSERT INTO repair_search (rowid, description, unit_number, damage_type) "
                             "VALUES ($1, $2, $3, $4)"};
@@ -171,7 +172,7 @@ std::optional<RepairRecord> FindRepair(Connection& c, const policy::CustomerScop
   const Sql& sql = ComposedSql(
       "find_repair",
       std::string(kRepairSelect) + "WHERE " + ScopeWhere(scope, "r.tenant_id", "r.customer_id") + " AND r.id = " + Param(p),
-      /*generic_plan=*/true);
+      PlanChoice::kGeneric);
   auto rows = c.QueryV(sql, p);
   if (rows.empty()) return std::nullopt;
   return ReadRepair(rows.front());
@@ -217,7 +218,7 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
     const Sql& rows = ComposedSql("scope_rows",
                                   "SELECT COALESCE(SUM(k.n), 0) FROM repair_counts k WHERE " +
                                       ScopeWhere(scope, "k.tenant_id", "k.customer_id"),
-                                  /*generic_plan=*/true);  // a sum over a few keyed rows
+                                  PlanChoice::kGeneric);  // a sum over a few keyed rows
     dense = c.QueryV(rows, p).front().Int(0) > kDenseRows;
   }
   bool search = false;
@@ -235,7 +236,7 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
       cw += " AND k.customer_id = " + Param(cp);
     }
     out.count = c.QueryV(ComposedSql("count_repairs_fast", "SELECT COALESCE(SUM(k.n), 0) FROM repair_counts k " + cw,
-                                     /*generic_plan=*/true),  // a sum over a few keyed rows: no plan choice
+                                     PlanChoice::kGeneric),  // a sum over a few keyed rows: no plan choice
                          cp)
                     .front()
                     .Int(0);
@@ -262,7 +263,8 @@ PageOf<RepairRecord> ListRepairs(Connection& c, const policy::CustomerScope& sco
   // technician or search filter the best plan depends on how many rows match (a technician may have none or
   // most), so it is planned each time.
   const bool generic = f.statuses.empty() && !f.technician && !search;
-  const Sql& sql = ComposedSql("list_repairs", kRepairSelect + where + order + limit, generic);
+  const Sql& sql = ComposedSql("list_repairs", kRepairSelect + where + order + limit,
+                               generic ? PlanChoice::kGeneric : PlanChoice::kAuto);
   for (const auto& r : c.QueryV(sql, p)) out.results.push_back(ReadRepair(r));
   return out;
 }

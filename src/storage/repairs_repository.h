@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/page.h"
@@ -79,7 +80,14 @@ std::vector<ScheduleEntry> ListSchedule(Connection& c, TenantId tenant, UserId t
                                         const std::optional<std::string>& from, const std::optional<std::string>& to);
 
 // ---- events ----
+/// Appends an event; returns its id. On PostgreSQL the insert also sends NOTIFY portico_events (delivered
+/// at commit) with the payload "id,tenant,customer,internal,user,all_customers,wakes_workers" (empty fields
+/// for NULL, booleans 0/1).
 std::int64_t InsertEvent(Connection& c, const EventRecord& e);
+/// Whether a background worker (notifications, webhooks) acts on events of this type: every type but
+/// `notification.created`, which only users' live streams read (no webhook sends it, and the notification
+/// worker makes it, from other events). A commit of only such events wakes no worker.
+bool EventWakesWorkers(std::string_view type);
 /// An events row read as `SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at,
 /// user_id, all_customers` (the order every event read uses).
 EventRecord ReadEvent(const Row& r);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -36,6 +37,21 @@ bool ConnectionLost(PGconn* conn, const char* state) {
   if (!state) return false;
   return std::strncmp(state, "08", 2) == 0 || std::strcmp(state, "57P01") == 0 ||
          std::strcmp(state, "57P02") == 0 || std::strcmp(state, "57P03") == 0;
+}
+
+/// A statement's Sql::plan, where an unmarked `INSERT ... VALUES` (no SELECT in it) counts as kEither: it
+/// has no plan to choose.
+PlanChoice PlanOf(const Sql& sql) {
+  if (sql.plan != PlanChoice::kAuto) return sql.plan;
+  thread_local std::unordered_map<const char*, PlanChoice> memo;
+  auto [it, fresh] = memo.try_emplace(sql.text, PlanChoice::kAuto);
+  if (fresh) {
+    const std::string_view text(sql.text);
+    if (text.starts_with("INSERT INTO ") && text.find("SELECT") == std::string_view::npos) {
+      it->second = PlanChoice::kEither;
+    }
+  }
+  return it->second;
 }
 
 class PgConnection final : public Connection {
@@ -105,12 +121,24 @@ class PgConnection final : public Connection {
   /// runs): BeginOn only records it. Also resets the per-transaction state.
   void DeferBegin(const std::string& begin) {
     pending_begin_ = begin;
+    autocommit_ = false;
     identity_changed_ = false;
     generic_plans_ = false;
   }
-  /// True while the open transaction has sent nothing (COMMIT and ROLLBACK have nothing to end).
-  bool begin_pending() const { return !pending_begin_.empty(); }
-  void DropPendingBegin() { pending_begin_.clear(); }
+  /// Database::ReadEach: no transaction block; each statement runs on its own (in plan_cache_mode auto).
+  void StartAutocommit() {
+    pending_begin_.clear();
+    autocommit_ = true;
+    identity_changed_ = false;
+    generic_plans_ = false;
+  }
+  /// True while the open transaction has sent nothing (COMMIT and ROLLBACK have nothing to end), and for
+  /// a ReadEach, which has no transaction block to end.
+  bool begin_pending() const { return !pending_begin_.empty() || autocommit_; }
+  void DropPendingBegin() {
+    pending_begin_.clear();
+    autocommit_ = false;
+  }
 
  private:
   void Exec(std::string_view script) {
@@ -173,15 +201,18 @@ class PgConnection final : public Connection {
 
   std::vector<Row> Run(const Sql& sql, const Value* begin, const Value* end, std::int64_t* changes) {
     constexpr std::string_view kGeneric = "SET LOCAL plan_cache_mode = force_generic_plan";
+    const PlanChoice plan = PlanOf(sql);
     if (!pending_begin_.empty()) {  // the transaction's first statement: BEGIN (and its plan mode) go first
-      SendPendingBegin(sql.generic_plan ? kGeneric : std::string_view());
-      generic_plans_ = sql.generic_plan;
+      SendPendingBegin(plan == PlanChoice::kGeneric ? kGeneric : std::string_view());
+      generic_plans_ = plan == PlanChoice::kGeneric;
     }
     if (broken()) throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", "connection lost");
     if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
-    if (sql.generic_plan != generic_plans_) {  // Sql::generic_plan; only when it differs from the last one
-      Exec(sql.generic_plan ? kGeneric : "SET LOCAL plan_cache_mode = auto");
-      generic_plans_ = sql.generic_plan;
+    // Sql::plan; a SET LOCAL only when the statement cares and the mode in force differs (none outside a
+    // transaction block, where it would have no effect).
+    if (!autocommit_ && plan != PlanChoice::kEither && (plan == PlanChoice::kGeneric) != generic_plans_) {
+      Exec(plan == PlanChoice::kGeneric ? kGeneric : "SET LOCAL plan_cache_mode = auto");
+      generic_plans_ = plan == PlanChoice::kGeneric;
     }
     const std::string& name = Prepare(sql, begin, end);
     const auto n = static_cast<std::size_t>(end - begin);
@@ -254,6 +285,7 @@ class PgConnection final : public Connection {
   bool broken_ = false;
   bool identity_changed_ = false;
   bool generic_plans_ = false;  // SET LOCAL plan_cache_mode = force_generic_plan in force
+  bool autocommit_ = false;     // a ReadEach: statements outside a transaction block
   std::string pending_begin_;   // BEGIN of the open transaction, not sent yet (DeferBegin)
   std::unordered_map<const char*, std::string> cache_;  // Sql text -> prepared statement name
 };
@@ -405,6 +437,8 @@ void PostgresDatabase::BeginOn(Connection& conn, bool write) {
   // Sent with the first statement (PgConnection::DeferBegin): one round trip less per transaction.
   static_cast<PgConnection&>(conn).DeferBegin(write ? kBeginWrite : kBeginRead);
 }
+
+void PostgresDatabase::BeginEachOn(Connection& conn) { static_cast<PgConnection&>(conn).StartAutocommit(); }
 
 void PostgresDatabase::CommitOn(Connection& conn) {
   auto& pg = static_cast<PgConnection&>(conn);

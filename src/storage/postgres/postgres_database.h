@@ -49,6 +49,7 @@ class PostgresDatabase final : public Database {
   std::unique_ptr<Connection> Acquire(bool write) override;
   void Release(std::unique_ptr<Connection> conn, bool write) override;
   void BeginOn(Connection& conn, bool write) override;
+  void BeginEachOn(Connection& conn) override;
   void CommitOn(Connection& conn) override;
   void RollbackOn(Connection& conn) override;
 
