@@ -128,7 +128,7 @@ std::int64_t NotificationWorker::RunOnce(bool peek_first) {
     // Without the writer first: when nothing but notification.created events came (the worker's own),
     // there is nothing to do yet; the cursor moves past them with the next event that asks for notifications.
     auto tx = deps_.db.ReadEach();  // the cursor only moves forward: a newer one means less to do
-    auto pending = storage::ListAllEventsAfter(tx->conn(), storage::GetCursor(tx->conn(), kCursor), kBatch);
+    auto pending = storage::ListEventsAfterCursor(tx->conn(), kCursor, kBatch);
     const bool idle = std::none_of(pending.begin(), pending.end(),
                                    [](const storage::EventRecord& e) { return storage::EventWakesWorkers(e.type); });
     if (idle && static_cast<std::int64_t>(pending.size()) < kBatch) return 0;
@@ -137,9 +137,9 @@ std::int64_t NotificationWorker::RunOnce(bool peek_first) {
     std::vector<storage::EventRecord> published;
     auto tx = deps_.db.Write();
     auto& c = tx->conn();
-    auto cursor = storage::GetCursor(c, kCursor);
-    auto events = storage::ListAllEventsAfter(c, cursor, kBatch);
+    auto events = storage::ListEventsAfterCursor(c, kCursor, kBatch);
     if (events.empty()) return created;
+    std::int64_t cursor = 0;
     const UnixSeconds now = deps_.clock.Now();
     for (const auto& e : events) {
       cursor = e.id;

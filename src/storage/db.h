@@ -86,6 +86,11 @@ class Connection {
   /// Runs a statement and returns the number of rows changed.
   virtual std::int64_t Execute(const Sql& sql, Params params = {}) = 0;
   virtual std::int64_t ExecuteV(const Sql& sql, const std::vector<Value>& params) = 0;
+  /// Runs a statement whose result nobody reads, possibly later: PostgreSQL sends it with the transaction's
+  /// next statement or its COMMIT (one round trip fewer); an error then fails that statement or the commit,
+  /// and the transaction as a whole. For statements with no plan choice (an INSERT ... VALUES). SQLite runs it
+  /// at once.
+  virtual void ExecuteLater(const Sql& sql, Params params = {}) { Execute(sql, params); }
   /// Runs several statements of trusted text (migrations only).
   virtual void ExecuteScript(std::string_view script) = 0;
   /// The SQL dialect of this connection (repositories branch on it where the dialects differ).

@@ -66,6 +66,18 @@ constexpr Sql kAllEventsAfter{"all_events_after",
                               PlanChoice::kEither};  // the primary key's order, whatever the values
 }  // namespace
 
+std::vector<EventRecord> ListEventsAfterCursor(Connection& c, const std::string& cursor, std::int64_t limit) {
+  static constexpr Sql kAfterCursor{
+      "events_after_cursor",
+      "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id, all_customers "
+      "FROM events WHERE id > COALESCE((SELECT last_event_id FROM worker_cursors WHERE name = $1), 0) "
+      "ORDER BY id LIMIT $2",
+      PlanChoice::kEither};
+  std::vector<EventRecord> out;
+  for (const auto& r : c.Query(kAfterCursor, {cursor, limit})) out.push_back(ReadEvent(r));
+  return out;
+}
+
 std::vector<EventRecord> ListAllEventsAfter(Connection& c, std::int64_t after_id, std::int64_t limit) {
   std::vector<EventRecord> out;
   for (const auto& r : c.Query(kAllEventsAfter, {after_id, limit})) out.push_back(ReadEvent(r));

@@ -71,7 +71,7 @@ std::int64_t GetCursor(Connection& c, const std::string& name) {
 }
 
 void SetCursor(Connection& c, const std::string& name, std::int64_t last_event_id) {
-  c.Execute(kSetCursor, {name, last_event_id});
+  c.ExecuteLater(kSetCursor, {name, last_event_id});  // nothing reads its result: sent with the COMMIT
 }
 
 std::optional<std::int64_t> InsertNotification(Connection& c, const NotificationRecord& n, bool email) {

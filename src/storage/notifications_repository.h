@@ -12,6 +12,7 @@
 namespace portico::storage {
 
 std::int64_t GetCursor(Connection& c, const std::string& name);
+/// Sets a worker's cursor (with Connection::ExecuteLater: on PostgreSQL it goes with the commit).
 void SetCursor(Connection& c, const std::string& name, std::int64_t last_event_id);
 
 /// Inserts unless the user already has a notification for that event; returns the new id or nullopt.

@@ -322,8 +322,9 @@ void InsertApproval(Connection& c, RepairId repair, bool approved, UserId by, Un
 
 void InsertLog(Connection& c, TenantId tenant, RepairId repair, const std::optional<std::string>& previous,
                const std::string& next, std::optional<UserId> by, const std::string& notes, UnixSeconds at) {
-  c.Execute(kInsertLog, {tenant.value, repair.value, Nullable(previous), next,
-                         by ? Value(by->value) : Value(nullptr), notes, at});
+  // Nothing reads its result: on PostgreSQL it goes with the transaction's next statement.
+  c.ExecuteLater(kInsertLog, {tenant.value, repair.value, Nullable(previous), next,
+                              by ? Value(by->value) : Value(nullptr), notes, at});
 }
 
 std::vector<LogEntry> ListLog(Connection& c, RepairId repair) {

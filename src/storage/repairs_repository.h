@@ -98,6 +98,9 @@ std::vector<EventRecord> ListEventsAfter(Connection& c, const policy::CustomerSc
                                          std::int64_t after_id, std::int64_t limit);
 /// Events of every tenant after `after_id` (the notification worker), oldest first.
 std::vector<EventRecord> ListAllEventsAfter(Connection& c, std::int64_t after_id, std::int64_t limit);
+/// The events after a worker's cursor (worker_cursors; 0 when it has none), oldest first, at most `limit`:
+/// GetCursor and ListAllEventsAfter in one statement.
+std::vector<EventRecord> ListEventsAfterCursor(Connection& c, const std::string& cursor, std::int64_t limit);
 std::int64_t LastEventId(Connection& c, TenantId tenant);
 /// The newest event id of every tenant (0 without events).
 std::int64_t LastEventIdOfAll(Connection& c);

@@ -280,16 +280,76 @@ TEST_P(StorageTest, ACommittedEventIsHeardByEveryListener) {
   e.type = "repair.created";
   e.customer = CustomerId(10);
   e.occurred_at = 1;
-  std::int64_t id = 0;
+  EventRecord told;  // a notification's event, for one user: no worker acts on it
+  told.tenant = TenantId(1);
+  told.type = "notification.created";
+  told.user = UserId(1);
+  told.occurred_at = 1;
+  std::int64_t id = 0, told_id = 0;
   {
     auto tx = db_->Write();
     id = InsertEvent(tx->conn(), e);
+    told_id = InsertEvent(tx->conn(), told);
     tx->Commit();
   }
   std::unique_lock lock(m);
-  cv.wait_for(lock, std::chrono::seconds(10), [&] { return !heard.empty(); });
-  ASSERT_EQ(heard.size(), 1u);
-  EXPECT_EQ(heard.front(), std::to_string(id) + ",1,10,0,,0");  // id,tenant,customer,internal,user,all_customers
+  cv.wait_for(lock, std::chrono::seconds(10), [&] { return heard.size() >= 2; });
+  ASSERT_EQ(heard.size(), 2u);
+  // id,tenant,customer,internal,user,all_customers,wakes_workers
+  EXPECT_EQ(heard[0], std::to_string(id) + ",1,10,0,,0,1");
+  EXPECT_EQ(heard[1], std::to_string(told_id) + ",1,,0,1,0,0");
+  EXPECT_TRUE(EventWakesWorkers("repair.status_changed"));
+  EXPECT_FALSE(EventWakesWorkers("notification.created"));
+}
+
+// Connection::ExecuteLater: on PostgreSQL sent with the next statement or the COMMIT. What it wrote is
+// committed with the transaction, dropped with a rollback, and its error fails the transaction as a whole.
+TEST_P(StorageTest, ExecuteLaterCommitsAndRollsBackWithItsTransaction) {
+  static constexpr Sql kInsert{"test_later_customer",
+                               "INSERT INTO customers (tenant_id, name, created_at, updated_at) VALUES (1, $1, 0, 0)"};
+  static constexpr Sql kTenant{"test_later_tenant",
+                               "INSERT INTO tenants (slug, name, branding, created_at, updated_at) "
+                               "VALUES ($1, 'Again', '{}', 0, 0)"};
+  static constexpr Sql kCount{"test_later_count", "SELECT COUNT(*) FROM customers WHERE name = $1"};
+  auto count = [&](const std::string& name) {
+    auto tx = db_->ReadEach();
+    return tx->conn().Query(kCount, {name}).front().Int(0);
+  };
+  {  // alone in its transaction: goes with the BEGIN and the COMMIT
+    auto tx = db_->Write();
+    tx->conn().ExecuteLater(kInsert, {std::string("later-alone")});
+    tx->Commit();
+  }
+  EXPECT_EQ(count("later-alone"), 1);
+  {  // before a statement, which sees what it wrote
+    auto tx = db_->Write();
+    tx->conn().ExecuteLater(kInsert, {std::string("later-seen")});
+    EXPECT_EQ(tx->conn().Query(kCount, {std::string("later-seen")}).front().Int(0), 1);
+    tx->Commit();
+  }
+  EXPECT_EQ(count("later-seen"), 1);
+  {  // rolled back
+    auto tx = db_->Write();
+    tx->conn().Query(kCount, {std::string("x")});
+    tx->conn().ExecuteLater(kInsert, {std::string("later-dropped")});
+  }
+  EXPECT_EQ(count("later-dropped"), 0);
+  try {  // its error: the transaction fails as a whole, at the commit at the latest
+    auto tx = db_->Write();
+    tx->conn().ExecuteLater(kInsert, {std::string("later-failed")});
+    tx->conn().ExecuteLater(kTenant, {std::string("t")});  // tenant 't' exists
+    tx->Commit();
+    FAIL() << "a second tenant 't' was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kConflict) << e.internal();
+  }
+  EXPECT_EQ(count("later-failed"), 0);
+  {  // the pooled connection is clean afterwards
+    auto tx = db_->Write();
+    tx->conn().ExecuteLater(kInsert, {std::string("later-after")});
+    tx->Commit();
+  }
+  EXPECT_EQ(count("later-after"), 1);
 }
 
 // Group commit (sqlite_database.h): concurrent writers share batches, yet each commit is its own: what

@@ -121,6 +121,7 @@ class PgConnection final : public Connection {
   /// runs): BeginOn only records it. Also resets the per-transaction state.
   void DeferBegin(const std::string& begin) {
     pending_begin_ = begin;
+    queued_.clear();
     autocommit_ = false;
     identity_changed_ = false;
     generic_plans_ = false;
@@ -128,6 +129,7 @@ class PgConnection final : public Connection {
   /// Database::ReadEach: no transaction block; each statement runs on its own (in plan_cache_mode auto).
   void StartAutocommit() {
     pending_begin_.clear();
+    queued_.clear();
     autocommit_ = true;
     identity_changed_ = false;
     generic_plans_ = false;
@@ -199,41 +201,195 @@ class PgConnection final : public Connection {
     return cache_.emplace(sql.text, std::move(name)).first->second;
   }
 
+  /// Bound values as libpq takes them: text, NULL as a null pointer.
+  struct ParamTexts {
+    ParamTexts() = default;
+    ParamTexts(const Value* begin, const Value* end) {
+      for (const Value* v = begin; v != end; ++v) {
+        is_null.push_back(std::holds_alternative<std::nullptr_t>(*v));
+        std::string& text = texts.emplace_back();
+        if (auto x = std::get_if<std::int64_t>(v)) {
+          text = std::to_string(*x);
+        } else if (auto d = std::get_if<double>(v)) {
+          char buf[64];
+          auto r = std::to_chars(buf, buf + sizeof buf, *d);
+          text.assign(buf, r.ptr);
+        } else if (auto str = std::get_if<std::string>(v)) {
+          text = *str;
+        }
+      }
+    }
+    /// The pointers libpq reads (valid while this object is neither changed nor moved).
+    std::vector<const char*> Pointers() const {
+      std::vector<const char*> out(texts.size(), nullptr);
+      for (std::size_t i = 0; i < texts.size(); ++i) {
+        if (!is_null[i]) out[i] = texts[i].c_str();
+      }
+      return out;
+    }
+    std::vector<std::string> texts;
+    std::vector<bool> is_null;
+  };
+
+  /// One command of a pipeline: a parameterless text, or a prepared statement with its values.
+  struct Command {
+    std::string text;
+    std::string prepared;  // the prepared statement's name, when not empty
+    ParamTexts params;
+    const char* what = "pipeline";
+  };
+
+ public:
+  /// A statement whose result nobody reads (an INSERT of a log row): on PostgreSQL it is sent with the
+  /// transaction's next statement, or its COMMIT, in one round trip. Its error, if any, fails that statement
+  /// (the transaction aborts as a whole, as it would have). For statements with no plan choice: it runs in
+  /// whichever plan mode is in force. Outside a transaction block (ReadEach) it runs at once.
+  void ExecuteLater(const Sql& sql, Params params) override {
+    if (autocommit_) {
+      Execute(sql, params);
+      return;
+    }
+    if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
+    Command command;
+    command.prepared = Prepare(sql, params.begin(), params.end());
+    command.params = ParamTexts(params.begin(), params.end());
+    command.what = sql.name;
+    queued_.push_back(std::move(command));
+  }
+
+  /// Sends what is queued (the deferred BEGIN, ExecuteLater statements) followed by `tail` (parameterless
+  /// commands such as COMMIT) in one round trip.
+  void Flush(const std::vector<std::string>& tail) {
+    auto commands = TakeQueued();
+    for (const auto& t : tail) commands.push_back(Command{t, {}, {}, "commit"});
+    PQclear(Pipelined(commands));
+  }
+  void DropQueued() { queued_.clear(); }
+  bool has_queued() const { return !queued_.empty(); }
+
+ private:
+  /// The deferred BEGIN's commands ("BEGIN; SELECT ..." split) and the ExecuteLater statements, taken out.
+  std::vector<Command> TakeQueued() {
+    std::vector<Command> commands;
+    for (std::string_view rest = pending_begin_; !rest.empty();) {
+      const auto semicolon = rest.find("; ");
+      commands.push_back(Command{std::string(rest.substr(0, semicolon)), {}, {}, "begin"});
+      rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 2);
+    }
+    pending_begin_.clear();
+    for (auto& q : queued_) commands.push_back(std::move(q));
+    queued_.clear();
+    return commands;
+  }
+
+  /// Sends `commands` in one pipeline (libpq's pipeline mode: each command its own extended-protocol
+  /// message, one Sync at the end) and returns the last one's result (the caller clears it), or throws the
+  /// mapped Error of the first that failed (the server skips the ones after it).
+  PGresult* Pipelined(const std::vector<Command>& commands) {
+    if (PQenterPipelineMode(conn_) != 1) Check(nullptr, "pipeline");
+    bool sent = true;
+    for (const auto& c : commands) {
+      if (!sent) break;
+      if (c.prepared.empty()) {
+        sent = PQsendQueryParams(conn_, c.text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+      } else {
+        const auto values = c.params.Pointers();
+        sent = PQsendQueryPrepared(conn_, c.prepared.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
+                                   nullptr, 0) == 1;
+      }
+    }
+    sent = sent && PQpipelineSync(conn_) == 1;
+    // Every result up to the Sync's is read, whatever happened, so the connection leaves pipeline mode clean.
+    // A NULL ends each command's results.
+    PGresult* result = nullptr;
+    PGresult* failure = nullptr;
+    const char* failed = "pipeline";
+    for (std::size_t index = 0; sent;) {
+      PGresult* r = PQgetResult(conn_);
+      if (!r) {
+        if (PQstatus(conn_) != CONNECTION_OK || ++index > commands.size()) break;
+        continue;
+      }
+      const ExecStatusType st = PQresultStatus(r);
+      if (st == PGRES_PIPELINE_SYNC) {
+        PQclear(r);
+        break;
+      }
+      const bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+      if (ok && index + 1 == commands.size() && !result) {
+        result = r;
+      } else if (!ok && st != PGRES_PIPELINE_ABORTED && !failure) {
+        failure = r;
+        if (index < commands.size()) failed = commands[index].what;
+      } else {
+        PQclear(r);
+      }
+    }
+    for (int i = 0; PQexitPipelineMode(conn_) != 1 && i < 16; ++i) {  // results still pending: drop them
+      if (PGresult* r = PQgetResult(conn_)) {
+        PQclear(r);
+      } else if (PQstatus(conn_) != CONNECTION_OK) {
+        break;
+      }
+    }
+    if (failure || !result) {
+      if (result) PQclear(result);
+      if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) broken_ = true;  // never reuse it half-way
+      Check(failure, failed);  // throws (no result at all: the connection's error)
+    }
+    return result;
+  }
+
+  /// A statement sent with what is queued before it (the deferred BEGIN, ExecuteLater statements) in one
+  /// round trip. When the BEGIN was among them, a pooled connection the server dropped (a restart) is
+  /// reopened once: nothing of the transaction ran yet.
+  PGresult* RunPipelined(const Sql& sql, PlanChoice plan, const Value* begin, const Value* end) {
+    const bool first = !pending_begin_.empty();
+    if (first) generic_plans_ = false;
+    auto commands = TakeQueued();
+    if (plan != PlanChoice::kEither && (plan == PlanChoice::kGeneric) != generic_plans_) {
+      commands.push_back(Command{plan == PlanChoice::kGeneric ? "SET LOCAL plan_cache_mode = force_generic_plan"
+                                                              : "SET LOCAL plan_cache_mode = auto",
+                                 {}, {}, "plan mode"});
+      generic_plans_ = plan == PlanChoice::kGeneric;
+    }
+    for (int attempt = 0;; ++attempt) {
+      try {
+        Command main;
+        main.prepared = Prepare(sql, begin, end);  // outside the pipeline (once per connection)
+        main.params = ParamTexts(begin, end);
+        main.what = sql.name;
+        commands.push_back(std::move(main));
+        return Pipelined(commands);
+      } catch (const Error&) {
+        if (!first || attempt > 0 || !broken() || !Reconnect()) throw;
+        commands.pop_back();  // prepared again on the new connection
+      }
+    }
+  }
+
   std::vector<Row> Run(const Sql& sql, const Value* begin, const Value* end, std::int64_t* changes) {
     constexpr std::string_view kGeneric = "SET LOCAL plan_cache_mode = force_generic_plan";
     const PlanChoice plan = PlanOf(sql);
-    if (!pending_begin_.empty()) {  // the transaction's first statement: BEGIN (and its plan mode) go first
-      SendPendingBegin(plan == PlanChoice::kGeneric ? kGeneric : std::string_view());
-      generic_plans_ = plan == PlanChoice::kGeneric;
-    }
-    if (broken()) throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", "connection lost");
-    if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
-    // Sql::plan; a SET LOCAL only when the statement cares and the mode in force differs (none outside a
-    // transaction block, where it would have no effect).
-    if (!autocommit_ && plan != PlanChoice::kEither && (plan == PlanChoice::kGeneric) != generic_plans_) {
-      Exec(plan == PlanChoice::kGeneric ? kGeneric : "SET LOCAL plan_cache_mode = auto");
-      generic_plans_ = plan == PlanChoice::kGeneric;
-    }
-    const std::string& name = Prepare(sql, begin, end);
-    const auto n = static_cast<std::size_t>(end - begin);
-    std::vector<std::string> texts(n);
-    std::vector<const char*> values(n, nullptr);
-    for (std::size_t i = 0; i < n; ++i) {
-      const Value& v = begin[i];
-      if (std::holds_alternative<std::nullptr_t>(v)) continue;
-      if (auto x = std::get_if<std::int64_t>(&v)) {
-        texts[i] = std::to_string(*x);
-      } else if (auto d = std::get_if<double>(&v)) {
-        char buf[64];
-        auto r = std::to_chars(buf, buf + sizeof buf, *d);
-        texts[i].assign(buf, r.ptr);
-      } else {
-        texts[i] = std::get<std::string>(v);
+    PGresult* res = nullptr;
+    if (!pending_begin_.empty() || !queued_.empty()) {  // BEGIN, ExecuteLater statements: in the same round trip
+      if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
+      res = RunPipelined(sql, plan, begin, end);
+    } else {
+      if (broken()) throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", "connection lost");
+      if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
+      // Sql::plan; a SET LOCAL only when the statement cares and the mode in force differs (none outside a
+      // transaction block, where it would have no effect).
+      if (!autocommit_ && plan != PlanChoice::kEither && (plan == PlanChoice::kGeneric) != generic_plans_) {
+        Exec(plan == PlanChoice::kGeneric ? kGeneric : "SET LOCAL plan_cache_mode = auto");
+        generic_plans_ = plan == PlanChoice::kGeneric;
       }
-      values[i] = texts[i].c_str();
+      const std::string& name = Prepare(sql, begin, end);
+      const ParamTexts params(begin, end);
+      const auto values = params.Pointers();
+      res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
+      Check(res, sql.name);
     }
-    PGresult* res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(n), values.data(), nullptr, nullptr, 0);
-    Check(res, sql.name);
     std::vector<Row> rows;
     const int nrows = PQntuples(res), ncols = PQnfields(res);
     rows.reserve(static_cast<std::size_t>(nrows));
@@ -286,6 +442,7 @@ class PgConnection final : public Connection {
   bool identity_changed_ = false;
   bool generic_plans_ = false;  // SET LOCAL plan_cache_mode = force_generic_plan in force
   bool autocommit_ = false;     // a ReadEach: statements outside a transaction block
+  std::vector<Command> queued_;  // ExecuteLater statements not sent yet
   std::string pending_begin_;   // BEGIN of the open transaction, not sent yet (DeferBegin)
   std::unordered_map<const char*, std::string> cache_;  // Sql text -> prepared statement name
 };
@@ -442,6 +599,18 @@ void PostgresDatabase::BeginEachOn(Connection& conn) { static_cast<PgConnection&
 
 void PostgresDatabase::CommitOn(Connection& conn) {
   auto& pg = static_cast<PgConnection&>(conn);
+  if (pg.has_queued()) {  // ExecuteLater statements go with the COMMIT (and the BEGIN, if nothing else ran)
+    const bool identity = pg.identity_changed();
+    std::vector<std::string> tail;
+    if (identity) tail.push_back("SELECT pg_notify('" + std::string(kIdentityChannel) + "', '')");
+    tail.emplace_back("COMMIT");
+    pg.Flush(tail);
+    if (identity) {
+      pg.ResetIdentityChanged();
+      ++identity_epoch_;
+    }
+    return;
+  }
   if (pg.begin_pending()) {  // nothing was sent: nothing to commit
     pg.DropPendingBegin();
     return;
@@ -472,6 +641,7 @@ std::optional<std::uint64_t> PostgresDatabase::IdentityEpoch() const {
 
 void PostgresDatabase::RollbackOn(Connection& conn) {
   auto& pg = static_cast<PgConnection&>(conn);
+  pg.DropQueued();
   if (pg.begin_pending()) {  // nothing was sent: nothing to roll back
     pg.DropPendingBegin();
     return;
