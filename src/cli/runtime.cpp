@@ -65,8 +65,8 @@ Runtime::Runtime(Config c)
   // holds it: EventService::Publish), the notification worker and the webhook worker (they read the
   // event log). The ring is brought up to a committed event of this instance at once, on every database:
   // the client that wrote it reads it in its very next request. With several instances on PostgreSQL the
-  // listener wakes the workers, and every instance's streams, for this instance's own events too (RunServe);
-  // the local streams are then woken twice, which costs a read of the ring.
+  // listener wakes the workers for every instance's events, this one's too, and the streams for the other
+  // instances' events (EventService::PublishHeard skips the ones published here).
   auto wake_all = [this](const storage::EventRecord& e) {
     events.Publish(Audience(e), e.id);
     if (wake_through_database) return;  // the listener wakes the workers
@@ -197,11 +197,12 @@ int Serve(Runtime& rt) {
   // subscribers (the ring of recent events is then filled from the events table, after the newest id it
   // holds, so a lost notification loses nothing); after a lost connection, the ring is filled and
   // everyone is woken. No listener on SQLite (one process).
+  rt.db->WatchIdentity();  // the actor, pricing and stream-access caches (storage::IdentityEpoch)
   auto listener = rt.db->Listen(
       "portico_events",
       [&rt](const std::string& payload) {
         auto notice = ParseEventNotice(payload);
-        if (notice) rt.events.Publish(notice->audience, notice->id);
+        if (notice) rt.events.PublishHeard(notice->audience, notice->id);
         if (notice && !notice->wakes_workers) return;
         rt.notifier.Wake();
         rt.webhook_worker.Wake();  // issue 14

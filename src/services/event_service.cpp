@@ -172,8 +172,28 @@ std::optional<std::vector<storage::EventRecord>> EventService::AfterInMemory(con
 }
 
 void EventService::Publish(const EventAudience& audience, std::int64_t last_id) {
+  {
+    std::lock_guard lock(local_mutex_);
+    if (local_ids_.insert(last_id).second) {
+      local_order_.push_back(last_id);
+      if (local_order_.size() > kRecentLocal) {
+        local_ids_.erase(local_order_.front());
+        local_order_.pop_front();
+      }
+    }
+  }
   CatchUp(last_id, {});
   broker_.Publish(audience, last_id);
+}
+
+void EventService::PublishHeard(const EventAudience& audience, std::int64_t id) {
+  {
+    // Heard before the local Publish recorded it (the listener can win that race): woken twice, as before.
+    std::lock_guard lock(local_mutex_);
+    if (local_ids_.contains(id)) return;
+  }
+  CatchUp(id, {});
+  broker_.Publish(audience, id);
 }
 
 void EventService::WakeAll() {

@@ -6,8 +6,10 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <mutex>
 #include <optional>
+#include <unordered_set>
 #include <vector>
 
 #include "policy/actor.h"
@@ -54,6 +56,9 @@ class EventService {
   /// brings the ring up to it (one query for every caller waiting meanwhile), then wakes the subscribers
   /// that may see an event for `audience`. Never throws: a failed fill makes readers use the database.
   void Publish(const EventAudience& audience, std::int64_t last_id);
+  /// The same for an event heard through the database's notifications (PostgreSQL's listener): nothing to do
+  /// when this instance published it at its own commit already (each instance hears its own events too).
+  void PublishHeard(const EventAudience& audience, std::int64_t id);
   /// Notifications may have been lost (the PostgreSQL listener reconnected): fills the ring, then wakes
   /// every subscriber.
   void WakeAll();
@@ -75,6 +80,11 @@ class EventService {
   EventBroker& broker_;
   EventRing ring_;
   std::mutex fill_mutex_;
+  /// The ids of the last kRecentLocal events published here (Publish), so PublishHeard skips them.
+  static constexpr std::size_t kRecentLocal = 4096;
+  std::mutex local_mutex_;
+  std::unordered_set<std::int64_t> local_ids_;
+  std::deque<std::int64_t> local_order_;
 };
 
 }  // namespace portico::services

@@ -154,6 +154,10 @@ class Database {
   /// The identity epoch (storage::IdentityEpoch, identity_epoch.h): advances after every committed write
   /// that may change what authentication reads; nullopt when this process cannot hear such writes.
   virtual std::optional<std::uint64_t> IdentityEpoch() const { return std::nullopt; }
+  /// Starts hearing the identity writes of other processes (PostgreSQL: a listening connection), so that
+  /// IdentityEpoch has a value and the caches keyed on it work. The server calls it once (RunServe); a
+  /// short CLI command does not, and caches nothing. Nothing to start on SQLite (one process).
+  virtual void WatchIdentity() {}
   /// Calls `on_notify(payload)` for every notification on `channel` from any process using this database,
   /// on a thread of its own, and `on_reconnect()` after the connection was lost and re-established
   /// (notifications may have been missed). nullptr when the database has a single process (SQLite).

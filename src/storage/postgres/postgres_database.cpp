@@ -626,7 +626,7 @@ void PostgresDatabase::CommitOn(Connection& conn) {
   ++identity_epoch_;
 }
 
-std::optional<std::uint64_t> PostgresDatabase::IdentityEpoch() const {
+void PostgresDatabase::WatchIdentity() {
   std::call_once(identity_listener_once_, [this] {
     identity_listener_ = std::make_unique<PgListener>(
         ConnInfo(url_), kIdentityChannel, [this](const std::string&) { ++identity_epoch_; }, nullptr,
@@ -635,6 +635,9 @@ std::optional<std::uint64_t> PostgresDatabase::IdentityEpoch() const {
           identity_listening_ = listening;
         });
   });
+}
+
+std::optional<std::uint64_t> PostgresDatabase::IdentityEpoch() const {
   if (!identity_listening_) return std::nullopt;
   return identity_epoch_.load();
 }

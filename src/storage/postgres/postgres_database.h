@@ -39,9 +39,11 @@ class PostgresDatabase final : public Database {
   /// it); throws Error(kInvalidInput) when the file exists.
   void Backup(const std::string& path) override;
   std::pair<int, int> PoolUse() const override;
-  /// Exact for this process's writes; other processes' are heard through NOTIFY on kIdentityChannel (a
-  /// listening connection started on the first call); nullopt while that connection is not listening.
+  /// Exact for this process's writes; other processes' are heard through NOTIFY on kIdentityChannel (the
+  /// listening connection WatchIdentity starts); nullopt before WatchIdentity and while that connection is
+  /// not listening.
   std::optional<std::uint64_t> IdentityEpoch() const override;
+  void WatchIdentity() override;
   std::unique_ptr<Listener> Listen(const std::string& channel, std::function<void(const std::string&)> on_notify,
                                    std::function<void()> on_reconnect) override;
 
@@ -61,10 +63,10 @@ class PostgresDatabase final : public Database {
   std::vector<std::unique_ptr<Connection>> idle_;
   int open_ = 0;
   int busy_ = 0;
-  mutable std::atomic<std::uint64_t> identity_epoch_{0};
-  mutable std::atomic<bool> identity_listening_{false};
-  mutable std::once_flag identity_listener_once_;
-  mutable std::unique_ptr<Listener> identity_listener_;
+  std::atomic<std::uint64_t> identity_epoch_{0};
+  std::atomic<bool> identity_listening_{false};
+  std::once_flag identity_listener_once_;
+  std::unique_ptr<Listener> identity_listener_;
 };
 
 /// A plain libpq connection string from a postgres:// URL (libpq accepts URLs directly; this adds a
