@@ -341,11 +341,11 @@ class PgConnection final : public Connection {
   }
 
   /// A statement sent with what is queued before it (the deferred BEGIN, ExecuteLater statements) in one
-  /// round trip. When the BEGIN was among them, a pooled connection the server dropped (a restart) is
-  /// reopened once: nothing of the transaction ran yet.
+  /// round trip. When the BEGIN was among them and no ExecuteLater statement (prepared on this connection),
+  /// a pooled connection the server dropped (a restart) is reopened once: nothing of the transaction ran yet.
   PGresult* RunPipelined(const Sql& sql, PlanChoice plan, const Value* begin, const Value* end) {
-    const bool first = !pending_begin_.empty();
-    if (first) generic_plans_ = false;
+    const bool first = !pending_begin_.empty() && queued_.empty();
+    if (!pending_begin_.empty()) generic_plans_ = false;
     auto commands = TakeQueued();
     if (plan != PlanChoice::kEither && (plan == PlanChoice::kGeneric) != generic_plans_) {
       commands.push_back(Command{plan == PlanChoice::kGeneric ? "SET LOCAL plan_cache_mode = force_generic_plan"
@@ -354,16 +354,18 @@ class PgConnection final : public Connection {
       generic_plans_ = plan == PlanChoice::kGeneric;
     }
     for (int attempt = 0;; ++attempt) {
+      bool pushed = false;
       try {
         Command main;
         main.prepared = Prepare(sql, begin, end);  // outside the pipeline (once per connection)
         main.params = ParamTexts(begin, end);
         main.what = sql.name;
         commands.push_back(std::move(main));
+        pushed = true;
         return Pipelined(commands);
       } catch (const Error&) {
+        if (pushed) commands.pop_back();  // prepared again on the new connection
         if (!first || attempt > 0 || !broken() || !Reconnect()) throw;
-        commands.pop_back();  // prepared again on the new connection
       }
     }
   }
