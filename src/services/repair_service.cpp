@@ -372,15 +372,7 @@ RepairView RepairService::Move(const policy::Actor& actor, RepairId id, const st
   // The answer: the row as the update wrote it (storage::UpdateRepair: version + 1, updated_at, the board
   // rank cleared on a change of column), without reading it back inside the writer's lock; read back when
   // the move recorded an approval, which the row's answer shows.
-  storage::RepairRecord moved;
-  if (writes_approval) {
-    moved = Load(c, actor, id);
-  } else {
-    moved = std::move(r);
-    moved.version += 1;
-    moved.updated_at = now;
-    if (moved.status != previous) moved.board_rank.reset();
-  }
+  auto moved = writes_approval ? Load(c, actor, id) : storage::AsUpdated(std::move(r), previous, now);
   // The answer's estimate, as a read would give it (one query fewer per move when the tenant is cached).
   if (!pricing) pricing = ReadPricing(c, actor.tenant, epoch);
   tx->Commit();

@@ -300,6 +300,13 @@ bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now, bool se
   return true;
 }
 
+RepairRecord AsUpdated(RepairRecord written, const std::string& stored_status, UnixSeconds now) {
+  written.version += 1;
+  written.updated_at = now;
+  if (written.status != stored_status) written.board_rank.reset();  // kUpdateRepair's CASE
+  return written;
+}
+
 std::optional<UserId> RepairTechnician(Connection& c, RepairId id) {
   static constexpr Sql kTechnician{"repair_technician", "SELECT technician_id FROM repairs WHERE id = $1"};
   auto row = c.QueryOne(kTechnician, {id.value});

@@ -53,6 +53,9 @@ RepairId InsertRepair(Connection& c, const RepairRecord& r);
 /// r.version + 1. False when someone else changed it first. `search_changed`: description or damage type
 /// changed, so the full-text entry is rewritten (status moves leave it alone).
 bool UpdateRepair(Connection& c, const RepairRecord& r, UnixSeconds now, bool search_changed = false);
+/// The row as a successful UpdateRepair(`written`, `now`) leaves it, without reading it back: version + 1,
+/// updated_at = now, the board rank cleared when the status changed from `stored_status` (the update's SQL).
+RepairRecord AsUpdated(RepairRecord written, const std::string& stored_status, UnixSeconds now);
 
 /// The technician assigned to a repair (no scope: for the notification worker).
 std::optional<UserId> RepairTechnician(Connection& c, RepairId id);

@@ -90,9 +90,19 @@ TEST_P(StorageTest, RepairCountsFollowInsertsMovesAndDeletes) {
     auto tx = db_->Write();
     auto r = FindRepair(tx->conn(), staff, a);
     ASSERT_TRUE(r);
+    const std::string stored = r->status;
     r->status = "APPROVED";
+    r->board_rank = "m";
     EXPECT_TRUE(UpdateRepair(tx->conn(), *r, 1));
     EXPECT_FALSE(UpdateRepair(tx->conn(), *r, 2)) << "a stale version must not write";
+    // AsUpdated is the row the update wrote, as a read gives it back (a move answers with it).
+    auto expected = AsUpdated(*r, stored, 1);
+    auto read = FindRepair(tx->conn(), staff, a);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(expected.version, read->version);
+    EXPECT_EQ(expected.updated_at, read->updated_at);
+    EXPECT_EQ(expected.status, read->status);
+    EXPECT_EQ(expected.board_rank, read->board_rank);
     tx->Commit();
   }
   EXPECT_EQ(Count("REQUESTED", CustomerId(10)), 1);
