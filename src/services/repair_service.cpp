@@ -195,8 +195,9 @@ RepairView RepairService::Create(const policy::Actor& actor, const NewRepair& in
 }
 
 RepairView RepairService::Get(const policy::Actor& actor, RepairId id) {
-  const auto epoch = storage::IdentityEpoch(deps_.db);  // before the snapshot (ReadPricing)
-  auto tx = deps_.db.Read();
+  const auto epoch = storage::IdentityEpoch(deps_.db);  // before the reads (ReadPricing)
+  // One statement (the pricing comes from its cache): no snapshot to share, so no transaction block.
+  auto tx = deps_.db.ReadEach();
   auto r = Load(tx->conn(), actor, id);
   return View(actor, std::move(r), ReadPricing(tx->conn(), actor.tenant, epoch));
 }
@@ -216,8 +217,11 @@ PageOf<RepairView> RepairService::List(const policy::Actor& actor, const storage
     errors["ordering"].push_back("Order by one of " + names + ", with '-' for descending.");
   }
   Throw(errors);
-  const auto epoch = storage::IdentityEpoch(deps_.db);  // before the snapshot (ReadPricing)
-  auto tx = deps_.db.Read();
+  const auto epoch = storage::IdentityEpoch(deps_.db);  // before the reads (ReadPricing)
+  // The page and its count each see the data committed when they run, as a paginator in autocommit does:
+  // a change between the two may make the count differ from the page by that change, which the next page
+  // shows anyway. On PostgreSQL it saves the transaction's BEGIN, plan-mode SET and ROLLBACK.
+  auto tx = deps_.db.ReadEach();
   auto rows = storage::ListRepairs(tx->conn(), policy::ScopeOf(actor), filter, page);
   auto pricing = ReadPricing(tx->conn(), actor.tenant, epoch);
   PageOf<RepairView> out;

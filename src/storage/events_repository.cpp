@@ -63,7 +63,9 @@ constexpr Sql kAllEventsAfter{"all_events_after",
                               "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id, "
                               "all_customers "
                               "FROM events WHERE id > $1 ORDER BY id LIMIT $2",
-                              PlanChoice::kEither};  // the primary key's order, whatever the values
+                              // The primary key's order, whatever the values; left in plan_cache_mode auto
+                              // PostgreSQL planned it anew at every call (0.1 ms, 5x its run time).
+                              PlanChoice::kGeneric};
 }  // namespace
 
 std::vector<EventRecord> ListEventsAfterCursor(Connection& c, const std::string& cursor, std::int64_t limit) {
@@ -72,7 +74,7 @@ std::vector<EventRecord> ListEventsAfterCursor(Connection& c, const std::string&
       "SELECT id, tenant_id, type, repair_id, customer_id, internal, data, occurred_at, user_id, all_customers "
       "FROM events WHERE id > COALESCE((SELECT last_event_id FROM worker_cursors WHERE name = $1), 0) "
       "ORDER BY id LIMIT $2",
-      PlanChoice::kEither};
+      PlanChoice::kGeneric};  // as kAllEventsAfter
   std::vector<EventRecord> out;
   for (const auto& r : c.Query(kAfterCursor, {cursor, limit})) out.push_back(ReadEvent(r));
   return out;

@@ -362,6 +362,51 @@ TEST_P(StorageTest, ExecuteLaterCommitsAndRollsBackWithItsTransaction) {
   EXPECT_EQ(count("later-after"), 1);
 }
 
+// PostgreSQL's plan cache mode (storage::PlanChoice): each statement runs in the mode it asks for, inside a
+// transaction (SET LOCAL) and outside one (ReadEach: the session's mode), also after a statement failed
+// together with a session SET (the connection is then not pooled again).
+TEST_P(StorageTest, EachStatementRunsInThePlanModeItAsksFor) {
+  if (GetParam() != Dialect::kPostgres) GTEST_SKIP() << "SQLite has no plan cache mode";
+  static constexpr Sql kGenericMode{"test_mode_generic", "SELECT current_setting('plan_cache_mode')",
+                                    PlanChoice::kGeneric};
+  static constexpr Sql kAutoMode{"test_mode_auto", "SELECT current_setting('plan_cache_mode') AS m",
+                                 PlanChoice::kAuto};
+  static constexpr Sql kEitherMode{"test_mode_either", "SELECT current_setting('plan_cache_mode') AS e",
+                                   PlanChoice::kEither};
+  static constexpr Sql kFails{"test_mode_fails", "SELECT 1 / ($1::int - $1::int)", PlanChoice::kAuto};
+  auto mode = [](Connection& c, const Sql& sql) { return c.Query(sql).front().Text(0); };
+  for (int round = 0; round < 3; ++round) {
+    {
+      auto tx = db_->ReadEach();
+      EXPECT_EQ(mode(tx->conn(), kGenericMode), "force_generic_plan");
+      EXPECT_EQ(mode(tx->conn(), kEitherMode), "force_generic_plan");  // no switch for a statement that does not care
+      EXPECT_EQ(mode(tx->conn(), kAutoMode), "auto");
+      EXPECT_EQ(mode(tx->conn(), kGenericMode), "force_generic_plan");
+    }
+    {
+      auto tx = db_->Read();  // a transaction on a connection whose session mode is generic now
+      EXPECT_EQ(mode(tx->conn(), kAutoMode), "auto");
+      EXPECT_EQ(mode(tx->conn(), kGenericMode), "force_generic_plan");
+    }
+    {
+      auto tx = db_->Write();
+      EXPECT_EQ(mode(tx->conn(), kGenericMode), "force_generic_plan");
+      EXPECT_EQ(mode(tx->conn(), kAutoMode), "auto");
+      tx->Commit();
+    }
+    {
+      auto tx = db_->ReadEach();  // after the SET LOCALs ended: the session's mode, whatever it is
+      EXPECT_EQ(mode(tx->conn(), kGenericMode), "force_generic_plan");
+      EXPECT_THROW(tx->conn().Query(kFails, {std::int64_t{1}}), Error);  // fails with its session SET
+    }
+    {
+      auto tx = db_->ReadEach();
+      EXPECT_EQ(mode(tx->conn(), kAutoMode), "auto");
+      EXPECT_EQ(mode(tx->conn(), kGenericMode), "force_generic_plan");
+    }
+  }
+}
+
 // Group commit (sqlite_database.h): concurrent writers share batches, yet each commit is its own: what
 // was committed is there, what was rolled back (in the middle of a batch) is not, and each Commit()
 // returned only after its batch was committed.

@@ -75,6 +75,7 @@ class PgConnection final : public Connection {
     if (PQstatus(conn_) != CONNECTION_OK) return false;
     cache_.clear();
     broken_ = false;
+    session_generic_ = false;
     try {
       ExecuteScript(kSessionSetup);
     } catch (const Error&) {
@@ -120,15 +121,16 @@ class PgConnection final : public Connection {
     queued_.clear();
     autocommit_ = false;
     identity_changed_ = false;
-    generic_plans_ = false;
+    generic_plans_ = session_generic_;  // a SET LOCAL ends with its transaction: the session's mode again
   }
-  /// Database::ReadEach: no transaction block; each statement runs on its own (in plan_cache_mode auto).
+  /// Database::ReadEach: no transaction block; each statement runs on its own, in the session's plan mode
+  /// (switched with a session-level SET, sent in the statement's round trip, when a statement needs the other).
   void StartAutocommit() {
     pending_begin_.clear();
     queued_.clear();
     autocommit_ = true;
     identity_changed_ = false;
-    generic_plans_ = false;
+    generic_plans_ = session_generic_;
   }
   /// True while the open transaction has sent nothing (COMMIT and ROLLBACK have nothing to end), and for
   /// a ReadEach, which has no transaction block to end.
@@ -341,13 +343,20 @@ class PgConnection final : public Connection {
   /// a pooled connection the server dropped (a restart) is reopened once: nothing of the transaction ran yet.
   PGresult* RunPipelined(const Sql& sql, PlanChoice plan, const Value* begin, const Value* end) {
     const bool first = !pending_begin_.empty() && queued_.empty();
-    if (!pending_begin_.empty()) generic_plans_ = false;
+    if (!pending_begin_.empty()) generic_plans_ = session_generic_;
     auto commands = TakeQueued();
+    bool session_set = false;
     if (plan != PlanChoice::kEither && (plan == PlanChoice::kGeneric) != generic_plans_) {
-      commands.push_back(Command{plan == PlanChoice::kGeneric ? "SET LOCAL plan_cache_mode = force_generic_plan"
-                                                              : "SET LOCAL plan_cache_mode = auto",
+      // Outside a transaction block (ReadEach) the session's mode changes; inside, the transaction's.
+      const char* mode = plan == PlanChoice::kGeneric ? "force_generic_plan" : "auto";
+      commands.push_back(Command{std::string(autocommit_ ? "SET plan_cache_mode = " : "SET LOCAL plan_cache_mode = ") +
+                                     mode,
                                  {}, {}, "plan mode"});
       generic_plans_ = plan == PlanChoice::kGeneric;
+      if (autocommit_) {
+        session_generic_ = generic_plans_;
+        session_set = true;
+      }
     }
     for (int attempt = 0;; ++attempt) {
       bool pushed = false;
@@ -360,6 +369,9 @@ class PgConnection final : public Connection {
         pushed = true;
         return Pipelined(commands);
       } catch (const Error&) {
+        // A session SET and the statement form one implicit transaction: when the statement fails the SET is
+        // undone too, and the session's mode is no longer known. Such a connection is not pooled again.
+        if (session_set) broken_ = true;
         if (pushed) commands.pop_back();  // prepared again on the new connection
         if (!first || attempt > 0 || !broken() || !Reconnect()) throw;
       }
@@ -370,7 +382,9 @@ class PgConnection final : public Connection {
     constexpr std::string_view kGeneric = "SET LOCAL plan_cache_mode = force_generic_plan";
     const PlanChoice plan = PlanOf(sql);
     PGresult* res = nullptr;
-    if (!pending_begin_.empty() || !queued_.empty()) {  // BEGIN, ExecuteLater statements: in the same round trip
+    const bool switch_session_plan =
+        autocommit_ && plan != PlanChoice::kEither && (plan == PlanChoice::kGeneric) != generic_plans_;
+    if (!pending_begin_.empty() || !queued_.empty() || switch_session_plan) {  // BEGIN, ExecuteLater statements: in the same round trip
       if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
       res = RunPipelined(sql, plan, begin, end);
     } else {
@@ -438,7 +452,8 @@ class PgConnection final : public Connection {
   PGconn* conn_ = nullptr;
   bool broken_ = false;
   bool identity_changed_ = false;
-  bool generic_plans_ = false;  // SET LOCAL plan_cache_mode = force_generic_plan in force
+  bool generic_plans_ = false;  // plan_cache_mode = force_generic_plan in force (SET LOCAL, or the session's)
+  bool session_generic_ = false;  // the session's plan_cache_mode (set outside transaction blocks) is generic
   bool autocommit_ = false;     // a ReadEach: statements outside a transaction block
   std::vector<Command> queued_;  // ExecuteLater statements not sent yet
   std::string pending_begin_;   // BEGIN of the open transaction, not sent yet (DeferBegin)
