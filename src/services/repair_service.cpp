@@ -25,13 +25,12 @@ using domain::RepairStatus;
 using policy::Action;
 using namespace repair_detail;
 
-namespace {
-
 /// Issue 16: a tenant's pricing for the read paths (Get, List) and the estimate in a move's answer, kept
 /// while storage::IdentityEpoch (which advances after every committed write to tenants) stays what it was
 /// before the caller's transaction began; `epoch` nullopt (no epoch: a PostgreSQL instance whose listener is
 /// down) reads it every time.
-domain::PricingSettings ReadPricing(storage::Connection& c, TenantId tenant, std::optional<std::uint64_t> epoch) {
+domain::PricingSettings repair_detail::ReadPricing(storage::Connection& c, TenantId tenant,
+                                                   std::optional<std::uint64_t> epoch) {
   struct Entry {
     std::uint64_t epoch;
     domain::PricingSettings pricing;
@@ -52,9 +51,7 @@ domain::PricingSettings ReadPricing(storage::Connection& c, TenantId tenant, std
   return pricing;
 }
 
-std::string Today(UnixSeconds now) { return FormatDate(now); }
-
-}  // namespace
+std::string repair_detail::Today(UnixSeconds now) { return FormatDate(now); }
 
 FieldErrors ValidateRepairFields(const std::string& description, const std::string& damage_type,
                                  std::int64_t priority) {
@@ -316,113 +313,6 @@ RepairView RepairService::Update(const policy::Actor& actor, RepairId id, const 
   tx->Commit();
   Published(event);
   return View(actor, std::move(updated), pricing);
-}
-
-RepairView RepairService::Move(const policy::Actor& actor, RepairId id, const std::string& status_text,
-                               const std::string& notes) {
-  const UnixSeconds now = deps_.clock.Now();
-  const auto epoch = storage::IdentityEpoch(deps_.db);  // before the transaction: see ReadPricing
-  auto tx = deps_.db.Write();
-  auto& c = tx->conn();
-  auto r = Load(c, actor, id);
-  auto to = domain::ParseRepairStatus(status_text);
-  if (!to) {
-    throw Error::Field("status", "Unknown status; one of REQUESTED, PENDING, APPROVED, DENIED, IN_PROGRESS, "
-                                 "COMPLETED, CANCELLED.");
-  }
-  auto from = StatusOf(r);
-  auto mover = policy::MoveActorFor(actor, r.customer, r.technician);
-  switch (domain::DecideMove(from, *to, mover)) {
-    case domain::MoveDecision::kAllowed:
-      break;
-    case domain::MoveDecision::kForbidden:
-      if (from == RepairStatus::kPending && (*to == RepairStatus::kApproved || *to == RepairStatus::kDenied)) {
-        throw Error::Forbidden("Approving or denying pending work is the customer approver's decision (/approval).");
-      }
-      throw Error::Forbidden("You may not move this repair from " + r.status + " to " + status_text + ".");
-    case domain::MoveDecision::kConflict:
-      throw Error::Conflict("A repair cannot move from " + r.status + " to " + status_text + ".");
-  }
-  if (notes.size() > kMaxNotesOnMove) throw Error::Field("notes", "At most 2000 characters.");
-  if (domain::MoveRequiresNotes(from, *to) && Trimmed(notes).empty()) {
-    throw Error::Field("notes", "Give a reason.");
-  }
-  if (domain::AssignsTechnicianOnMove(from, *to, mover)) {
-    r.technician = actor.user;
-    r.technician_name = actor.name;
-  }
-  const bool writes_approval = domain::MoveWritesApproval(from, *to);
-  if (writes_approval) {
-    storage::InsertApproval(c, r.id, *to == RepairStatus::kApproved, actor.user, now, notes);
-  }
-  std::optional<domain::PricingSettings> pricing;
-  if (domain::IncrementsUnitCount(from, *to)) {
-    pricing = Pricing(c, actor.tenant);  // the price fixed now: read in the transaction
-    std::int64_t count = r.unit_repair_count + 1;
-    storage::SetUnitRepairCount(c, r.unit, count, std::nullopt, now);
-    r.unit_repair_count = count;
-    r.labour_cents = domain::LabourPrice(*pricing, static_cast<int>(count));
-    r.materials_cents = storage::SumMaterials(c, r.id);
-    r.cost_cents = domain::RepairCost(*r.labour_cents, r.price_override_cents, r.materials_cents,
-                                      r.change_orders_cents);
-    r.repair_date = Today(now);
-  }
-  std::string previous = r.status;
-  r.status = std::string(domain::ToString(*to));
-  if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
-  storage::InsertLog(c, actor.tenant, r.id, previous, r.status, actor.user, notes, now);
-  auto event = Emit(c, actor, r, "repair.status_changed",
-       json::serialize(json::object{{"previous_status", previous}, {"status", r.status}, {"by", actor.name}}));
-  // The answer: the row as the update wrote it (storage::UpdateRepair: version + 1, updated_at, the board
-  // rank cleared on a change of column), without reading it back inside the writer's lock; read back when
-  // the move recorded an approval, which the row's answer shows.
-  auto moved = writes_approval ? Load(c, actor, id) : storage::AsUpdated(std::move(r), previous, now);
-  // The answer's estimate, as a read would give it (one query fewer per move when the tenant is cached).
-  if (!pricing) pricing = ReadPricing(c, actor.tenant, epoch);
-  tx->Commit();
-  Published(event);
-  return View(actor, std::move(moved), *pricing);
-}
-
-RepairView RepairService::Approve(const policy::Actor& actor, RepairId id, bool approved, const std::string& notes) {
-  const UnixSeconds now = deps_.clock.Now();
-  auto tx = deps_.db.Write();
-  auto& c = tx->conn();
-  auto r = Load(c, actor, id);
-  auto from = StatusOf(r);
-  switch (domain::DecideApproval(from, policy::MoveActorFor(actor, r.customer, r.technician))) {
-    case domain::MoveDecision::kAllowed:
-      break;
-    case domain::MoveDecision::kForbidden:
-      throw Error::Forbidden("Only an approver of this customer may approve or deny its repairs.");
-    case domain::MoveDecision::kConflict:
-      throw Error::Conflict("Only a PENDING repair can be approved or denied; this one is " + r.status + ".");
-  }
-  if (approved) {
-    // An approver may not approve a repair whose estimate is above its limit (issue 10; denying is free).
-    auto limit = policy::ApprovalLimitOf(actor, r.customer);
-    auto estimate = View(actor, r, Pricing(c, actor.tenant)).estimated_cost;
-    if (!domain::WithinApprovalLimit(limit, estimate)) {
-      throw Error::Forbidden("This repair's estimate (" + domain::FormatMoney(estimate) +
-                             ") is above your approval limit of " + domain::FormatMoney(*limit) +
-                             "; ask an approver with a higher limit.");
-    }
-  }
-  if (notes.size() > kMaxNotesOnMove) throw Error::Field("notes", "At most 2000 characters.");
-  auto to = domain::ApprovalTarget(approved);
-  storage::InsertApproval(c, r.id, approved, actor.user, now, notes);
-  std::string previous = r.status;
-  r.status = std::string(domain::ToString(to));
-  if (!storage::UpdateRepair(c, r, now)) throw Error::Conflict("The repair was changed by someone else; reload it.");
-  storage::InsertLog(c, actor.tenant, r.id, previous, r.status, actor.user, notes, now);
-  auto event = Emit(c, actor, r, "repair.approval",
-       json::serialize(json::object{
-           {"approved", approved}, {"previous_status", previous}, {"status", r.status}, {"by", actor.name}}));
-  auto decided = Load(c, actor, id);
-  auto pricing = Pricing(c, actor.tenant);
-  tx->Commit();
-  Published(event);
-  return View(actor, std::move(decided), pricing);
 }
 
 std::vector<storage::LogEntry> RepairService::Log(const policy::Actor& actor, RepairId id) {

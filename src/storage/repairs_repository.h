@@ -26,6 +26,9 @@ UnitId InsertUnit(Connection& c, const UnitRecord& unit);
 /// Sets the count (replacement: 0, with replaced_at) and updated_at.
 void SetUnitRepairCount(Connection& c, UnitId unit, std::int64_t count, std::optional<UnixSeconds> replaced_at,
                         UnixSeconds now);
+/// Adds one to the unit's repair count (and sets updated_at) where it is, whatever another writer did since it
+/// was read; returns the new count. Throws Error(kInternal) if the unit does not exist.
+std::int64_t IncrementUnitRepairCount(Connection& c, UnitId unit, UnixSeconds now);
 
 // ---- repairs ----
 struct RepairFilter {

@@ -35,6 +35,10 @@ constexpr Sql kInsertUnit{"insert_unit",
 constexpr Sql kSetUnitCount{"set_unit_count",
                             "UPDATE units SET repair_count = $2, replaced_at = COALESCE($3, replaced_at), "
                             "updated_at = $4 WHERE id = $1"};
+constexpr Sql kIncrementUnitCount{"increment_unit_count",
+                                  "UPDATE units SET repair_count = repair_count + 1, updated_at = $2 WHERE id = $1 "
+                                  "RETURNING repair_count",
+                                  PlanChoice::kEither};
 
 constexpr Sql kInsertSchedule{"insert_schedule",
                               "INSERT INTO schedules (tenant_id, technician_id, date, start_minute, end_minute, "
@@ -106,6 +110,12 @@ UnitId InsertUnit(Connection& c, const UnitRecord& u) {
 void SetUnitRepairCount(Connection& c, UnitId unit, std::int64_t count, std::optional<UnixSeconds> replaced_at,
                         UnixSeconds now) {
   c.Execute(kSetUnitCount, {unit.value, count, Nullable(replaced_at), now});
+}
+
+std::int64_t IncrementUnitRepairCount(Connection& c, UnitId unit, UnixSeconds now) {
+  auto row = c.QueryOne(kIncrementUnitCount, {unit.value, now});
+  if (!row) throw Error::Internal("increment_unit_count: no unit " + std::to_string(unit.value));
+  return row->Int(0);
 }
 
 std::int64_t InsertSchedule(Connection& c, TenantId tenant, const ScheduleEntry& e, UnixSeconds now) {

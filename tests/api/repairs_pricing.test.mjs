@@ -48,6 +48,28 @@ describe('progressive pricing', () => {
     assert.deepEqual(list.map((r) => r.cost).sort(), [...TIERS].sort());
   });
 
+  test('five repairs of one unit completed at once: each completion counts once, and the five costs are the first five tiers', { timeout: 60_000 }, async () => {
+    // Each completion adds one to the unit's count where it is (storage::IncrementUnitRepairCount), so none is
+    // lost to another completion of the same unit, whatever the database runs at once.
+    const s = ctx.server;
+    const manager = await s.bearer('acme', 'manager');
+    const unit = await newUnit(s);
+    const started = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await requested(s, { unit: { unit_id: unit.id } });
+      await move(manager, r.id, 'APPROVED');
+      started.push(await move(manager, r.id, 'IN_PROGRESS'));
+    }
+    const clients = [manager, await s.login('acme', 'manager'), await s.bearer('acme', 'admin'), await s.login('acme', 'admin'),
+      await s.bearer('acme', 'manager')];
+    const results = await Promise.all(started.map((r, i) => clients[i].post(`${API}/repairs/${r.id}/status`, { status: 'COMPLETED' })));
+    for (const res of results) assertStatus(res, 200);
+    assert.deepEqual(results.map((res) => res.body.cost).sort(), TIERS.slice(0, 5).sort(), 'one tier per completion');
+    const u = await getUnit(manager, unit.id);
+    assert.equal(u.repair_count, 5);
+    assert.equal(u.next_price, TIERS[5]);
+  });
+
   test('repairs that end DENIED or CANCELLED do not count and cost nothing', async () => {
     const s = ctx.server;
     const manager = await s.bearer('acme', 'manager');
