@@ -1,7 +1,8 @@
-// The fuzz build's stand-in for src/http/server.cpp, the socket server: clang 14 cannot assemble that
-// file's coroutines with the fuzzer's instrumentation ("Cannot represent a difference across sections"),
-// and no fuzz target opens a socket. The request pipeline the targets drive (request_bytes.cpp, router,
-// handlers) is compiled and instrumented as usual; only `portico serve` is missing from this build.
+// The fuzz build's stand-in for the socket server (src/http/server.cpp, server_bodies.cpp,
+// websocket_session.cpp): clang 14 cannot assemble those files' coroutines with the fuzzer's
+// instrumentation ("Cannot represent a difference across sections"), and no fuzz target opens a socket.
+// The request pipeline the targets drive (request_bytes.cpp, router, handlers) is compiled and
+// instrumented as usual; only `portico serve` is missing from this build.
 #include <stdexcept>
 
 #include "http/server.h"

@@ -144,10 +144,11 @@ void WebhookWorker::Loop() {
       woken_ = sender_done_ = false;
     }
     try {
-      // A wake-up for new events reads the due deliveries only when it queued some: retries fall due on
-      // the periodic round (backoff is seconds at least), and a sender that finished asks for the next.
-      direct_delivery_ = false;
-      const bool queued = FanOut() > 0 || direct_delivery_;
+      // A wake-up for new events reads the due deliveries only when some are new (queued by FanOut, or a
+      // test send WebhookService queued): retries fall due on the periodic round (backoff is seconds at
+      // least), and a sender that finished asks for the next.
+      const FanOutResult fan_out = FanOut();
+      const bool queued = fan_out.queued > 0 || fan_out.saw_test_send;
       if (queued || sent || !woken) Dispatch();
     } catch (const std::exception& e) {
       spdlog::warn("webhook worker: {}", e.what());
@@ -155,14 +156,14 @@ void WebhookWorker::Loop() {
   }
 }
 
-std::int64_t WebhookWorker::FanOut() {
+WebhookWorker::FanOutResult WebhookWorker::FanOut() {
   const auto now_steady = std::chrono::steady_clock::now();
   if (!endpoints_read_ || now_steady - *endpoints_read_ >= kEndpointsFresh) {
     auto tx = deps_.db.ReadEach();
     endpoints_ = storage::ActiveWebhookEndpoints(tx->conn());
     endpoints_read_ = now_steady;
   }
-  std::int64_t queued = 0;
+  FanOutResult result;
   for (auto& endpoint : endpoints_) {
     if (!endpoint.active) continue;
     for (;;) {
@@ -183,7 +184,7 @@ std::int64_t WebhookWorker::FanOut() {
       const UnixSeconds now = deps_.clock.Now();
       for (const auto& e : events) {
         cursor = e.id;
-        if (e.type.starts_with("webhook.")) direct_delivery_ = true;  // a test send, queued by WebhookService
+        if (e.type.starts_with("webhook.")) result.saw_test_send = true;  // queued by WebhookService
         if (!Subscribed(*current, e.type)) continue;
         storage::WebhookDelivery d;
         d.endpoint_id = endpoint.id;
@@ -192,7 +193,7 @@ std::int64_t WebhookWorker::FanOut() {
         d.event_type = e.type;
         d.payload = WebhookPayload(e);
         d.created_at = now;
-        if (storage::InsertWebhookDelivery(tx->conn(), d)) ++queued;
+        if (storage::InsertWebhookDelivery(tx->conn(), d)) ++result.queued;
       }
       if (!events.empty()) storage::SetWebhookCursor(tx->conn(), endpoint.id, cursor);
       tx->Commit();
@@ -200,7 +201,7 @@ std::int64_t WebhookWorker::FanOut() {
       if (static_cast<std::int64_t>(events.size()) < kFanOutBatch) break;
     }
   }
-  return queued;
+  return result;
 }
 
 void WebhookWorker::Dispatch() {

@@ -47,11 +47,16 @@ class WebhookWorker {
   void Stop();
   /// Something was committed: look at the event log soon.
   void Wake();
-  /// Queues the events after each active endpoint's cursor; returns how many deliveries were queued. The list
-  /// of active endpoints is read again when it is older than kEndpointsFresh (so a tenant without endpoints
-  /// costs no query per event; a new endpoint's cursor starts at its creation, so it misses nothing).
-  /// Worker thread only.
-  std::int64_t FanOut();
+  /// What one FanOut round did.
+  struct FanOutResult {
+    std::int64_t queued = 0;     // deliveries queued
+    bool saw_test_send = false;  // passed a webhook.* event (a test send): WebhookService queued its delivery
+  };
+  /// Queues the events after each active endpoint's cursor; returns how many deliveries were queued and
+  /// whether a test send was passed. The list of active endpoints is read again when it is older than
+  /// kEndpointsFresh (so a tenant without endpoints costs no query per event; a new endpoint's cursor starts
+  /// at its creation, so it misses nothing). Worker thread only.
+  FanOutResult FanOut();
 
   static constexpr int kSenders = 4;
   static constexpr std::chrono::milliseconds kEndpointsFresh{1000};
@@ -70,7 +75,6 @@ class WebhookWorker {
   std::condition_variable work_cv_;    // the senders
   bool woken_ = false;
   bool sender_done_ = false;  // a sender finished: the loop reads due deliveries again
-  bool direct_delivery_ = false;  // FanOut passed a webhook.* event: its delivery is queued already
   bool stopping_ = false;
   std::deque<storage::WebhookDelivery> queue_;
   std::set<std::int64_t> in_flight_;  // endpoint ids with a delivery queued or being sent

@@ -1,137 +1,53 @@
 // A pooled PostgreSQL connection (libpq): prepared statements, the deferred BEGIN sent with a transaction's
 // first statement in one pipeline, ExecuteLater statements, and the mapping of PostgreSQL's errors to Error.
-// Internal to storage/postgres/: only postgres_database.cpp and pg_listener.cpp include it.
+// Internal to storage/postgres/: only postgres_database.cpp and pg_listener.cpp include it; the definitions
+// are in pg_connection.cpp.
 #pragma once
 
 #include <libpq-fe.h>
 
-#include <charconv>
-#include <cstring>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include "core/error.h"
 #include "storage/db.h"
-#include "storage/identity_epoch.h"
 
 namespace portico::storage::postgres::detail {
 
-// Type OIDs (server/catalog/pg_type.h).
-inline constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kFloat4 = 700, kFloat8 = 701,
-              kNumeric = 1700;
-
-/// The session settings every pooled connection gets: waits for a lock end with kUnavailable (like SQLite's
-/// busy timeout) instead of hanging a request.
-inline constexpr const char* kSessionSetup = "SET lock_timeout = '15s'; SET client_min_messages = warning;";
-
+/// A libpq notice processor that drops notices (warnings go to the server log, not to stderr).
 inline void IgnoreNotice(void*, const char*) {}
-
-inline bool ConnectionLost(PGconn* conn, const char* state) {
-  if (PQstatus(conn) == CONNECTION_BAD) return true;
-  if (!state) return false;
-  return std::strncmp(state, "08", 2) == 0 || std::strcmp(state, "57P01") == 0 ||
-         std::strcmp(state, "57P02") == 0 || std::strcmp(state, "57P03") == 0;
-}
-
-/// A statement's Sql::plan, where an unmarked `INSERT ... VALUES` (no SELECT in it) counts as kEither: it
-/// has no plan to choose.
-inline PlanChoice PlanOf(const Sql& sql) {
-  if (sql.plan != PlanChoice::kAuto) return sql.plan;
-  thread_local std::unordered_map<const char*, PlanChoice> memo;
-  auto [it, fresh] = memo.try_emplace(sql.text, PlanChoice::kAuto);
-  if (fresh) {
-    const std::string_view text(sql.text);
-    if (text.starts_with("INSERT INTO ") && text.find("SELECT") == std::string_view::npos) {
-      it->second = PlanChoice::kEither;
-    }
-  }
-  return it->second;
-}
 
 class PgConnection final : public Connection {
  public:
-  explicit PgConnection(const std::string& conninfo) {
-    conn_ = PQconnectdb(conninfo.c_str());
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      std::string msg = PQerrorMessage(conn_);
-      PQfinish(conn_);
-      conn_ = nullptr;
-      throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", "connect: " + msg);
-    }
-    PQsetNoticeProcessor(conn_, IgnoreNotice, nullptr);
-    ExecuteScript(kSessionSetup);
-  }
-  ~PgConnection() override {
-    if (conn_) PQfinish(conn_);
-  }
+  /// Connects and applies the session settings; throws Error(kUnavailable) when the server cannot be reached.
+  explicit PgConnection(const std::string& conninfo);
+  ~PgConnection() override;
 
   Dialect dialect() const override { return Dialect::kPostgres; }
   /// Re-opens a lost connection in place (statements are prepared again on use); false if the server is
   /// still away.
-  bool Reconnect() {
-    PQreset(conn_);
-    if (PQstatus(conn_) != CONNECTION_OK) return false;
-    cache_.clear();
-    broken_ = false;
-    session_generic_ = false;
-    try {
-      ExecuteScript(kSessionSetup);
-    } catch (const Error&) {
-      return false;
-    }
-    return true;
-  }
+  bool Reconnect();
   bool broken() const { return broken_ || PQstatus(conn_) != CONNECTION_OK; }
   PGconn* handle() { return conn_; }
   /// A statement of the open transaction may have changed identity tables (storage::ChangesIdentity).
   bool identity_changed() const { return identity_changed_; }
   void ResetIdentityChanged() { identity_changed_ = false; }
 
-  std::vector<Row> Query(const Sql& sql, Params params) override {
-    return Run(sql, params.begin(), params.end(), nullptr);
-  }
-  std::vector<Row> QueryV(const Sql& sql, const std::vector<Value>& params) override {
-    return Run(sql, params.data(), params.data() + params.size(), nullptr);
-  }
-  std::int64_t Execute(const Sql& sql, Params params) override {
-    std::int64_t changes = 0;
-    Run(sql, params.begin(), params.end(), &changes);
-    return changes;
-  }
-  std::int64_t ExecuteV(const Sql& sql, const std::vector<Value>& params) override {
-    std::int64_t changes = 0;
-    Run(sql, params.data(), params.data() + params.size(), &changes);
-    return changes;
-  }
-
-  void ExecuteScript(std::string_view script) override {
-    if (!pending_begin_.empty()) {
-      SendPendingBegin(script);
-      return;
-    }
-    Exec(script);
-  }
+  std::vector<Row> Query(const Sql& sql, Params params) override;
+  std::vector<Row> QueryV(const Sql& sql, const std::vector<Value>& params) override;
+  std::int64_t Execute(const Sql& sql, Params params) override;
+  std::int64_t ExecuteV(const Sql& sql, const std::vector<Value>& params) override;
+  /// Runs a parameterless script; with a deferred BEGIN pending, both go in one round trip.
+  void ExecuteScript(std::string_view script) override;
 
   /// The transaction's BEGIN is sent with its first statement's round trip (and not at all when none
   /// runs): BeginOn only records it. Also resets the per-transaction state.
-  void DeferBegin(const std::string& begin) {
-    pending_begin_ = begin;
-    queued_.clear();
-    autocommit_ = false;
-    identity_changed_ = false;
-    generic_plans_ = session_generic_;  // a SET LOCAL ends with its transaction: the session's mode again
-  }
+  void DeferBegin(const std::string& begin);
   /// Database::ReadEach: no transaction block; each statement runs on its own, in the session's plan mode
   /// (switched with a session-level SET, sent in the statement's round trip, when a statement needs the other).
-  void StartAutocommit() {
-    pending_begin_.clear();
-    queued_.clear();
-    autocommit_ = true;
-    identity_changed_ = false;
-    generic_plans_ = session_generic_;
-  }
+  void StartAutocommit();
   /// True while the open transaction has sent nothing (COMMIT and ROLLBACK have nothing to end), and for
   /// a ReadEach, which has no transaction block to end.
   bool begin_pending() const { return !pending_begin_.empty() || autocommit_; }
@@ -140,91 +56,24 @@ class PgConnection final : public Connection {
     autocommit_ = false;
   }
 
+  /// A statement whose result nobody reads (an INSERT of a log row): on PostgreSQL it is sent with the
+  /// transaction's next statement, or its COMMIT, in one round trip. Its error, if any, fails that statement
+  /// (the transaction aborts as a whole, as it would have). For statements with no plan choice: it runs in
+  /// whichever plan mode is in force. Outside a transaction block (ReadEach) it runs at once.
+  void ExecuteLater(const Sql& sql, Params params) override;
+  /// Sends what is queued (the deferred BEGIN, ExecuteLater statements) followed by `tail` (parameterless
+  /// commands such as COMMIT) in one round trip.
+  void Flush(const std::vector<std::string>& tail);
+  void DropQueued() { queued_.clear(); }
+  bool has_queued() const { return !queued_.empty(); }
+
  private:
-  void Exec(std::string_view script) {
-    std::string s(script);
-    PGresult* res = PQexec(conn_, s.c_str());
-    Check(res, "script");
-    // PQexec returns the last result; earlier failures stop the script and are reported in it.
-    PQclear(res);
-  }
-
-  /// Sends the deferred BEGIN followed by `then` (may be empty) in one round trip. A pooled connection the
-  /// server dropped (a restart) is reopened once: nothing of the transaction ran yet.
-  void SendPendingBegin(std::string_view then) {
-    std::string script = std::move(pending_begin_);
-    pending_begin_.clear();
-    if (!then.empty()) {
-      script += "; ";
-      script += then;
-    }
-    try {
-      Exec(script);
-    } catch (const Error&) {
-      if (!broken() || !Reconnect()) throw;
-      Exec(script);
-    }
-  }
-
-  /// Throws the mapped Error for a failed result (and frees it); returns for a successful one.
-  void Check(PGresult* res, const char* what) {
-    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY) return;
-    const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-    std::string code = state ? state : "";
-    std::string msg = std::string(what) + ": " + (res ? PQresultErrorMessage(res) : PQerrorMessage(conn_));
-    if (ConnectionLost(conn_, state)) broken_ = true;
-    if (res) PQclear(res);
-    if (broken_) throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", msg);
-    if (code == "23505") throw Error(ErrorCode::kConflict, "A record with these values already exists.", msg);
-    if (code == "40001" || code == "40P01" || code == "55P03" || code == "57014") {
-      throw Error(ErrorCode::kUnavailable, "The database is busy; try again.", msg);
-    }
-    throw Error::Internal(msg);
-  }
-
-  const std::string& Prepare(const Sql& sql, const Value* begin, const Value* end) {
-    auto it = cache_.find(sql.text);
-    if (it != cache_.end()) return it->second;
-    std::vector<Oid> types;
-    for (const Value* v = begin; v != end; ++v) {
-      types.push_back(std::holds_alternative<std::int64_t>(*v) ? kInt8
-                      : std::holds_alternative<double>(*v)     ? kFloat8
-                                                               : Oid{0});
-    }
-    std::string name = "s" + std::to_string(cache_.size() + 1);
-    PGresult* res = PQprepare(conn_, name.c_str(), sql.text, static_cast<int>(types.size()), types.data());
-    Check(res, sql.name);
-    PQclear(res);
-    return cache_.emplace(sql.text, std::move(name)).first->second;
-  }
-
   /// Bound values as libpq takes them: text, NULL as a null pointer.
   struct ParamTexts {
     ParamTexts() = default;
-    ParamTexts(const Value* begin, const Value* end) {
-      for (const Value* v = begin; v != end; ++v) {
-        is_null.push_back(std::holds_alternative<std::nullptr_t>(*v));
-        std::string& text = texts.emplace_back();
-        if (auto x = std::get_if<std::int64_t>(v)) {
-          text = std::to_string(*x);
-        } else if (auto d = std::get_if<double>(v)) {
-          char buf[64];
-          auto r = std::to_chars(buf, buf + sizeof buf, *d);
-          text.assign(buf, r.ptr);
-        } else if (auto str = std::get_if<std::string>(v)) {
-          text = *str;
-        }
-      }
-    }
+    ParamTexts(const Value* begin, const Value* end);
     /// The pointers libpq reads (valid while this object is neither changed nor moved).
-    std::vector<const char*> Pointers() const {
-      std::vector<const char*> out(texts.size(), nullptr);
-      for (std::size_t i = 0; i < texts.size(); ++i) {
-        if (!is_null[i]) out[i] = texts[i].c_str();
-      }
-      return out;
-    }
+    std::vector<const char*> Pointers() const;
     std::vector<std::string> texts;
     std::vector<bool> is_null;
   };
@@ -237,217 +86,27 @@ class PgConnection final : public Connection {
     const char* what = "pipeline";
   };
 
- public:
-  /// A statement whose result nobody reads (an INSERT of a log row): on PostgreSQL it is sent with the
-  /// transaction's next statement, or its COMMIT, in one round trip. Its error, if any, fails that statement
-  /// (the transaction aborts as a whole, as it would have). For statements with no plan choice: it runs in
-  /// whichever plan mode is in force. Outside a transaction block (ReadEach) it runs at once.
-  void ExecuteLater(const Sql& sql, Params params) override {
-    if (autocommit_) {
-      Execute(sql, params);
-      return;
-    }
-    if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
-    Command command;
-    command.prepared = Prepare(sql, params.begin(), params.end());
-    command.params = ParamTexts(params.begin(), params.end());
-    command.what = sql.name;
-    queued_.push_back(std::move(command));
-  }
-
-  /// Sends what is queued (the deferred BEGIN, ExecuteLater statements) followed by `tail` (parameterless
-  /// commands such as COMMIT) in one round trip.
-  void Flush(const std::vector<std::string>& tail) {
-    auto commands = TakeQueued();
-    for (const auto& t : tail) commands.push_back(Command{t, {}, {}, "commit"});
-    PQclear(Pipelined(commands));
-  }
-  void DropQueued() { queued_.clear(); }
-  bool has_queued() const { return !queued_.empty(); }
-
- private:
+  void Exec(std::string_view script);
+  /// Sends the deferred BEGIN followed by `then` (may be empty) in one round trip. A pooled connection the
+  /// server dropped (a restart) is reopened once: nothing of the transaction ran yet.
+  void SendPendingBegin(std::string_view then);
+  /// Throws the mapped Error for a failed result (and frees it); returns for a successful one.
+  void Check(PGresult* res, const char* what);
+  /// The name of `sql`'s prepared statement on this connection, prepared on first use.
+  const std::string& Prepare(const Sql& sql, const Value* begin, const Value* end);
   /// The deferred BEGIN's commands ("BEGIN; SELECT ..." split) and the ExecuteLater statements, taken out.
-  std::vector<Command> TakeQueued() {
-    std::vector<Command> commands;
-    for (std::string_view rest = pending_begin_; !rest.empty();) {
-      const auto semicolon = rest.find("; ");
-      commands.push_back(Command{std::string(rest.substr(0, semicolon)), {}, {}, "begin"});
-      rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 2);
-    }
-    pending_begin_.clear();
-    for (auto& q : queued_) commands.push_back(std::move(q));
-    queued_.clear();
-    return commands;
-  }
-
+  std::vector<Command> TakeQueued();
   /// Sends `commands` in one pipeline (libpq's pipeline mode: each command its own extended-protocol
   /// message, one Sync at the end) and returns the last one's result (the caller clears it), or throws the
   /// mapped Error of the first that failed (the server skips the ones after it).
-  PGresult* Pipelined(const std::vector<Command>& commands) {
-    if (PQenterPipelineMode(conn_) != 1) Check(nullptr, "pipeline");
-    bool sent = true;
-    for (const auto& c : commands) {
-      if (!sent) break;
-      if (c.prepared.empty()) {
-        sent = PQsendQueryParams(conn_, c.text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
-      } else {
-        const auto values = c.params.Pointers();
-        sent = PQsendQueryPrepared(conn_, c.prepared.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
-                                   nullptr, 0) == 1;
-      }
-    }
-    sent = sent && PQpipelineSync(conn_) == 1;
-    // Every result up to the Sync's is read, whatever happened, so the connection leaves pipeline mode clean.
-    // A NULL ends each command's results.
-    PGresult* result = nullptr;
-    PGresult* failure = nullptr;
-    const char* failed = "pipeline";
-    for (std::size_t index = 0; sent;) {
-      PGresult* r = PQgetResult(conn_);
-      if (!r) {
-        if (PQstatus(conn_) != CONNECTION_OK || ++index > commands.size()) break;
-        continue;
-      }
-      const ExecStatusType st = PQresultStatus(r);
-      if (st == PGRES_PIPELINE_SYNC) {
-        PQclear(r);
-        break;
-      }
-      const bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-      if (ok && index + 1 == commands.size() && !result) {
-        result = r;
-      } else if (!ok && st != PGRES_PIPELINE_ABORTED && !failure) {
-        failure = r;
-        if (index < commands.size()) failed = commands[index].what;
-      } else {
-        PQclear(r);
-      }
-    }
-    for (int i = 0; PQexitPipelineMode(conn_) != 1 && i < 16; ++i) {  // results still pending: drop them
-      if (PGresult* r = PQgetResult(conn_)) {
-        PQclear(r);
-      } else if (PQstatus(conn_) != CONNECTION_OK) {
-        break;
-      }
-    }
-    if (failure || !result) {
-      if (result) PQclear(result);
-      if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) broken_ = true;  // never reuse it half-way
-      Check(failure, failed);  // throws (no result at all: the connection's error)
-    }
-    return result;
-  }
-
+  PGresult* Pipelined(const std::vector<Command>& commands);
   /// A statement sent with what is queued before it (the deferred BEGIN, ExecuteLater statements) in one
   /// round trip. When the BEGIN was among them and no ExecuteLater statement (prepared on this connection),
   /// a pooled connection the server dropped (a restart) is reopened once: nothing of the transaction ran yet.
-  PGresult* RunPipelined(const Sql& sql, PlanChoice plan, const Value* begin, const Value* end) {
-    const bool first = !pending_begin_.empty() && queued_.empty();
-    if (!pending_begin_.empty()) generic_plans_ = session_generic_;
-    auto commands = TakeQueued();
-    bool session_set = false;
-    if (plan != PlanChoice::kEither && (plan == PlanChoice::kGeneric) != generic_plans_) {
-      // Outside a transaction block (ReadEach) the session's mode changes; inside, the transaction's.
-      const char* mode = plan == PlanChoice::kGeneric ? "force_generic_plan" : "auto";
-      commands.push_back(Command{std::string(autocommit_ ? "SET plan_cache_mode = " : "SET LOCAL plan_cache_mode = ") +
-                                     mode,
-                                 {}, {}, "plan mode"});
-      generic_plans_ = plan == PlanChoice::kGeneric;
-      if (autocommit_) {
-        session_generic_ = generic_plans_;
-        session_set = true;
-      }
-    }
-    for (int attempt = 0;; ++attempt) {
-      bool pushed = false;
-      try {
-        Command main;
-        main.prepared = Prepare(sql, begin, end);  // outside the pipeline (once per connection)
-        main.params = ParamTexts(begin, end);
-        main.what = sql.name;
-        commands.push_back(std::move(main));
-        pushed = true;
-        return Pipelined(commands);
-      } catch (const Error&) {
-        // A session SET and the statement form one implicit transaction: when the statement fails the SET is
-        // undone too, and the session's mode is no longer known. Such a connection is not pooled again.
-        if (session_set) broken_ = true;
-        if (pushed) commands.pop_back();  // prepared again on the new connection
-        if (!first || attempt > 0 || !broken() || !Reconnect()) throw;
-      }
-    }
-  }
-
-  std::vector<Row> Run(const Sql& sql, const Value* begin, const Value* end, std::int64_t* changes) {
-    constexpr std::string_view kGeneric = "SET LOCAL plan_cache_mode = force_generic_plan";
-    const PlanChoice plan = PlanOf(sql);
-    PGresult* res = nullptr;
-    const bool switch_session_plan =
-        autocommit_ && plan != PlanChoice::kEither && (plan == PlanChoice::kGeneric) != generic_plans_;
-    if (!pending_begin_.empty() || !queued_.empty() || switch_session_plan) {  // BEGIN, ExecuteLater statements: in the same round trip
-      if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
-      res = RunPipelined(sql, plan, begin, end);
-    } else {
-      if (broken()) throw Error(ErrorCode::kUnavailable, "The database is unavailable; try again.", "connection lost");
-      if (!identity_changed_ && ChangesIdentity(sql)) identity_changed_ = true;
-      // Sql::plan; a SET LOCAL only when the statement cares and the mode in force differs (none outside a
-      // transaction block, where it would have no effect).
-      if (!autocommit_ && plan != PlanChoice::kEither && (plan == PlanChoice::kGeneric) != generic_plans_) {
-        Exec(plan == PlanChoice::kGeneric ? kGeneric : "SET LOCAL plan_cache_mode = auto");
-        generic_plans_ = plan == PlanChoice::kGeneric;
-      }
-      const std::string& name = Prepare(sql, begin, end);
-      const ParamTexts params(begin, end);
-      const auto values = params.Pointers();
-      res = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0);
-      Check(res, sql.name);
-    }
-    std::vector<Row> rows;
-    const int nrows = PQntuples(res), ncols = PQnfields(res);
-    rows.reserve(static_cast<std::size_t>(nrows));
-    std::vector<Oid> col_types(static_cast<std::size_t>(ncols));
-    for (int c = 0; c < ncols; ++c) col_types[static_cast<std::size_t>(c)] = PQftype(res, c);
-    for (int r = 0; r < nrows; ++r) {
-      std::vector<Value> vals;
-      vals.reserve(static_cast<std::size_t>(ncols));
-      for (int c = 0; c < ncols; ++c) {
-        if (PQgetisnull(res, r, c)) {
-          vals.emplace_back(nullptr);
-          continue;
-        }
-        const char* text = PQgetvalue(res, r, c);
-        const int len = PQgetlength(res, r, c);
-        switch (col_types[static_cast<std::size_t>(c)]) {
-          case kInt2: case kInt4: case kInt8: case kOid: {
-            std::int64_t x = 0;
-            std::from_chars(text, text + len, x);
-            vals.emplace_back(x);
-            break;
-          }
-          case kBool: vals.emplace_back(std::int64_t{text[0] == 't'}); break;
-          case kFloat4: case kFloat8: vals.emplace_back(std::strtod(text, nullptr)); break;
-          case kNumeric: {
-            if (std::memchr(text, '.', static_cast<std::size_t>(len)) == nullptr) {
-              std::int64_t x = 0;
-              std::from_chars(text, text + len, x);
-              vals.emplace_back(x);
-            } else {
-              vals.emplace_back(std::strtod(text, nullptr));
-            }
-            break;
-          }
-          default: vals.emplace_back(std::string(text, static_cast<std::size_t>(len)));
-        }
-      }
-      rows.emplace_back(std::move(vals));
-    }
-    if (changes) {
-      const char* t = PQcmdTuples(res);
-      *changes = (t && *t) ? std::atoll(t) : 0;
-    }
-    PQclear(res);
-    return rows;
-  }
+  PGresult* RunPipelined(const Sql& sql, PlanChoice plan, const Value* begin, const Value* end);
+  /// Runs one statement (pipelined with what is queued, if anything) and converts its rows by column type;
+  /// `changes`, when set, receives the affected row count.
+  std::vector<Row> Run(const Sql& sql, const Value* begin, const Value* end, std::int64_t* changes);
 
   PGconn* conn_ = nullptr;
   bool broken_ = false;

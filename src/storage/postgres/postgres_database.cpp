@@ -1,22 +1,12 @@
 #include "storage/postgres/postgres_database.h"
 
 #include <libpq-fe.h>
-#include <poll.h>
-#include <spdlog/spdlog.h>
 
-#include <atomic>
-#include <charconv>
-#include <chrono>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <string_view>
-#include <thread>
-#include <unordered_map>
 
 #include "core/error.h"
 #include "storage/db_copy.h"
-#include "storage/identity_epoch.h"
 #include "storage/migrations.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_listener.h"
