@@ -1,9 +1,10 @@
 // Portal polish (issue 16): the pages follow what the API says a user may do (no copy of the workflow
-// in the client), the shop's navigation fits one line on a laptop (1280 and 1366 px, English and Spanish),
-// and the board pages its columns.
+// in the client), the shop's navigation is one row at every width above the phone menu (1081 to 1920 px,
+// English and Spanish, every shop role, long names; what does not fit goes under More), and the board
+// pages its columns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useApp, shot, scrollWidths, TENANT } from './harness.mjs';
+import { useApp, shot, scrollWidths, TENANT, BRANDING } from './harness.mjs';
 
 const app = useApp();
 const portal = `/t/${TENANT}/portal`;
@@ -70,11 +71,20 @@ const NAV = {
   en: { main: 'Main', links: ['Queue', 'Figures', 'Settings'] },
   es: { main: 'Principal', links: ['Cola', 'Cifras', 'Ajustes'] },
 };
+/** Every shop link in order, by language; a technician has all but the first (Queue). */
+const SHOP_LINKS = {
+  en: ['Queue', 'Requests', 'Board', 'Repairs', 'Customers', 'Schedule', 'Calendar', 'Parts', 'Figures', 'Messages', 'Settings'],
+  es: ['Cola', 'Solicitudes', 'Tablero', 'Reparaciones', 'Clientes', 'Horario', 'Calendario', 'Repuestos', 'Cifras', 'Mensajes', 'Ajustes'],
+};
+const linksOf = (role, lang) => (role === 'tech' ? SHOP_LINKS[lang].slice(1) : SHOP_LINKS[lang]);
+/** The widths between the menu (at 1080 px and below) and a wide screen: every 40 px up to 1366, and 1920. */
+const NAV_WIDTHS = [...Array.from({ length: 8 }, (_, i) => 1081 + 40 * i), 1366, 1600, 1920];
 
 /** Asserts that the shop's top bar on `page` is one line: the links on one row, nothing overlapping or off screen. */
 async function assertNavOneLine(page, lang, width) {
   const what = `${lang} at ${width} px`;
-  const links = page.getByRole('navigation', { name: NAV[lang].main }).getByRole('link');
+  const nav = page.getByRole('navigation', { name: NAV[lang].main });
+  const links = nav.getByRole('link');
   await links.first().waitFor();
   const names = await links.allInnerTexts();
   assert.ok(NAV[lang].links.every((l) => names.includes(l)), `${what}: ${names.join(',')}`);
@@ -89,6 +99,58 @@ async function assertNavOneLine(page, lang, width) {
   assert.ok(lastLink.x + lastLink.width <= who.x, `${what}: the links end (${lastLink.x + lastLink.width}) before the user (${who.x})`);
   assert.ok(who.x + who.width <= width && bell.x + bell.width <= width, `${what}: the user and the bell are on screen`);
 }
+
+/**
+ * Asserts that the shop's top bar is one row at `width`, with every link of `role` reachable: shown in the
+ * bar or, when they do not all fit, under a "More" button at the end of the row (a disclosure: aria-expanded,
+ * opened and closed by keyboard). Everything in the bar — links, More, user, bell — sits on one row and on screen.
+ */
+async function assertNavRow(page, role, lang, width) {
+  const what = `${role}, ${lang} at ${width} px`;
+  await page.setViewportSize({ width, height: 800 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const nav = page.getByRole('navigation', { name: NAV[lang].main });
+  const more = nav.getByRole('button', { name: MORE[lang] });
+  assert.equal(await page.getByRole('button', { name: NAV_MENU[lang] }).isVisible(), false, `${what}: no menu button`);
+  // The row: the links shown, the More button if any, the user; the bell and the brand.
+  const row = nav.locator(':scope > ul > li > a, :scope > ul > li > button, .who');
+  const boxes = (await row.evaluateAll((els) => els
+    .filter((e) => e.getClientRects().length > 0)
+    .map((e) => { const b = e.getBoundingClientRect(); return { text: e.textContent.trim(), top: b.top, bottom: b.bottom, left: b.left, right: b.right }; })));
+  const brand = await page.locator('header .brand').boundingBox();
+  const bell = await page.locator('header .bell-slot').boundingBox();
+  const bar = await page.locator('header.topbar').boundingBox();
+  assert.ok(bar.height < 70, `${what}: the bar is one row high (${bar.height} px)`);
+  const mid = (b) => (b.top + b.bottom) / 2;
+  for (const b of boxes) {
+    assert.ok(Math.abs(mid(b) - (brand.y + brand.height / 2)) < 8, `${what}: "${b.text}" sits on the brand's row (${b.top}..${b.bottom}; brand ${brand.y}..${brand.y + brand.height})`);
+  }
+  for (let i = 1; i < boxes.length; i++) {
+    assert.ok(boxes[i - 1].right <= boxes[i].left + 0.5, `${what}: "${boxes[i - 1].text}" ends (${boxes[i - 1].right}) before "${boxes[i].text}" starts (${boxes[i].left})`);
+  }
+  assert.ok(brand.x + brand.width <= boxes[0].left, `${what}: the brand ends before the links`);
+  assert.ok(boxes.at(-1).right <= bell.x && bell.x + bell.width <= width, `${what}: the user, then the bell, on screen`);
+  assert.ok(Math.abs(bell.y + bell.height / 2 - (brand.y + brand.height / 2)) < 8, `${what}: the bell sits on the brand's row`);
+
+  // Every link of the role is there, in order: in the bar, then under More.
+  const shown = await nav.locator(':scope > ul > li > a').evaluateAll((els) => els.filter((e) => e.getClientRects().length > 0).map((e) => e.textContent.trim()));
+  let under = [];
+  if (await more.isVisible()) {
+    assert.equal(await more.getAttribute('aria-expanded'), 'false', `${what}: More starts closed`);
+    await more.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await more.getAttribute('aria-expanded'), 'true', `${what}: Enter opens More`);
+    const panel = page.locator(`#${await more.getAttribute('aria-controls')}`);
+    under = await panel.getByRole('link').allInnerTexts();
+    await page.keyboard.press('Escape');
+    assert.equal(await more.getAttribute('aria-expanded'), 'false', `${what}: Escape closes More`);
+    assert.ok(await more.evaluate((e) => e === document.activeElement), `${what}: focus back on More`);
+  }
+  assert.deepEqual([...shown, ...under.map((s) => s.trim())], linksOf(role, lang), `${what}: every link, in order`);
+  return { shown, under };
+}
+const MORE = { en: 'More', es: 'Más' };
+const NAV_MENU = { en: 'Menu', es: 'Menú' };
 
 // The admin has the most links (with Queue) and, in Spanish, the widest role ("administrador").
 test("the shop's top navigation is one line at 1280 and 1366 px in English and Spanish, and a menu at 375 px", async () => {
@@ -126,6 +188,77 @@ test("the shop's top navigation is one line at 1280 and 1366 px in English and S
   assert.ok(scroll <= client, `no sideways scrolling (${scroll} > ${client})`);
   await shot(phone, 'shop-nav-375-open', { fullPage: false });
   await phone.context().close();
+});
+
+// Between the menu (1080 px and below) and a wide screen, the bar is one row for every shop role in both
+// languages; what does not fit goes under More. (Before More, Spanish wrapped to two rows from 1081 to
+// about 1240 px for the admin and the manager.)
+test("the shop's top navigation is one row at every width from 1081 to 1920 px, for every shop role, in English and Spanish", async () => {
+  for (const role of ['admin', 'manager', 'tech']) {
+    const api = await app.api(role);
+    try {
+      for (const lang of ['en', 'es']) {
+        await api.ok('PATCH', '/api/v1/me', { language: lang });
+        const page = await app.signedIn(role, { width: 1366, height: 800 });
+        await page.goto(app.url(`${shop}/board`));
+        await page.getByRole('navigation', { name: NAV[lang].main }).getByRole('link').first().waitFor();
+        for (const width of NAV_WIDTHS) {
+          await assertNavRow(page, role, lang, width);
+          if (role === 'admin' && lang === 'es' && width === 1161) {
+            // a width that wrapped to two rows before More: the links that do not fit, under More
+            await page.getByRole('button', { name: MORE[lang] }).click();
+            await page.locator('#more-nav').getByRole('link').first().waitFor();
+            await shot(page, 'shop-nav-1161-es', { fullPage: false });
+            await page.keyboard.press('Escape');
+          }
+        }
+        assert.deepEqual(page.errors, []);
+        await page.context().close();
+      }
+    } finally {
+      await api.ok('PATCH', '/api/v1/me', { language: 'en' });
+    }
+  }
+});
+
+// A long shop name, user name and @handle are cut with an ellipsis (the whole text in a title) rather than
+// pushing the links to a second row.
+test('a long shop name, user name and handle do not push the shop navigation to a second row', async () => {
+  const admin = await app.api('admin');
+  const me = await admin.get('/api/v1/me');
+  const longShop = 'Acme Glass, Windshield and Window Repair of the Greater Cincinnati Area';
+  const longName = 'Maximiliana Alexandra Fernández de la Concepción y Villavicencio';
+  const longHandle = 'maximiliana.fernandez.villavic';
+  try {
+    await admin.put(`/api/v1/tenants/${TENANT}/branding`, { ...BRANDING, company: { ...BRANDING.company, display_name: longShop } });
+    await admin.ok('PATCH', '/api/v1/me', { name: longName, handle: longHandle });
+    for (const lang of ['en', 'es']) {
+      await admin.ok('PATCH', '/api/v1/me', { language: lang });
+      const page = await app.signedIn('admin', { width: 1366, height: 800 });
+      await page.goto(app.url(`${shop}/board`));
+      const shopName = page.locator('header .brand .name');
+      await page.locator('header .brand .name', { hasText: longShop }).waitFor();
+      assert.equal(await shopName.getAttribute('title'), longShop);
+      const userName = page.locator('header .who .uname');
+      assert.equal(await userName.innerText(), longName);
+      assert.equal(await userName.getAttribute('title'), longName);
+      const roleTitle = await page.locator('header .who .role').getAttribute('title');
+      assert.ok(roleTitle?.startsWith(`@${longHandle} · `), `the role line's title: ${roleTitle}`);
+      for (const el of [shopName, userName, page.locator('header .who .role')]) {
+        const cut = await el.evaluate((e) => ({ ellipsis: getComputedStyle(e).textOverflow, cut: e.scrollWidth > e.clientWidth }));
+        assert.deepEqual(cut, { ellipsis: 'ellipsis', cut: true }, 'the long text is cut with an ellipsis');
+      }
+      for (const width of NAV_WIDTHS) await assertNavRow(page, 'admin', lang, width);
+      if (lang === 'es') {
+        await page.setViewportSize({ width: 1121, height: 800 });
+        await shot(page, 'shop-nav-1121-es-long-names', { fullPage: false });
+      }
+      await page.context().close();
+    }
+  } finally {
+    await admin.put(`/api/v1/tenants/${TENANT}/branding`, BRANDING);
+    await admin.ok('PATCH', '/api/v1/me', { name: me.name, handle: me.handle, language: 'en' });
+  }
 });
 
 test('a board column with more cards than a page: count, urgent-then-oldest order, show more, drag from page 2', async () => {

@@ -6,6 +6,7 @@ export const common = {
 	'lang.name': 'English',
 	'lang.switch': 'Language',
 	'nav.menu': 'Menu',
+	'nav.more': 'More',
 	'nav.skip': 'Skip to content',
 	'nav.signOut': 'Sign out',
 	'nav.reconnecting': 'Reconnecting…',

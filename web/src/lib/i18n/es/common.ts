@@ -9,6 +9,7 @@ export const common: Record<keyof typeof en, string> = {
 	'lang.name': 'Español',
 	'lang.switch': 'Idioma',
 	'nav.menu': 'Menú',
+	'nav.more': 'Más',
 	'nav.skip': 'Ir al contenido',
 	'nav.signOut': 'Cerrar sesión',
 	'nav.reconnecting': 'Reconectando…',
