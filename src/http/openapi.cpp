@@ -117,6 +117,8 @@ constexpr const char* kComponents = R"JSON({
      "decided_at": {"type": "string", "format": "date-time"}, "notes": {"type": "string"}}}]},
    "allowed_moves": {"type": "array", "items": {"$ref": "#/components/schemas/RepairStatus"},
      "description": "statuses the caller may move this repair to with POST /status"},
+   "moves_needing_reason": {"type": "array", "items": {"$ref": "#/components/schemas/RepairStatus"},
+     "description": "those of allowed_moves whose POST /status needs non-empty notes (the reason)"},
    "can_approve": {"type": "boolean", "description": "the caller may POST /approval"},
    "external_ref": {"type": ["string", "null"]},
    "technician_ref": {"type": ["string", "null"], "description": "imported: the shop or technician the source names (not a user)"},

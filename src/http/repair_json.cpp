@@ -63,6 +63,10 @@ void WriteRepair(JsonWriter& w, const services::RepairView& v) {
   w.BeginArray();
   for (auto s : v.allowed_moves) w.String(domain::ToString(s));
   w.EndArray();
+  w.Key("moves_needing_reason");
+  w.BeginArray();
+  for (auto s : v.moves_needing_reason) w.String(domain::ToString(s));
+  w.EndArray();
   w.Key("can_approve"), w.Bool(v.can_approve);
   w.Key("external_ref"), w.OptString(r.external_ref);
   w.Key("technician_ref"), w.OptString(r.technician_ref);

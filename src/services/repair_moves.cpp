@@ -57,8 +57,8 @@ MoveDecided DecideMoveOf(const policy::Actor& actor, const storage::RepairRecord
 RepairView RepairService::Move(const policy::Actor& actor, RepairId id, const std::string& status_text,
                                const std::string& notes) {
   // Read and decided inside the write transaction. Reading before the writer is taken (and checking the
-  // version in the update) was measured in session 8: about 10% more moves/s on PostgreSQL, up to 14% fewer on
-  // SQLite (a reader transaction more per move); not worth the retry it needs.
+  // version in the update) was measured: about 10% more moves/s on PostgreSQL, up to 14% fewer on SQLite (a
+  // reader transaction more per move); not worth the retry it needs (bench/RESULTS.md, "Tried and not kept").
   const UnixSeconds now = deps_.clock.Now();
   const auto epoch = storage::IdentityEpoch(deps_.db);  // before the transaction: see ReadPricing
   auto tx = deps_.db.Write();

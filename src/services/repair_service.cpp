@@ -94,6 +94,9 @@ RepairView RepairService::View(const policy::Actor& actor, storage::RepairRecord
   std::erase_if(v.allowed_moves, [&](RepairStatus to) {
     return domain::DecideMove(status, to, mover) != domain::MoveDecision::kAllowed;
   });
+  for (auto to : v.allowed_moves) {
+    if (domain::MoveRequiresNotes(status, to)) v.moves_needing_reason.push_back(to);
+  }
   v.can_approve = domain::DecideApproval(status, mover) == domain::MoveDecision::kAllowed;
   v.within_approval_limit =
       domain::WithinApprovalLimit(policy::ApprovalLimitOf(actor, r.customer), v.estimated_cost);

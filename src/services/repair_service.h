@@ -28,6 +28,8 @@ struct RepairView {
   storage::RepairRecord repair;
   domain::Cents estimated_cost = 0;
   std::vector<domain::RepairStatus> allowed_moves;  // via POST /status
+  /// The allowed moves whose notes are their reason and may not be empty (domain::MoveRequiresNotes).
+  std::vector<domain::RepairStatus> moves_needing_reason;
   bool can_approve = false;                         // via POST /approval
   /// The caller's approval limit on the repair's customer allows approving the estimate (issue 10).
   bool within_approval_limit = true;

@@ -115,6 +115,12 @@ describe('customer-initiated lifecycle', () => {
     const s = ctx.server;
     const manager = await s.bearer('acme', 'manager');
     const r = await requested(s);
+    // The repair says which of its moves need a reason, so the portals need no copy of the rule.
+    const seen = await getRepair(manager, r.id);
+    assert.ok(seen.allowed_moves.includes('DENIED') && seen.allowed_moves.includes('APPROVED'), JSON.stringify(seen.allowed_moves));
+    assert.deepEqual(seen.moves_needing_reason, ['DENIED']);
+    assert.deepEqual((await getRepair(await s.bearer('acme', 'technician'), r.id)).moves_needing_reason, [],
+      'a technician, who may not deny, is told of no reason to give');
     assertProblem(await manager.post(`${API}/repairs/${r.id}/status`, { status: 'DENIED' }), 400, ['notes']);
     assertProblem(await manager.post(`${API}/repairs/${r.id}/status`, { status: 'DENIED', notes: '' }), 400, ['notes']);
     assertProblem(await manager.post(`${API}/repairs/${r.id}/status`, { status: 'DENIED', notes: '   ' }), 400, ['notes']);
@@ -122,6 +128,7 @@ describe('customer-initiated lifecycle', () => {
     assert.equal((await getLog(manager, r.id)).length, 1, 'a refused denial writes no log entry');
     const denied = await move(await s.bearer('acme', 'admin'), r.id, 'DENIED', 'Crack longer than 15 cm: replace the glass');
     assert.equal(denied.status, 'DENIED');
+    assert.deepEqual(denied.moves_needing_reason, [], 'a final repair has no moves, so none needing a reason');
     const log = await getLog(manager, r.id);
     assert.equal(log.length, 2);
     assertLogEntry(log[1], 'REQUESTED', 'DENIED', s.user('acme', 'admin'));

@@ -49,9 +49,9 @@ export function mayDecide(repair: Pick<Repair, 'can_approve'>): boolean {
 	return repair.can_approve === true;
 }
 
-/** Moves whose notes are required (a reason). */
-export function reasonRequired(from: Status, to: Status): boolean {
-	return to === 'DENIED' && from === 'REQUESTED';
+/** Moving `repair` to `to` needs non-empty notes, its reason (the API's `moves_needing_reason`). */
+export function reasonRequired(repair: Pick<Repair, 'moves_needing_reason'>, to: Status): boolean {
+	return (repair.moves_needing_reason ?? []).includes(to);
 }
 
 /** The verb for a move from `from` to `to` in the current language. */

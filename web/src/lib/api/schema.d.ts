@@ -2146,6 +2146,8 @@ export interface components {
             };
             /** @description statuses the caller may move this repair to with POST /status */
             allowed_moves?: components["schemas"]["RepairStatus"][];
+            /** @description those of allowed_moves whose POST /status needs non-empty notes (the reason) */
+            moves_needing_reason?: components["schemas"]["RepairStatus"][];
             /** @description the caller may POST /approval */
             can_approve?: boolean;
             external_ref?: string | null;
